@@ -1,0 +1,240 @@
+r"""The chain rule as paths: "multiply the derivatives of each tiny step".
+
+The gradient of a root L with respect to a node x is a sum over every path
+from x up to L of the product of the local derivatives along that path:
+
+    dL/dx = Σ over paths  Π over the path's edges  ∂(upper)/∂(lower)
+
+:func:`explain` lists those paths, their products and the sum, which is what
+``backward()`` puts in ``x.grad``.
+
+>>> from autograd import Value
+>>> x, w1, w2 = Value(1.5, "x"), Value(2.0, "w1"), Value(-0.5, "w2")
+>>> y = x * w1; y.label = "y"
+>>> E = y * w2; E.label = "E"
+>>> print(explain(E, w1))
+dE/dw1 = sum over 1 path of the product of the local derivatives
+  path 1: w1 → y → E   ∂y/∂w1 × ∂E/∂y = 1.5 × -0.5 = -0.75
+dE/dw1 = -0.75
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.graph import topological_order
+from autograd.ops import is_batch
+from autograd.steps import fmt, node_names
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+__all__ = ["Explanation", "Path", "explain"]
+
+_REDUCTIONS = ("sum", "mean")
+
+
+@dataclass(frozen=True)
+class Path:
+    r"""One path from ``wrt`` up to the root, with the local derivative of each edge.
+
+    ``factors[k]`` is ∂nodes[k+1]/∂nodes[k]; ``product`` is their product (for
+    batches, summed over the batch where the graph sums over it).
+    """
+
+    nodes: tuple[Value, ...]
+    names: tuple[str, ...]
+    factors: tuple[Any, ...]
+    product: Any
+
+    def __str__(self) -> str:
+        route = " → ".join(self.names)
+        partials = " × ".join(
+            f"∂{upper}/∂{lower}" for lower, upper in zip(self.names, self.names[1:])
+        )
+        numbers = " × ".join(fmt(f) for f in self.factors)
+        if not self.factors:
+            return f"{route}   (the node itself) = 1"
+        return f"{route}   {partials} = {numbers} = {fmt(self.product)}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    r"""The paths from ``wrt`` to ``root`` and the sum of their products.
+
+    ``path_count`` is the number of paths in the graph; when it is larger than
+    ``limit`` only the first ``limit`` are listed (``truncated`` is True), but
+    ``total`` is still the full gradient, computed without listing the paths.
+    """
+
+    root: Value
+    wrt: Value
+    root_name: str
+    wrt_name: str
+    paths: tuple[Path, ...]
+    path_count: int
+    total: Any
+    truncated: bool
+
+    def __str__(self) -> str:
+        d = f"d{self.root_name}/d{self.wrt_name}"
+        plural = "path" if self.path_count == 1 else "paths"
+        lines = [
+            f"{d} = sum over {self.path_count:,} {plural} of the product of "
+            "the local derivatives"
+        ]
+        if self.path_count == 0:
+            lines = [f"{d} = 0: {self.root_name} does not depend on {self.wrt_name}"]
+        lines += [f"  path {k}: {path}" for k, path in enumerate(self.paths, start=1)]
+        if self.truncated:
+            lines.append(
+                f"  ... stopped after {len(self.paths):,} of {self.path_count:,} "
+                "paths (raise limit= to list more); the total below counts them all"
+            )
+        lines.append(f"{d} = {fmt(self.total)}")
+        return "\n".join(lines)
+
+
+def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
+    r"""Every path from ``wrt`` up to ``root``, the product along each, and their sum.
+
+    The sum equals ``wrt.grad`` after ``root.backward()`` (from zeroed grads).
+    At most ``limit`` paths are listed: graphs can have astronomically many
+    (a ladder of n diamonds has 2ⁿ), so listing stops there and says so,
+    while the total is still computed exactly, in one pass over the graph.
+    """
+    if limit < 0:
+        msg = f"limit must be 0 or more, not {limit}."
+        raise ValueError(msg)
+    order = topological_order(root)
+    names = node_names(order)
+    root_name = root.label or "L"
+    names[root] = root_name
+
+    # The nodes that lie on some path from wrt to root, and how many paths
+    # reach each of them from wrt (parents come before children in `order`).
+    paths_to: dict[Value, int] = {}
+    for node in order:
+        if node is wrt:
+            paths_to[node] = 1
+            continue
+        count = sum(paths_to.get(parent, 0) for parent in node.parents)
+        if count:
+            paths_to[node] = count
+
+    listed = _list_paths(root, wrt, paths_to, names, limit)
+    return Explanation(
+        root=root,
+        wrt=wrt,
+        root_name=root_name,
+        wrt_name=names.get(wrt, wrt.label or "x"),
+        paths=tuple(listed),
+        path_count=paths_to.get(root, 0),
+        total=_total_gradient(order, root, wrt, paths_to),
+        truncated=paths_to.get(root, 0) > len(listed),
+    )
+
+
+def _list_paths(
+    root: Value,
+    wrt: Value,
+    paths_to: dict[Value, int],
+    names: dict[Value, str],
+    limit: int,
+) -> list[Path]:
+    """Depth-first, from the root down, only into nodes that lead to ``wrt``.
+
+    A walk is kept as a linked list ``(node, factor, rest)`` so that stepping
+    down costs the same however deep the graph is.
+    """
+    found: list[Path] = []
+    if root not in paths_to or limit == 0:
+        return found
+    # Each walk: (node, ∂(node above)/∂node, the walk above it).
+    stack: list[tuple[Value, Any, Any]] = [(root, None, None)]
+    while stack and len(found) < limit:
+        walk = stack.pop()
+        node = walk[0]
+        if node is wrt:
+            nodes, factors = [], []
+            link: Any = walk
+            while link is not None:
+                nodes.append(link[0])
+                if link[2] is not None:
+                    factors.append(link[1])
+                link = link[2]
+            found.append(
+                Path(
+                    nodes=tuple(nodes),
+                    names=tuple(names[n] for n in nodes),
+                    factors=tuple(factors),
+                    product=_path_product(tuple(nodes), tuple(factors)),
+                )
+            )
+            continue
+        steps = [
+            (parent, local, walk)
+            for parent, local in zip(node.parents, node.local_grads)
+            if parent in paths_to
+        ]
+        stack.extend(reversed(steps))
+    return found
+
+
+def _path_product(nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> Any:
+    r"""Multiply the factors of one path, as the backward pass would.
+
+    Within a batch, products are element by element. A reduction (``sum`` or
+    ``mean``) mixes all samples, so the product of the part of the path above
+    it is summed over the batch, as is a batched root (backward differentiates
+    the sum over the batch).
+    """
+    head: Any = None  # the per-sample product up to the first reduction
+    tail: Any = 1.0  # the product of everything after it, summed over the batch
+    running: Any = 1.0
+    for lower, upper, factor in zip(nodes, nodes[1:], factors):
+        running = running * factor
+        if upper.op in _REDUCTIONS and is_batch(lower.data):
+            if head is None:
+                head = running
+            else:
+                tail = tail * float(np.sum(running))
+            running = 1.0
+    if head is None:
+        head = running
+    else:
+        tail = tail * float(np.sum(running))
+    product = head * tail
+    wrt = nodes[0]
+    if is_batch(wrt.data):
+        return np.broadcast_to(product, wrt.data.shape).astype(float)
+    return float(np.sum(product))
+
+
+def _total_gradient(
+    order: list[Value], root: Value, wrt: Value, paths_to: dict[Value, int]
+) -> Any:
+    """d(root)/d(wrt) by reverse accumulation over the nodes on the paths only."""
+    if root not in paths_to:
+        return np.zeros_like(wrt.data) if is_batch(wrt.data) else 0.0
+    adjoint: dict[Value, Any] = {
+        root: np.ones_like(root.data) if is_batch(root.data) else 1.0
+    }
+    for node in reversed(order):
+        if node not in adjoint or node is wrt:
+            continue
+        upstream = adjoint[node]
+        for parent, local in zip(node.parents, node.local_grads):
+            if parent not in paths_to:
+                continue
+            share = local * upstream
+            if is_batch(share) and not is_batch(parent.data):
+                share = float(np.sum(share))
+            adjoint[parent] = adjoint.get(parent, 0.0) + share
+    total = adjoint.get(wrt, 0.0)
+    if is_batch(wrt.data):
+        return np.broadcast_to(total, wrt.data.shape).astype(float)
+    return total

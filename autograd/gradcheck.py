@@ -1,0 +1,188 @@
+r"""Check the backward pass against central differences.
+
+For each input x and a small step ε,
+
+    numeric = (f(x + ε) − f(x − ε)) / 2ε
+
+should match the ``analytic`` gradient that ``backward()`` found. The report
+shows both side by side.
+
+>>> from autograd import Value
+>>> a, b = Value(1.5, "a"), Value(-0.5, "b")
+>>> report = gradcheck(lambda a, b: (a * b).tanh(), [a, b])
+>>> bool(report)
+True
+>>> print(report)   # doctest: +ELLIPSIS
+input  analytic  numeric  error     ok
+a      -0.2983   -0.2983  ...e-11  yes
+b      0.8949    0.8949   ...e-11  yes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.ops import is_batch
+from autograd.steps import fmt
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+__all__ = ["GradcheckError", "GradcheckReport", "InputCheck", "gradcheck"]
+
+
+class GradcheckError(AssertionError):
+    """The backward pass and central differences disagree."""
+
+
+@dataclass(frozen=True)
+class InputCheck:
+    """The gradient of one input, found both ways."""
+
+    name: str
+    analytic: Any
+    numeric: Any
+    error: float
+    passed: bool
+
+
+@dataclass(frozen=True)
+class GradcheckReport:
+    r"""One :class:`InputCheck` per input; truthy when every input passes.
+
+    ``error`` is |analytic − numeric| / max(1, |analytic|, |numeric|): an
+    absolute error for small gradients, a relative one for large ones.
+    """
+
+    checks: tuple[InputCheck, ...]
+    tol: float
+
+    def __bool__(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failures(self) -> tuple[InputCheck, ...]:
+        return tuple(check for check in self.checks if not check.passed)
+
+    def __str__(self) -> str:
+        rows = [("input", "analytic", "numeric", "error", "ok")]
+        rows += [
+            (
+                c.name,
+                fmt(c.analytic),
+                fmt(c.numeric),
+                f"{c.error:.2e}",
+                "yes" if c.passed else "NO",
+            )
+            for c in self.checks
+        ]
+        widths = [max(len(row[k]) for row in rows) for k in range(5)]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            for row in rows
+        )
+
+    def raise_if_failed(self) -> None:
+        """Raise :class:`GradcheckError` naming every input that failed."""
+        if self:
+            return
+        lines = [
+            f"{c.name}: analytic {_numbers(c.analytic)} vs numeric "
+            f"{_numbers(c.numeric)} (error {c.error:.2e} > tol {self.tol:g})"
+            for c in self.failures
+        ]
+        msg = "backward disagrees with central differences:\n  " + "\n  ".join(lines)
+        raise GradcheckError(msg)
+
+
+def _numbers(x: Any) -> str:
+    if is_batch(x):
+        return np.array2string(np.asarray(x), precision=6, threshold=8)
+    return f"{x:.6g}"
+
+
+def _output(f: Callable[..., Any], inputs: Sequence[Value]) -> float:
+    out = f(*inputs)
+    data = out.data if hasattr(out, "data") else out
+    return float(np.sum(data))
+
+
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[Value],
+    eps: float = 1e-6,
+    tol: float = 1e-5,
+    raise_on_failure: bool = False,
+) -> GradcheckReport:
+    r"""Compare ``backward()`` with central differences for ``f(*inputs)``.
+
+    ``f`` takes the input Values and returns a Value (a batched output is
+    summed, as ``backward()`` does). Every input is nudged by ±``eps`` in turn
+    (element by element for a batch) and put back exactly as it was.
+    Returns a :class:`GradcheckReport`; with ``raise_on_failure=True`` a
+    failure raises :class:`GradcheckError` showing both numbers.
+    """
+    inputs = list(inputs)
+    if not inputs:
+        msg = "gradcheck needs at least one input Value."
+        raise ValueError(msg)
+    if eps <= 0:
+        msg = f"eps must be positive, not {eps}."
+        raise ValueError(msg)
+
+    saved_grads = [x.grad for x in inputs]
+    out = f(*inputs)
+    for x in inputs:
+        x.grad = np.zeros_like(x.data) if is_batch(x.data) else 0.0
+    out.backward()
+    analytic = [x.grad.copy() if is_batch(x.grad) else x.grad for x in inputs]
+    for x, grad in zip(inputs, saved_grads):
+        x.grad = grad
+
+    checks = []
+    for k, (x, grad) in enumerate(zip(inputs, analytic)):
+        numeric = _central_difference(f, inputs, x, eps)
+        scale = np.maximum(1.0, np.maximum(np.abs(grad), np.abs(numeric)))
+        error = float(np.max(np.abs(grad - numeric) / scale))
+        checks.append(
+            InputCheck(
+                name=x.label or f"input {k}",
+                analytic=grad,
+                numeric=numeric,
+                error=error,
+                passed=bool(error <= tol),
+            )
+        )
+    report = GradcheckReport(checks=tuple(checks), tol=tol)
+    if raise_on_failure:
+        report.raise_if_failed()
+    return report
+
+
+def _central_difference(
+    f: Callable[..., Value], inputs: Sequence[Value], x: Value, eps: float
+) -> Any:
+    original = x.data
+    try:
+        if not is_batch(original):
+            x.data = original + eps
+            up = _output(f, inputs)
+            x.data = original - eps
+            down = _output(f, inputs)
+            return (up - down) / (2 * eps)
+        numeric = np.zeros_like(original)
+        for i in range(len(original)):
+            nudged = original.copy()
+            nudged[i] += eps
+            x.data = nudged
+            up = _output(f, inputs)
+            nudged[i] = original[i] - eps
+            down = _output(f, inputs)
+            numeric[i] = (up - down) / (2 * eps)
+        return numeric
+    finally:
+        x.data = original
