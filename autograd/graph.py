@@ -51,6 +51,9 @@ def topological_order(root: Value) -> list[Value]:
         for parent in parents:
             if parent not in visited:
                 visited.add(parent)
+                if not parent.parents:  # a leaf is finished as soon as it is seen
+                    order.append(parent)
+                    continue
                 stack.append((parent, iter(parent.parents)))
                 break
         else:
@@ -96,6 +99,8 @@ def push_gradient(node: Value) -> None:
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
         return
+    if node.op == "wsum" and _push_weighted_sum(node, upstream):
+        return
     for parent, local in zip(node.parents, node.local_grads):
         share = local * upstream
         if type(parent.data) is float:
@@ -119,6 +124,39 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _push_weighted_sum(node: Value, upstream: np.ndarray) -> bool:
+    r"""The batched weighted sum z = Σ wᵢxᵢ + b, all its parents in a few array ops.
+
+    The same rule as :func:`push_gradient` (∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ, ∂z/∂b = 1),
+    done for all i at once: the weights' shares Σ_batch xᵢ·g are one
+    matrix-vector product, the inputs' shares wᵢ·g one outer product. Used for
+    the common layout (scalar weights, batched inputs); returns False for any
+    other, which the general loop then handles.
+    """
+    parents, local_grads = node.parents, node.local_grads
+    n = len(parents) // 2
+    weights, inputs = parents[:n], parents[n : 2 * n]
+    weight_types = set(map(type, local_grads[n : 2 * n]))
+    input_types = set(map(type, local_grads[:n]))
+    if weight_types != {float} or float in input_types:
+        return False
+    xs = np.stack(local_grads[:n])
+    weight_shares = (xs @ upstream).tolist()
+    for weight, share in zip(weights, weight_shares):
+        weight.grad += share
+    w = np.fromiter(local_grads[n : 2 * n], dtype=float, count=n)
+    input_shares = np.multiply.outer(w, upstream)
+    for x, share in zip(inputs, input_shares):
+        x.grad += share
+    if len(parents) > 2 * n:
+        bias = parents[-1]
+        if type(bias.data) is float:
+            bias.grad += float(np.sum(upstream))
+        else:
+            bias.grad += upstream
+    return True
 
 
 def backward(root: Value) -> None:

@@ -124,6 +124,9 @@ def _lengths_error(x: Data, y: Data) -> ValueError:
     return ValueError(msg)
 
 
+_data = operator.attrgetter("data")
+
+
 def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
@@ -398,15 +401,18 @@ def wsum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) 
     The local derivatives come in the parents' order: all the weights, then
     all the inputs, then the bias (if there is one).
     """
-    w = [v.data for v in weights]
-    x = [v.data for v in inputs]
+    w = list(map(_data, weights))
+    x = list(map(_data, inputs))
     b = 0.0 if bias is None else bias.data
-    batched_x = any(is_batch(d) for d in x)
-    if not batched_x and not any(is_batch(d) for d in w):
+    w_types, x_types = set(map(type, w)), set(map(type, x))
+    if w_types == x_types == {float}:
         out = sum(map(operator.mul, w, x)) + b
-    elif batched_x and all(is_batch(d) for d in x) and not any(is_batch(d) for d in w):
-        _same_lengths([*x, b] if is_batch(b) else x)
-        out = np.dot(w, np.stack(x)) + b
+    elif w_types == {float} and float not in x_types:
+        try:
+            out = np.dot(w, np.stack(x)) + b
+        except ValueError:
+            _same_lengths([*x, b])
+            raise
     else:
         _same_lengths([*w, *x, b])
         out = sum(wi * xi for wi, xi in zip(w, x)) + b

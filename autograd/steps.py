@@ -12,8 +12,8 @@ node's gradient, and for every parent the chain-rule line
 >>> steps = list(backward_steps(y))
 >>> print(steps[0])
 step 1/3  y = x × w = -6  (mul)   dy/dy = 1
-  dy/dx += dy/dy × ∂y/∂x = 1 × -3 = -3    ∂(a·b)/∂a = b
-  dy/dw += dy/dy × ∂y/∂w = 1 × 2 = 2      ∂(a·b)/∂b = a
+  dy/dx += dy/dy × ∂y/∂x = 1 × -3 = -3   ∂(a·b)/∂a = b
+  dy/dw += dy/dy × ∂y/∂w = 1 × 2 = 2     ∂(a·b)/∂b = a
 >>> x.grad, w.grad
 (-3.0, 2.0)
 """
@@ -74,10 +74,20 @@ class ChainLine:
     formula: str
 
     @property
+    def target(self) -> str:
+        """What grows: ``dL/dp``."""
+        return f"d{self.root_name}/d{self.parent_name}"
+
+    @property
+    def product(self) -> str:
+        """What it grows by, in symbols: ``dL/dn × ∂n/∂p``."""
+        root, node, parent = self.root_name, self.node_name, self.parent_name
+        return f"d{root}/d{node} × ∂{node}/∂{parent}"
+
+    @property
     def rule(self) -> str:
         """The chain rule in symbols: ``dL/dp += dL/dn × ∂n/∂p``."""
-        root, node, parent = self.root_name, self.node_name, self.parent_name
-        return f"d{root}/d{parent} += d{root}/d{node} × ∂{node}/∂{parent}"
+        return f"{self.target} += {self.product}"
 
     @property
     def numbers(self) -> str:
@@ -124,13 +134,12 @@ class Step:
         head += gradient
         if not self.lines:
             return head
-        rules = [line.rule for line in self.lines]
-        numbers = [line.numbers for line in self.lines]
-        width_rule = max(map(len, rules))
-        width_numbers = max(map(len, numbers))
+        columns = [(line.target, line.product, line.numbers) for line in self.lines]
+        widths = [max(len(row[k]) for row in columns) for k in range(3)]
         body = [
-            f"  {rule:<{width_rule}} {number:<{width_numbers}}    {line.formula}"
-            for rule, number, line in zip(rules, numbers, self.lines)
+            f"  {target:<{widths[0]}} += {product:<{widths[1]}} "
+            f"{numbers:<{widths[2]}}   {line.formula}"
+            for (target, product, numbers), line in zip(columns, self.lines)
         ]
         return "\n".join([head, *body])
 

@@ -256,6 +256,14 @@ def as_value(x: Any) -> Value:
     return x if type(x) is Value else Value(x)
 
 
+def _as_values(items: Iterable[Any]) -> tuple[Value, ...]:
+    """A tuple of Values: Values kept as they are, numbers made into leaves."""
+    values = tuple(items)
+    if set(map(type, values)) <= {Value}:
+        return values
+    return tuple(map(as_value, values))
+
+
 def vsum(values: Iterable[Any]) -> Value:
     r"""x₁ + x₂ + ... + xₙ as a single node;  ∂/∂xᵢ = 1 for every i.
 
@@ -263,7 +271,7 @@ def vsum(values: Iterable[Any]) -> Value:
     >>> total.data, total.local_grads
     (6.0, (1.0, 1.0, 1.0))
     """
-    parents = tuple(as_value(v) for v in values)
+    parents = _as_values(values)
     if not parents:
         msg = "vsum needs at least one value to add up."
         raise ValueError(msg)
@@ -283,8 +291,8 @@ def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Val
     >>> z.backward(); [wi.grad for wi in w]
     [2.0, 3.0]
     """
-    w = tuple(as_value(v) for v in weights)
-    x = tuple(as_value(v) for v in inputs)
+    w = _as_values(weights)
+    x = _as_values(inputs)
     if len(w) != len(x):
         msg = (
             f"wsum needs one weight per input, but got {len(w)} weights and "

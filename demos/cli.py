@@ -1,0 +1,274 @@
+r"""The ``chainrule`` command: run a lesson, or step through an expression.
+
+    chainrule demo --list
+    chainrule demo NAME [--out DIR] [--seed N] [--no-progress]
+    chainrule step "EXPR" --set x=2 --set w=-3 [--wrt x] [--svg F] [--html F]
+    chainrule --version
+
+A user's mistake (a bad expression, an unknown lesson, a folder that cannot be
+written) is reported on standard error with exit code 2, never a traceback.
+
+>>> main(["step", "x * w", "--set", "x=2", "--set", "w=-3"])  # doctest: +ELLIPSIS
+expression: x * w
+...
+gradients
+  dL/dx = -3
+  dL/dw = 2
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+from demos.expression import ExpressionError
+from demos.lesson import DemoError
+from demos.registry import describe_lessons, get_lesson, run_lesson
+from demos.step import narrate, parse_assignment
+
+__all__ = ["build_parser", "main"]
+
+USAGE_ERROR = 2
+ENVIRONMENT_ERROR = 1
+INTERRUPTED = 130
+
+
+def version() -> str:
+    """The installed version of the ``chainrule`` distribution."""
+    try:
+        return metadata.version("chainrule")
+    except metadata.PackageNotFoundError:
+        return "0+unknown (not installed; run pip install -e .)"
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    try:
+        return parse_assignment(text)
+    except ExpressionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        msg = f"{text!r} is not a whole number of 1 or more."
+        raise argparse.ArgumentTypeError(msg)
+    return number
+
+
+def _seed(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        msg = f"{text!r} is not a seed; use a whole number of 0 or more."
+        raise argparse.ArgumentTypeError(msg)
+    return number
+
+
+_MAIN_EPILOG = """\
+examples:
+  chainrule demo --list                 the lessons
+  chainrule demo xor                    run one; pictures go to ./chainrule-out/xor
+  chainrule step "sigmoid(x * w + b)" --set x=2 --set w=-3 --set b=1 --wrt w
+
+'chainrule COMMAND --help' tells more about each command.
+"""
+
+_STEP_DESCRIPTION = """\
+Build the computation graph of an arithmetic expression, then print its
+forward values, every step of the backward pass and the gradients.
+
+The expression is read safely (never evaluated as Python). It may use
+numbers, the names given with --set, + - * / **, and the functions
+exp, log, tanh, sigmoid and relu.
+"""
+
+_STEP_EPILOG = """\
+examples:
+  chainrule step "x * w" --set x=2 --set w=-3
+  chainrule step "tanh(x*w1 + b) * w2" --set x=1 --set w1=0.5 --set b=0 \\
+      --set w2=-2 --wrt w1 --svg graph.svg --html steps.html
+
+An expression that starts with '-' needs '--' first: chainrule step -- "-x*w" ...
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``chainrule`` command and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="chainrule",
+        description="Learn backpropagation: run a lesson, or step through an expression.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"chainrule {version()}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a lesson and write its pictures",
+        description=(
+            "Run a lesson: it prints what to look at and writes its pictures "
+            "(graphs, step-by-step pages, plots) into a folder."
+        ),
+        epilog="lessons:\n" + describe_lessons(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("name", nargs="?", metavar="NAME", help="the lesson to run")
+    demo.add_argument("--list", action="store_true", help="list the lessons and stop")
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="folder for the lesson's files (default: ./chainrule-out/NAME)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="seed for every random choice (default: 0)",
+    )
+    demo.add_argument(
+        "--no-progress", action="store_true", help="no progress bars while training"
+    )
+    demo.add_argument(
+        "--cnn",
+        action="store_true",
+        help="digits only: use the small convolutional network",
+    )
+    # For tests and impatient teachers: short training runs.
+    demo.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
+    demo.add_argument("--epochs", type=_positive, help=argparse.SUPPRESS)
+    demo.set_defaults(handler=_demo)
+
+    step = commands.add_parser(
+        "step",
+        help="step through the backward pass of an expression",
+        description=_STEP_DESCRIPTION,
+        epilog=_STEP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    step.add_argument("expression", metavar="EXPR", help='e.g. "x * w + b"')
+    step.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="NAME=VALUE",
+        help="give an input its value (repeat for each input)",
+    )
+    step.add_argument(
+        "--wrt", metavar="NAME", help="also list every path from this input"
+    )
+    step.add_argument("--svg", metavar="PATH", type=Path, help="write the graph as SVG")
+    step.add_argument(
+        "--html", metavar="PATH", type=Path, help="write the step-by-step page"
+    )
+    step.set_defaults(handler=_step)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    if args.list:
+        print("lessons (run one with: chainrule demo NAME)")
+        print(describe_lessons())
+        return 0
+    if args.name is None:
+        msg = "name a lesson, as in 'chainrule demo chain'. The lessons:\n"
+        raise DemoError(msg + describe_lessons())
+    lesson = get_lesson(args.name)
+    print(f"chainrule demo {lesson.name}: {lesson.summary}")
+    result = run_lesson(
+        args.name,
+        args.out,
+        seed=args.seed,
+        progress=not args.no_progress,
+        quick=args.quick,
+        epochs=args.epochs,
+        cnn=args.cnn,
+    )
+    print()
+    print(f"{len(result.files)} files in {result.out}{'/' if result.files else ''}")
+    for path in result.files:
+        print(f"  {path.name}")
+    return 0
+
+
+def _step(args: argparse.Namespace) -> int:
+    values: dict[str, float] = {}
+    for name, number in args.assignments:
+        if name in values:
+            msg = f"--set {name} is given twice; give each input one value."
+            raise ExpressionError(msg)
+        values[name] = number
+    try:
+        text = narrate(
+            args.expression, values, wrt=args.wrt, svg=args.svg, html=args.html
+        )
+    except OSError as error:
+        where = error.filename or args.svg or args.html
+        msg = f"cannot write {where}: {error.strerror or error}."
+        raise DemoError(msg) from None
+    print(text)
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else USAGE_ERROR
+
+
+def _is_missing_graphviz(error: BaseException) -> bool:
+    try:
+        from viz.render import GraphvizNotFound
+    except ImportError:
+        return False
+    return isinstance(error, GraphvizNotFound)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    r"""Run the ``chainrule`` command with ``argv`` (default: ``sys.argv[1:]``).
+
+    Returns the exit code: 0 when all went well, 2 for a usage mistake, 1 when
+    something the machine needs (Graphviz) is missing, 130 when interrupted.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse: --help, --version or a usage error
+        return _exit_code(stop.code)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
+    prefix = f"chainrule {args.command}: error:"
+    try:
+        return int(args.handler(args))
+    except (DemoError, ExpressionError) as error:
+        print(f"{prefix} {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("\ninterrupted.", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as error:
+        if _is_missing_graphviz(error):
+            print(f"{prefix} {error}", file=sys.stderr)
+            return ENVIRONMENT_ERROR
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

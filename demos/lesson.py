@@ -1,0 +1,228 @@
+r"""What every lesson shares: its settings, its output folder, what it wrote.
+
+A lesson is a function ``run(lesson: LessonRun) -> None``. It talks to the
+student through :meth:`LessonRun.say`, writes its pictures through the
+``save_*`` methods (each one records the file it wrote), and records the
+numbers worth checking (an accuracy, a gradient) with :meth:`LessonRun.note`.
+
+>>> import io, tempfile
+>>> from pathlib import Path
+>>> with tempfile.TemporaryDirectory() as folder:
+...     run = LessonRun("demo", Settings(out=Path(folder), stream=io.StringIO()))
+...     path = run.save_text("numbers.txt", "dE/dw = -2\n")
+...     run.note("slope", -2.0)
+...     run.result().numbers
+{'slope': -2.0}
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from autograd import Value
+
+__all__ = ["DemoError", "Lesson", "LessonResult", "LessonRun", "Settings"]
+
+
+class DemoError(ValueError):
+    """A mistake in how a lesson was asked for: a bad name, folder or setting."""
+
+
+@dataclass
+class Settings:
+    r"""How to run a lesson.
+
+    ``out`` is the folder for its files; ``seed`` seeds every random choice;
+    ``progress`` turns progress bars on or off. ``quick`` and ``epochs`` make
+    the training lessons short (for tests); ``cnn`` picks the convolutional
+    network in ``digits``. ``stream`` receives what the lesson says (standard
+    output when ``None``).
+    """
+
+    out: Path
+    seed: int = 0
+    progress: bool = True
+    quick: bool = False
+    epochs: int | None = None
+    cnn: bool = False
+    stream: TextIO | None = None
+
+
+@dataclass(frozen=True)
+class LessonResult:
+    r"""What a lesson did: the files it wrote and the numbers it measured."""
+
+    name: str
+    out: Path
+    files: tuple[Path, ...]
+    numbers: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    r"""One entry of the lesson list: its name, a one-line summary, its code.
+
+    ``files`` names the files the lesson promises to write into its folder.
+    """
+
+    name: str
+    summary: str
+    run: Callable[[LessonRun], None]
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class LessonRun:
+    r"""One run of a lesson: where it writes, what it says, what it recorded."""
+
+    name: str
+    settings: Settings
+    files: list[Path] = field(default_factory=list)
+    numbers: dict[str, float] = field(default_factory=dict)
+
+    # --- settings the lessons read -------------------------------------------------
+
+    @property
+    def out(self) -> Path:
+        return self.settings.out
+
+    @property
+    def seed(self) -> int:
+        return self.settings.seed
+
+    @property
+    def progress(self) -> bool:
+        return self.settings.progress
+
+    @property
+    def quick(self) -> bool:
+        return self.settings.quick
+
+    def epochs(self, default: int, quick: int) -> int:
+        """The number of epochs: ``--epochs`` if given, else ``quick`` or ``default``."""
+        if self.settings.epochs is not None:
+            return self.settings.epochs
+        return quick if self.settings.quick else default
+
+    # --- talking to the student ----------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        """Print a line (or several) for the student."""
+        stream = self.settings.stream or sys.stdout
+        print(text, file=stream)
+
+    def heading(self, text: str) -> None:
+        """Print a section title, underlined."""
+        self.say()
+        self.say(text)
+        self.say("-" * len(text))
+
+    def note(self, key: str, value: float) -> None:
+        """Record a number the lesson measured (tests and the summary read it)."""
+        self.numbers[key] = float(value)
+
+    # --- writing files -------------------------------------------------------------
+
+    def path(self, name: str) -> Path:
+        """The path of a file in the output folder (the folder is created)."""
+        self.prepare()
+        return self.out / name
+
+    def prepare(self) -> None:
+        """Create the output folder; a clear error if it cannot be written."""
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _unwritable(self.out, error) from None
+
+    def _record(self, path: Path) -> Path:
+        if path not in self.files:
+            self.files.append(path)
+        return path
+
+    def save_text(self, name: str, text: str) -> Path:
+        """Write a text file into the output folder."""
+        path = self.path(name)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _unwritable(self.out, error) from None
+        return self._record(path)
+
+    def save_figure(self, figure: Figure, name: str) -> Path:
+        """Save a matplotlib figure (PNG or SVG, by the name's suffix)."""
+        path = self.path(name)
+        try:
+            figure.savefig(path, dpi=100, bbox_inches="tight")
+        except OSError as error:
+            raise _unwritable(self.out, error) from None
+        return self._record(path)
+
+    def save_graph(self, root: Value, name: str, **options: Any) -> Path:
+        """Draw ``root``'s computation graph with ``viz.draw_graph`` as SVG."""
+        import viz
+
+        return self.save_svg(viz.draw_graph(root, **options), name)
+
+    def save_svg(self, picture: Any, name: str) -> Path:
+        r"""Write a picture as SVG: SVG text as it is, a graphviz graph rendered.
+
+        Without the Graphviz ``dot`` program a graph cannot be rendered: its
+        DOT source is written instead (``name`` with the suffix ``.dot``) and
+        the student is told how to install Graphviz.
+        """
+        from viz.render import GraphvizNotFound, render_svg
+
+        if isinstance(picture, str):
+            return self.save_text(name, picture)
+        try:
+            svg = render_svg(picture)
+        except GraphvizNotFound as error:
+            dot = Path(name).with_suffix(".dot").name
+            print(f"warning: {error}\nwriting {dot} instead.", file=sys.stderr)
+            return self.save_text(dot, str(picture))
+        return self.save_text(name, svg)
+
+    def save_steps(self, root: Value, name: str, title: str) -> Path:
+        """Write the step-by-step page of ``root``'s backward pass (HTML).
+
+        The page runs the backward pass again from zeroed gradients, so the
+        graph's grads are cleared first (and hold one pass's worth after).
+        """
+        import viz
+        from viz.render import GraphvizNotFound
+
+        path = self.path(name)
+        root.zero_grad()
+        try:
+            viz.save_steps_html(root, path, title=title)
+        except OSError as error:
+            raise _unwritable(self.out, error) from None
+        except GraphvizNotFound as error:
+            print(f"warning: {error}\nno step page written.", file=sys.stderr)
+            return path
+        return self._record(path)
+
+    def result(self) -> LessonResult:
+        return LessonResult(
+            name=self.name,
+            out=self.out,
+            files=tuple(self.files),
+            numbers=dict(self.numbers),
+        )
+
+
+def _unwritable(folder: Path, error: OSError) -> DemoError:
+    reason = error.strerror or str(error)
+    msg = (
+        f"cannot write into the output folder {str(folder)!r} ({reason}); "
+        "choose another folder with --out DIR."
+    )
+    return DemoError(msg)

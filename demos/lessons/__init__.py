@@ -1,0 +1,1 @@
+r"""The lessons, one module each; :mod:`demos.registry` lists them."""

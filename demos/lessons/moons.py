@@ -1,0 +1,13 @@
+r"""Lesson ``moons``."""
+
+from __future__ import annotations
+
+from demos.lesson import LessonRun
+
+NAME = "moons"
+SUMMARY = "(being written)"
+FILES: tuple[str, ...] = ()
+
+
+def run(lesson: LessonRun) -> None:
+    lesson.say("not yet")

@@ -1,0 +1,345 @@
+r"""The base of every network: :class:`Module`.
+
+A module owns parameters (leaf :class:`~autograd.Value` nodes holding one
+number each) and sub-modules. It finds them by looking at its own attributes,
+in the order they were set, so no registration is needed: a ``Value``
+attribute is a parameter, a ``Module`` attribute is a sub-module, and lists
+of either are numbered. That gives every parameter a dotted name that says
+where it lives, such as ``layers.0.neurons.2.w.1`` (first layer, third
+neuron, second weight), and each parameter's ``label`` is set to that name
+once the module is built, so drawn graphs are legible.
+
+>>> from autograd import Value
+>>> class Line(Module):
+...     def __init__(self):
+...         self.w = [Value(2.0), Value(-1.0)]
+...         self.b = Value(0.5)
+>>> line = Line()
+>>> [name for name, _ in line.named_parameters()]
+['w.0', 'w.1', 'b']
+>>> line.w[1].label
+'w.1'
+>>> line.state_dict()
+{'w.0': 2.0, 'w.1': -1.0, 'b': 0.5}
+
+Saving writes a temporary file in the same folder and renames it over the
+target (``os.replace``), so a crash mid-save never leaves a broken file.
+Loading checks everything before it changes anything.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import math
+import numbers
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+__all__ = ["FILE_FORMAT", "Module", "StateDictError"]
+
+FILE_FORMAT = "chainrule-model"
+FILE_VERSION = 1
+
+
+class StateDictError(ValueError):
+    """A state dict or model file does not fit the model; nothing was changed."""
+
+
+class Module:
+    r"""Base class of neurons, layers and networks.
+
+    Subclasses set their parameters (``Value``) and sub-modules (``Module``)
+    as attributes, alone or in lists; everything else (numbers, strings)
+    is ignored by the parameter walk. Attributes whose name starts with ``_``
+    are private and never walked.
+    """
+
+    training: bool = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # After the outermost __init__ of a module finishes, label every
+        # parameter with its dotted name. Inner modules label themselves too,
+        # and the outer module then relabels them with the full path.
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def init_then_label(self: Module, *args: Any, **kw: Any) -> None:
+            depth = self.__dict__.get("_init_depth", 0)
+            self.__dict__["_init_depth"] = depth + 1
+            try:
+                init(self, *args, **kw)
+            finally:
+                self.__dict__["_init_depth"] = depth
+            if depth == 0:
+                del self.__dict__["_init_depth"]
+                self.label_parameters()
+
+        cls.__init__ = init_then_label  # type: ignore[method-assign]
+
+    # --- walking the module tree ----------------------------------------------------
+
+    def _members(self) -> Iterator[tuple[str, Any]]:
+        """(name, Value or Module) for each direct member, lists flattened."""
+        for name, attribute in vars(self).items():
+            if not name.startswith("_"):
+                yield from _flatten(name, attribute)
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and every sub-module, depth first."""
+        yield prefix, self
+        for name, member in self._members():
+            if isinstance(member, Module):
+                yield from member.named_modules(f"{prefix}{name}.")
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        r"""Every parameter with its dotted name, in a fixed order.
+
+        A parameter shared by two places is listed once, under its first name.
+        """
+        seen: set[int] = set()
+        result: list[tuple[str, Value]] = []
+        self._collect("", result, seen)
+        return result
+
+    def _collect(self, prefix: str, out: list[tuple[str, Value]], seen: set[int]) -> None:
+        for name, member in self._members():
+            if isinstance(member, Module):
+                member._collect(f"{prefix}{name}.", out, seen)
+            elif id(member) not in seen:
+                seen.add(id(member))
+                out.append((prefix + name, member))
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of :meth:`named_parameters`."""
+        return [p for _, p in self.named_parameters()]
+
+    def label_parameters(self) -> None:
+        """Set each parameter's ``label`` to its dotted name (done after building)."""
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (``backward()`` adds to it)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # --- training and evaluation mode -------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Switch this module and all sub-modules to training mode (or not)."""
+        for _, module in self.named_modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode: dropout becomes the identity."""
+        return self.train(False)
+
+    # --- state ------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by name: a plain dict of floats."""
+        return {name: float(p.data) for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        r"""Set the parameters from ``state`` (name -> number).
+
+        Everything is checked first: the names must be exactly this model's,
+        and every value one finite number. On any problem a
+        :class:`StateDictError` explains it and no parameter is changed.
+        """
+        values = self._checked(state)
+        for (_, p), value in zip(self.named_parameters(), values):
+            p.data = value
+
+    def _checked(self, state: Any) -> list[float]:
+        if not isinstance(state, Mapping):
+            msg = f"a state dict must map names to numbers, not {type(state).__name__}."
+            raise StateDictError(msg)
+        names = [name for name, _ in self.named_parameters()]
+        missing = [name for name in names if name not in state]
+        known = set(names)
+        unexpected = [str(name) for name in state if name not in known]
+        if missing or unexpected:
+            parts = []
+            if missing:
+                parts.append(f"missing {len(missing)} ({_few(missing)})")
+            if unexpected:
+                parts.append(f"unexpected {len(unexpected)} ({_few(unexpected)})")
+            msg = (
+                f"the state does not fit this {type(self).__name__} of "
+                f"{len(names)} parameters: {'; '.join(parts)}. Was it saved from a "
+                "model of another shape?"
+            )
+            raise StateDictError(msg)
+        return [_one_number(name, state[name]) for name in names]
+
+    # --- files -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        r"""Write the parameters to ``path``, atomically.
+
+        A path ending in ``.npz`` gets a numpy archive, anything else JSON
+        (readable, and exact: floats are written with all their digits). The
+        data goes to a temporary file in the same folder, is flushed to disk,
+        then renamed over ``path``: readers see the old file or the new one,
+        never half of one.
+        """
+        state = self.state_dict()
+        bad = [name for name, value in state.items() if not math.isfinite(value)]
+        if bad:
+            msg = (
+                f"cannot save: {len(bad)} parameters are not finite ({_few(bad)}); "
+                "training diverged, so lower the learning rate and train again."
+            )
+            raise ValueError(msg)
+        path = os.fspath(path)
+        payload = _npz_bytes(self, state) if path.endswith(".npz") else _json_bytes(self, state)
+        _write_atomically(path, payload)
+
+    def load(self, path: str | os.PathLike[str]) -> Module:
+        r"""Read parameters saved by :meth:`save` into this model; return it.
+
+        The file's format is recognised from its contents. A file that is
+        corrupt, truncated, not a model file or for another shape raises
+        :class:`StateDictError` and leaves the model exactly as it was.
+        """
+        path = os.fspath(path)
+        with open(path, "rb") as f:
+            raw = f.read()
+        state = _read_state(raw, path)
+        self.load_state_dict(state)
+        return self
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _flatten(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(attribute, Value | Module):
+        yield name, attribute
+    elif isinstance(attribute, list | tuple):
+        for i, item in enumerate(attribute):
+            yield from _flatten(f"{name}.{i}", item)
+
+
+def _few(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (", ..." if len(names) > limit else "")
+
+
+def _one_number(name: str, value: Any) -> float:
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        shape = f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
+        what = shape or type(value).__name__
+        msg = f"parameter {name!r} must be one number, not {what}."
+        raise StateDictError(msg)
+    number = float(value)
+    if not math.isfinite(number):
+        msg = f"parameter {name!r} is {number}; every parameter must be finite."
+        raise StateDictError(msg)
+    return number
+
+
+def _header(module: Module) -> dict[str, Any]:
+    return {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(module).__name__}
+
+
+def _json_bytes(module: Module, state: dict[str, float]) -> bytes:
+    document = {**_header(module), "parameters": state}
+    return (json.dumps(document, indent=1, allow_nan=False) + "\n").encode()
+
+
+def _npz_bytes(module: Module, state: dict[str, float]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        format=np.array(FILE_FORMAT),
+        version=np.array(FILE_VERSION),
+        model=np.array(type(module).__name__),
+        names=np.array(list(state), dtype=str),
+        values=np.array(list(state.values()), dtype=float),
+    )
+    return buffer.getvalue()
+
+
+def _write_atomically(path: str, payload: bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder
+    )
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _read_state(raw: bytes, path: str) -> dict[str, Any]:
+    where = f"{path!r} is not a readable chainrule model file"
+    if raw.startswith(b"PK"):
+        return _read_npz(raw, where)
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        msg = f"{where}: {error} (is it truncated or corrupt?)."
+        raise StateDictError(msg) from error
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        msg = f"{where}: it has no 'format': {FILE_FORMAT!r} header."
+        raise StateDictError(msg)
+    _check_version(document.get("version"), where)
+    parameters = document.get("parameters")
+    if not isinstance(parameters, dict):
+        msg = f"{where}: it has no 'parameters' table."
+        raise StateDictError(msg)
+    return parameters
+
+
+def _read_npz(raw: bytes, where: str) -> dict[str, Any]:
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
+            contents = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        msg = f"{where}: {error} (is it truncated or corrupt?)."
+        raise StateDictError(msg) from error
+    if "format" not in contents or str(contents["format"]) != FILE_FORMAT:
+        msg = f"{where}: the archive has no format={FILE_FORMAT!r} entry."
+        raise StateDictError(msg)
+    _check_version(contents.get("version"), where)
+    names, values = contents.get("names"), contents.get("values")
+    if names is None or values is None or names.ndim != 1 or values.shape != names.shape:
+        msg = f"{where}: 'names' and 'values' must be two arrays of the same length."
+        raise StateDictError(msg)
+    if not np.issubdtype(values.dtype, np.floating):
+        msg = f"{where}: 'values' must hold floats, not {values.dtype}."
+        raise StateDictError(msg)
+    return dict(zip(names.tolist(), values.tolist()))
+
+
+def _check_version(version: Any, where: str) -> None:
+    if isinstance(version, np.ndarray):
+        version = version.item() if version.shape == () else None
+    if version != FILE_VERSION:
+        msg = f"{where}: version {version!r}, but this chainrule reads {FILE_VERSION}."
+        raise StateDictError(msg)
+

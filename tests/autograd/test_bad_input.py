@@ -1,0 +1,128 @@
+"""Bad input: clear errors of the right type, and no half-built nodes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd import Value, topological_order, vsum, wsum
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["3", None, [1.0, 2.0], (1.0,), np.ones((2, 2)), 1 + 2j, {"x": 1}, True],
+    ids=["str", "None", "list", "tuple", "2-D array", "complex", "dict", "bool"],
+)
+def test_a_non_number_is_refused_with_a_type_error(data):
+    with pytest.raises(TypeError, match="number .* or a 1-D numpy array"):
+        Value(data)
+
+
+def test_a_list_error_says_how_to_make_a_batch():
+    with pytest.raises(TypeError, match=r"numpy\.array"):
+        Value([1.0, 2.0])
+
+
+def test_an_array_of_strings_and_an_empty_batch_are_refused():
+    with pytest.raises(TypeError):
+        Value(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="empty batch"):
+        Value(np.array([]))
+
+
+def test_a_label_must_be_a_string():
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+def test_numbers_of_any_kind_are_stored_as_floats():
+    assert type(Value(3).data) is float
+    assert type(Value(np.float32(2.5)).data) is float
+    assert type(Value(np.array(4.0)).data) is float
+    batch = Value(np.array([1, 2, 3]))
+    assert batch.data.dtype == float and batch.grad.dtype == float
+
+
+def test_the_data_of_a_batch_is_copied():
+    raw = np.array([1.0, 2.0])
+    x = Value(raw)
+    raw[0] = 99.0
+    assert x.data[0] == 1.0
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0])
+def test_log_of_a_non_positive_number_names_the_node(bad):
+    with pytest.raises(ValueError, match=r"'h' = .*above 0") as error:
+        Value(bad, "h").log()
+    assert f"{bad:.4g}" in str(error.value)
+
+
+def test_log_of_a_batch_names_the_bad_element():
+    with pytest.raises(ValueError, match=r"'h'\[2\] = -3"):
+        Value(np.array([1.0, 2.0, -3.0]), "h").log()
+
+
+def test_division_by_zero():
+    a = Value(1.0, "a")
+    with pytest.raises(ZeroDivisionError, match="'z'"):
+        a / Value(0.0, "z")
+    with pytest.raises(ZeroDivisionError):
+        a / 0
+    with pytest.raises(ZeroDivisionError):
+        1.0 / Value(0.0)
+    with pytest.raises(ZeroDivisionError, match=r"\[1\]"):
+        a / Value(np.array([1.0, 0.0]), "d")
+    with pytest.raises(ZeroDivisionError):
+        Value(0.0) ** -2
+
+
+def test_pow_with_a_value_exponent_needs_a_positive_base():
+    with pytest.raises(ValueError, match="positive base"):
+        Value(-2.0, "a") ** Value(2.0)
+    with pytest.raises(ValueError, match="positive base"):
+        Value(np.array([1.0, -1.0]), "a") ** Value(2.0)
+    with pytest.raises(ValueError, match="fractional power"):
+        Value(-8.0) ** 0.5
+    with pytest.raises(TypeError, match="exponent"):
+        Value(2.0) ** "2"  # type: ignore[operator]
+
+
+def test_batches_of_different_lengths_give_both_lengths():
+    a = Value(np.ones(3), "a")
+    b = Value(np.ones(4), "b")
+    for op in (lambda: a + b, lambda: a * b, lambda: vsum([a, b])):
+        with pytest.raises(ValueError, match="3 and 4"):
+            op()
+    with pytest.raises(ValueError, match="3 and 4"):
+        wsum([1.0, 1.0], [a, b])
+    with pytest.raises(ValueError, match="3 and 4"):
+        Value(np.full(3, 2.0)) ** Value(np.ones(4))
+
+
+def test_wsum_needs_one_weight_per_input():
+    with pytest.raises(ValueError, match="2 weights and 3 inputs"):
+        wsum([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="at least one"):
+        wsum([], [])
+    with pytest.raises(ValueError, match="at least one"):
+        vsum([])
+
+
+def test_arithmetic_with_a_non_number_is_a_type_error():
+    a = Value(1.0)
+    for op in (lambda: a + "1", lambda: a * None, lambda: [1.0] - a):
+        with pytest.raises(TypeError):
+            op()
+
+
+def test_a_failed_op_leaves_no_half_built_node():
+    a = Value(-1.0, "a")
+    b = a * 2.0
+    parents_before = b.parents
+    for bad in (lambda: b.log(), lambda: b / 0, lambda: b ** Value(0.5)):
+        with pytest.raises((ValueError, ZeroDivisionError)):
+            bad()
+    assert b.parents == parents_before
+    assert [n.label or n.op for n in topological_order(b)] == ["a", "", "mul"]
+    b.backward()
+    assert a.grad == 2.0

@@ -1,0 +1,255 @@
+"""The stepper, explain and gradcheck agree with backward on random graphs."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import (
+    GradcheckError,
+    Value,
+    backward_steps,
+    explain,
+    gradcheck,
+    topological_order,
+    vsum,
+    wsum,
+)
+
+# --- random composite graphs ------------------------------------------------------
+
+SAFE_UNARY = [
+    lambda a: a.tanh(),
+    lambda a: a.sigmoid(),
+    lambda a: -a,
+    lambda a: a * 0.5,
+    lambda a: (a * a + 1.0).log(),
+    lambda a: (a * 0.3).exp(),
+    lambda a: a**2,
+]
+SAFE_BINARY = [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a * b,
+    lambda a, b: a / (b * b + 1.0),
+    lambda a, b: wsum([a, b], [b, a], 0.1),
+    lambda a, b: vsum([a, b, a]),
+]
+
+programs = st.lists(
+    st.tuples(st.booleans(), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
+    min_size=1,
+    max_size=12,
+)
+
+
+def build(program, inputs):
+    """Run a random program: each step applies an op to earlier nodes (reuse included)."""
+    nodes = list(inputs)
+    for binary, op, i, j in program:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if binary:
+            nodes.append(SAFE_BINARY[op % len(SAFE_BINARY)](a, b))
+        else:
+            nodes.append(SAFE_UNARY[op % len(SAFE_UNARY)](a))
+    return vsum(nodes[len(inputs) :]).tanh()
+
+
+def leaves(xs, batch):
+    if batch:
+        return [Value(np.array([x, x / 2 - 0.3]), f"x{k}") for k, x in enumerate(xs)]
+    return [Value(x, f"x{k}") for k, x in enumerate(xs)]
+
+
+inputs = st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs, inputs, st.booleans())
+def test_random_graphs_match_central_differences(program, xs, batch):
+    report = gradcheck(lambda *v: build(program, v), leaves(xs, batch), tol=1e-5)
+    assert report, str(report)
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs, inputs, st.booleans())
+def test_stepping_leaves_exactly_the_grads_of_backward(program, xs, batch):
+    values = leaves(xs, batch)
+    root = build(program, values)
+    root.backward()
+    expected = {node: np.copy(node.grad) for node in topological_order(root)}
+    for node in expected:
+        node.grad = np.zeros_like(node.grad) if node.batch_size else 0.0
+    steps = list(backward_steps(root))
+    assert len(steps) == len(expected)
+    assert [s.index for s in steps] == list(range(1, len(steps) + 1))
+    for node, grad in expected.items():
+        assert np.array_equal(node.grad, grad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs, inputs, st.booleans())
+def test_explain_sums_to_the_gradient(program, xs, batch):
+    values = leaves(xs, batch)
+    root = build(program, values)
+    root.backward()
+    for x in values:
+        explanation = explain(root, x, limit=10_000)
+        assert np.allclose(explanation.total, x.grad, rtol=1e-9, atol=1e-12)
+        if not explanation.truncated:
+            listed = sum((path.product for path in explanation.paths), 0.0)
+            assert np.allclose(listed, x.grad, rtol=1e-9, atol=1e-12)
+
+
+# --- the stepper ------------------------------------------------------------------
+
+
+def test_steps_narrate_the_chain_rule():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    z = x * w
+    z.label = "z"
+    a = z.sigmoid()
+    a.label = "a"
+    steps = list(backward_steps(a))
+    assert [s.name for s in steps] == ["a", "z", "w", "x"]
+    first = steps[0]
+    assert first.grad == 1.0 and first.total == 4
+    (line,) = first.lines
+    assert line.rule == "da/dz += da/da × ∂a/∂z"
+    assert line.formula == "∂σ(a)/∂a = σ(a)·(1 − σ(a))"
+    assert line.share == pytest.approx(a.data * (1 - a.data))
+    text = str(steps[1])
+    assert "step 2/4" in text and "z = x × w" in text
+    assert "da/dx += da/dz × ∂z/∂x" in text and "∂(a·b)/∂a = b" in text
+    assert f"{line.share:.4g} × -3 = {-3 * line.share:.4g}" in text
+    assert "(leaf)" in str(steps[3]) and "final" in str(steps[3])
+
+
+def test_step_lines_are_aligned_for_a_repl():
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    out = wsum([a, b], [c, a], Value(0.5, "bias"))
+    out.label = "out"
+    lines = str(next(backward_steps(out))).splitlines()
+    assert len(lines) == 1 + 5
+    formula_columns = {line.index("∂(") for line in lines[1:]}
+    assert len(formula_columns) == 1
+
+
+def test_stepping_a_batch_shows_length_and_mean_and_the_batch_sum():
+    x = Value(np.array([1.0, 2.0, 3.0]), "x")
+    w = Value(2.0, "w")
+    loss = (x * w).mean()
+    loss.label = "loss"
+    steps = list(backward_steps(loss))
+    text = "\n".join(map(str, steps))
+    assert "[3 values, mean" in text
+    assert "summed over the batch: 2" in text  # dloss/dw = mean(x) = 2
+    assert w.grad == pytest.approx(2.0)
+
+
+def test_an_unlabelled_root_is_called_L():
+    x = Value(1.0, "x")
+    step = next(backward_steps(x * 3.0))
+    assert step.name == "L" and step.lines[0].rule.startswith("dL/dx += dL/dL")
+
+
+# --- explain ----------------------------------------------------------------------
+
+
+def test_explain_the_chaining_story():
+    x, w1, w2 = Value(1.5, "x"), Value(2.0, "w1"), Value(-0.5, "w2")
+    y = x * w1
+    y.label = "y"
+    E = y * w2
+    E.label = "E"
+    story = explain(E, w1)
+    (path,) = story.paths
+    assert path.names == ("w1", "y", "E")
+    assert path.factors == (1.5, -0.5)  # ∂y/∂w1 = x, ∂E/∂y = w2
+    assert path.product == story.total == 1.5 * -0.5
+    assert "dE/dw1 = -0.75" in str(story)
+
+
+def test_explain_counts_parallel_edges_as_separate_paths():
+    a = Value(3.0, "a")
+    c = (a + a) + (a + a)
+    story = explain(c, a)
+    assert story.path_count == 4 and len(story.paths) == 4 and story.total == 4.0
+
+
+def test_explain_stops_at_the_limit_and_says_so_without_hanging():
+    x = Value(0.5, "x")
+    node = x
+    for _ in range(80):  # a ladder of diamonds: 2**80 paths
+        node = node.tanh() + node.sigmoid()
+    start = time.perf_counter()
+    story = explain(node, x, limit=50)
+    assert time.perf_counter() - start < 5
+    assert story.truncated and len(story.paths) == 50
+    assert story.path_count == 2**80
+    assert "stopped after 50" in str(story) and "raise limit=" in str(story)
+    node.backward()
+    assert story.total == pytest.approx(x.grad)
+
+
+def test_explain_on_a_deep_chain_lists_its_one_path():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    story = explain(y, x)
+    assert story.path_count == 1 and len(story.paths[0].nodes) == 100_001
+
+
+def test_explain_a_node_the_root_does_not_depend_on():
+    x, unused = Value(1.0, "x"), Value(2.0, "u")
+    story = explain(x * 2.0, unused)
+    assert story.path_count == 0 and story.total == 0.0
+    assert "does not depend" in str(story)
+
+
+# --- gradcheck --------------------------------------------------------------------
+
+
+def test_gradcheck_catches_a_wrong_derivative_and_shows_both_numbers():
+    def wrong(a):
+        out = a * a
+        out.local_grads = (a.data, a.data)  # should be 2a in total: this gives 2a; break it
+        out.local_grads = (a.data, 0.0)
+        return out
+
+    a = Value(3.0, "a")
+    report = gradcheck(wrong, [a])
+    assert not report
+    (failure,) = report.failures
+    assert failure.analytic == 3.0 and failure.numeric == pytest.approx(6.0)
+    with pytest.raises(GradcheckError, match=r"a: analytic 3 vs numeric 6"):
+        gradcheck(wrong, [a], raise_on_failure=True)
+
+
+def test_gradcheck_restores_inputs_and_their_grads():
+    a = Value(np.array([1.0, 2.0]), "a")
+    a.grad = np.array([5.0, 5.0])
+    report = gradcheck(lambda v: (v * v).sum(), [a])
+    assert report and np.array_equal(a.data, [1.0, 2.0])
+    assert np.array_equal(a.grad, [5.0, 5.0])
+    assert np.allclose(report.checks[0].numeric, [2.0, 4.0])
+
+
+def test_gradcheck_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="at least one"):
+        gradcheck(lambda: Value(1.0), [])
+    with pytest.raises(ValueError, match="eps"):
+        gradcheck(lambda a: a, [Value(1.0)], eps=0)
+
+
+def test_sigmoid_steps_at_extremes_stay_finite():
+    x = Value(1000.0, "x")
+    steps = list(backward_steps(x.sigmoid() * x.tanh()))
+    for step in steps:
+        assert math.isfinite(step.grad)

@@ -1,0 +1,418 @@
+r"""Computation graphs as Graphviz pictures: :func:`draw_graph`.
+
+Each value is one record ``label | data | grad``; each op is its own small
+node named by its symbol (``+``, ``×``, ``σ``, ``Σw·x+b``); each edge from a
+parent into an op carries the op's local derivative, ``∂out/∂in = 0.5``.
+Backpropagation walks these edges backwards, multiplying:
+
+    dL/d(parent) += dL/d(node) × ∂(node)/∂(parent)
+
+With ``step=k`` the picture freezes the backward pass at its k-th step: the
+node being processed and the edges carrying its gradient to its parents are
+highlighted, nodes not reached yet show ``grad ?``.
+
+``str(graph)`` is the DOT source (no Graphviz program needed), and node ids
+come from the nodes' positions in :func:`autograd.topological_order`, so the
+same graph gives byte-identical DOT source on every run.
+
+>>> from autograd import Value
+>>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+>>> y = x * w; y.label = "y"
+>>> y.backward()
+>>> dot = str(draw_graph(y))
+>>> "{y | data -6 | grad 1}" in dot and "∂y/∂x = -3" in dot
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import graphviz
+import numpy as np
+
+from autograd import Step, Value, backward_steps, spec_for, topological_order
+from autograd.steps import fmt, node_names
+
+__all__ = [
+    "STYLES",
+    "GraphTooLargeError",
+    "draw_graph",
+    "frames_of",
+    "is_parameter_label",
+    "kind_of",
+]
+
+DEFAULT_MAX_NODES = 300
+
+Collapse = bool | Literal["auto"]
+
+# fill colours of the kinds of values, shown in the legend
+STYLES: dict[str, dict[str, str]] = {
+    "parameter": {"fillcolor": "#fde2c4", "color": "#b35900"},
+    "input": {"fillcolor": "#d6e9f8", "color": "#1f5f99"},
+    "intermediate": {"fillcolor": "#ffffff", "color": "#555555"},
+    "output": {"fillcolor": "#d9f2d9", "color": "#2e7d32"},
+}
+LEGEND = {
+    "parameter": "parameter (weight, bias)",
+    "input": "input or constant",
+    "intermediate": "intermediate value",
+    "output": "output",
+}
+CURRENT = {"fillcolor": "#fff3b0", "color": "#d62728", "penwidth": "3"}
+FLOW = {"color": "#d62728", "fontcolor": "#d62728", "penwidth": "2.5"}
+FONT = "Helvetica"
+
+# nn labels parameters with dotted paths: layers.0.neurons.2.w.1, layer1.neuron3.b
+_PARAMETER = re.compile(r"\.(w|b|weight|weights|bias|kernel)(\.?\d+)*$")
+
+
+class GraphTooLargeError(ValueError):
+    """A graph has more values than ``max_nodes``, even with neurons collapsed."""
+
+
+def is_parameter_label(label: str) -> bool:
+    r"""True for a label that names a parameter the way ``nn`` names them.
+
+    >>> is_parameter_label("layers.0.neurons.2.w.1"), is_parameter_label("l1.n3.b")
+    (True, True)
+    >>> is_parameter_label("x"), is_parameter_label("b")
+    (False, False)
+    """
+    return bool(_PARAMETER.search(label))
+
+
+def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
+    r"""Which kind of value a node is: parameter, input, intermediate or output.
+
+    A leaf is a *parameter* if it is in ``params`` or its label looks like an
+    ``nn`` parameter name (see :func:`is_parameter_label`); other leaves are
+    *inputs* (or constants). The root is the *output*.
+    """
+    if node is root:
+        return "output"
+    if node.parents:
+        return "intermediate"
+    if (params is not None and node in params) or is_parameter_label(node.label):
+        return "parameter"
+    return "input"
+
+
+# --- escaping -------------------------------------------------------------------
+
+
+def _text(text: str) -> str:
+    """Text for a DOT string: backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+_RECORD_SPECIAL = re.compile(r"([{}|<>])")
+
+
+def _field(text: str) -> str:
+    """Text for one field of a record label: also escape ``{ } | < >``."""
+    return _RECORD_SPECIAL.sub(r"\\\1", _text(text))
+
+
+def _lines(*lines: str) -> graphviz.quoting.NoHtml:
+    """Several lines of plain text as one label (never read as HTML)."""
+    return graphviz.nohtml("\\n".join(_text(line) for line in lines))
+
+
+# --- the backward pass, frozen at each step ---------------------------------------
+
+
+def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
+    r"""All the steps of a fresh backward pass from ``root``, side-effect free.
+
+    Every grad in the graph is set to 0, :func:`autograd.backward_steps` runs
+    to the end, and then every node gets back the grad it had before. So the
+    steps show the gradients of ``root`` alone (even if leaves had
+    accumulated grads from earlier passes), and the graph is left as it was.
+    """
+    order = list(topological_order(root) if order is None else order)
+    saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
+    try:
+        for node in order:
+            node.grad = 0.0 if type(node.data) is float else np.zeros_like(node.data)
+        return list(backward_steps(root))
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
+
+
+def _step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
+    if isinstance(step, Step):
+        if step.total != total or order[total - step.index] is not step.node:
+            msg = (
+                f"this Step (step {step.index}/{step.total}, node {step.name!r}) "
+                "comes from another graph; pass a Step of this root's "
+                "backward_steps, or the step number."
+            )
+            raise ValueError(msg)
+        return step.index
+    if isinstance(step, bool) or not isinstance(step, int | np.integer):
+        msg = f"step must be a step number or a Step, not {type(step).__name__}."
+        raise TypeError(msg)
+    if not 1 <= step <= total:
+        msg = (
+            f"step must be between 1 and {total} (this graph's backward pass has "
+            f"{total} steps, one per value), not {step}."
+        )
+        raise ValueError(msg)
+    return int(step)
+
+
+# --- collapsing large graphs ------------------------------------------------------
+
+
+def _weight_positions(node: Value) -> range | list[int]:
+    """Positions of a wsum node's weights and bias among its parents."""
+    n = len(node.parents) // 2
+    return [*range(n), 2 * n] if len(node.parents) % 2 else range(n)
+
+
+def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
+    r"""The leaves that are only ever weights or biases of ``wsum`` nodes.
+
+    Collapsing a neuron hides these: the neuron's node stands for them. A
+    leaf also used anywhere else (say, in a weight penalty) stays visible.
+    """
+    weights: set[Value] = set()
+    elsewhere: set[Value] = set()
+    for node in order:
+        if not node.parents:
+            continue
+        in_weights = set(_weight_positions(node)) if node.op == "wsum" else set()
+        for position, parent in enumerate(node.parents):
+            if parent.parents:
+                continue
+            (weights if position in in_weights else elsewhere).add(parent)
+    return weights - elsewhere
+
+
+# --- the picture ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where the backward pass stands: the steps, and which one is current."""
+
+    steps: Sequence[Step]
+    index: int  # 1-based
+
+
+def draw_graph(
+    root: Value,
+    step: int | Step | None = None,
+    show_local_grads: bool = True,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    collapse: Collapse = "auto",
+    params: Iterable[Value] | Any = None,
+    legend: bool = True,
+) -> graphviz.Digraph:
+    r"""Draw the computation graph that ends in ``root``.
+
+    - each value: a record ``label | data | grad`` (4 significant digits; a
+      batch shows its length and mean). Parameters, inputs, intermediate
+      values and the output are filled in different colours; a legend
+      explains them. A leaf is a parameter if it is in ``params`` (Values, or
+      a model with ``.parameters()``) or is labelled like an ``nn`` parameter.
+    - each op: a small node named by its symbol; each edge into it is
+      labelled with the local derivative ``∂out/∂in`` (``show_local_grads``).
+    - ``step=k`` (1-based, as in :func:`autograd.backward_steps`) or a
+      :class:`autograd.Step`: the k-th node of the backward pass and the edges
+      carrying its gradient to its parents are highlighted; nodes reached
+      earlier show their final grad, later ones ``grad ?``. To know those
+      grads, a fresh backward pass runs on the side (see :func:`frames_of`):
+      the graph's own grads are left as they were.
+    - large graphs: above ``max_nodes`` values (or always, with
+      ``collapse=True``) each ``wsum`` node absorbs its leaf weights and bias
+      (one node per neuron). If the graph is still too large,
+      :class:`GraphTooLargeError` names the limit; raise ``max_nodes`` to
+      draw it anyway. ``collapse=False`` never collapses.
+
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0, "a"), Value(3.0, "b")
+    >>> c = a * b + a; c.label = "c"
+    >>> dot = str(draw_graph(c, step=1))
+    >>> "grad ?" in dot and 'label="+"' in dot
+    True
+    >>> a.grad          # drawing a step left the graph's grads alone
+    0.0
+    """
+    if not isinstance(root, Value):
+        msg = f"draw_graph needs the Value at the end of a graph, not {root!r}."
+        raise TypeError(msg)
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
+        raise ValueError(msg)
+    order = topological_order(root)
+    frame = None
+    if step is not None:
+        index = _step_index(step, len(order), order)
+        frame = _Frame(frames_of(root, order), index)
+    return _draw(
+        root,
+        order,
+        frame,
+        show_local_grads=show_local_grads,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+        collapse=collapse,
+        params=_parameter_set(params),
+        legend=legend,
+    )
+
+
+def _parameter_set(params: Iterable[Value] | Any) -> set[Value] | None:
+    if params is None:
+        return None
+    if callable(getattr(params, "parameters", None)):
+        params = params.parameters()
+    found = set(params)
+    for p in found:
+        if not isinstance(p, Value):
+            msg = f"params must hold Values (or be a model), not {type(p).__name__}."
+            raise TypeError(msg)
+    return found
+
+
+def _collapsed(
+    order: Sequence[Value], max_nodes: int, collapse: Collapse
+) -> tuple[bool, set[Value]]:
+    """Decide whether to collapse neurons; return it and the hidden leaves."""
+    if collapse not in (True, False, "auto"):
+        msg = f'collapse must be True, False or "auto", not {collapse!r}.'
+        raise ValueError(msg)
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        msg = f"max_nodes must be a positive whole number, not {max_nodes!r}."
+        raise ValueError(msg)
+    on = collapse is True or (collapse == "auto" and len(order) > max_nodes)
+    hidden = _hidden_leaves(order) if on else set()
+    shown = len(order) - len(hidden)
+    if shown > max_nodes:
+        how = (
+            " even with each neuron's weighted sum collapsed into one node"
+            if on
+            else ' (collapse=False; collapse="auto" may help)'
+        )
+        msg = (
+            f"this graph has {shown} values to draw, more than "
+            f"max_nodes={max_nodes}{how}. Pass max_nodes={shown} (or more) to "
+            "draw it anyway (Graphviz may take a long time), or draw a smaller "
+            "part of the graph."
+        )
+        raise GraphTooLargeError(msg)
+    return on, hidden
+
+
+def _draw(
+    root: Value,
+    order: Sequence[Value],
+    frame: _Frame | None,
+    *,
+    show_local_grads: bool,
+    rankdir: str,
+    max_nodes: int,
+    collapse: Collapse,
+    params: set[Value] | None,
+    legend: bool,
+) -> graphviz.Digraph:
+    """Build the Digraph; ``frame`` (if any) says which step is current."""
+    collapsing, hidden = _collapsed(order, max_nodes, collapse)
+    position = {node: k for k, node in enumerate(order)}
+    names = node_names(order)
+    root_name = root.label or "L"
+    names[root] = root_name
+    total = len(order)
+    # backward index r = total - k: the root is step 1, the first leaf step total
+    current = None if frame is None else order[total - frame.index]
+
+    g = graphviz.Digraph("chainrule", node_attr={"fontname": FONT})
+    g.attr(rankdir=rankdir, fontname=FONT)
+    g.attr("edge", fontname=FONT, fontsize="10")
+    if legend:
+        _legend(g, frame is not None)
+
+    horizontal = rankdir in ("LR", "RL")
+    for k, node in enumerate(order):
+        if node in hidden:
+            continue
+        if frame is None:
+            grad = fmt(node.grad)
+        elif total - k <= frame.index:
+            grad = fmt(frame.steps[total - k - 1].grad)
+        else:
+            grad = "?"
+        fields = " | ".join(
+            _field(text)
+            for text in (names[node], f"data {fmt(node.data)}", f"grad {grad}")
+        )
+        attrs = dict(STYLES[kind_of(node, root, params)])
+        if node is current:
+            attrs.update(CURRENT)
+        g.node(
+            f"v{k}",
+            graphviz.nohtml("{" + fields + "}" if horizontal else fields),
+            shape="record",
+            style="filled,rounded" if node.parents else "filled",
+            **attrs,
+        )
+        if not node.parents:
+            continue
+        parts = [spec_for(node.op).symbol]
+        if collapsing and node.op == "wsum":
+            n = len(node.parents) // 2
+            bias = " + bias" if len(node.parents) % 2 else ""
+            parts.append(f"{n} weight{'s' if n != 1 else ''}{bias}")
+        symbol = _lines(*parts)
+        op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
+        if node is current:
+            op_attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
+        g.node(f"op{k}", symbol, fontsize="12", **op_attrs)
+        g.edge(f"op{k}", f"v{k}", **(FLOW if node is current else {}))
+
+    for k, node in enumerate(order):
+        if not node.parents:
+            continue
+        chain = None
+        if node is current and frame is not None:
+            chain = frame.steps[frame.index - 1].lines
+        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if parent in hidden:
+                continue
+            lines = []
+            if show_local_grads:
+                lines.append(f"∂{names[node]}/∂{names[parent]} = {fmt(local)}")
+            attrs: dict[str, str] = {}
+            if chain is not None:
+                lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
+                attrs.update(FLOW)
+            if lines:
+                attrs["label"] = _lines(*lines)
+            g.edge(f"v{position[parent]}", f"op{k}", **attrs)
+    return g
+
+
+def _legend(g: graphviz.Digraph, stepping: bool) -> None:
+    """A small cluster with one table that names the colours (and the highlight)."""
+    entries = [(LEGEND[kind], attrs) for kind, attrs in STYLES.items()]
+    if stepping:
+        entries.append(("current step", CURRENT))
+    rows = "".join(
+        f'<tr><td bgcolor="{attrs["fillcolor"]}" color="{attrs["color"]}" '
+        f'border="{attrs.get("penwidth", "1")}">{text}</td></tr>'
+        for text, attrs in entries
+    )
+    table = f'<<table border="0" cellspacing="4" cellpadding="3">{rows}</table>>'
+    with g.subgraph(name="cluster_legend") as box:
+        box.attr(label="legend", fontsize="10", style="dashed", color="#999999")
+        box.node("legend", table, shape="plaintext", fontsize="10")

@@ -1,0 +1,96 @@
+r"""Turning DOT source into SVG with Graphviz's ``dot`` program.
+
+Every picture in :mod:`viz` is first a :class:`graphviz.Digraph`: its DOT
+source (``str(graph)``) needs nothing installed. Only *rendering* it to SVG
+runs the ``dot`` program; when ``dot`` is missing, :class:`GraphvizNotFound`
+says how to install it, and the DOT source is still there to save or paste
+into an online viewer.
+
+>>> import graphviz
+>>> g = graphviz.Digraph()
+>>> g.edge("a", "b")
+>>> print(str(g).strip())
+digraph {
+    a -> b
+}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import graphviz
+
+__all__ = ["GraphvizNotFound", "render_svg", "render_svgs", "save_svg"]
+
+INSTALL_HELP = (
+    "Install Graphviz and make sure `dot` is on your PATH:\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install -c conda-forge graphviz\n"
+    "  Windows:        the installer from https://graphviz.org/download/ "
+    "(tick 'add to PATH')\n"
+    "The DOT source is still available without it: str(graph)."
+)
+
+
+class GraphvizNotFound(RuntimeError):
+    """The Graphviz ``dot`` program, needed to render a picture, is not installed."""
+
+
+def _message(error: Exception) -> str:
+    return f"cannot render: the Graphviz program `dot` was not found ({error}).\n" + (
+        INSTALL_HELP
+    )
+
+
+def _pipe(source: str) -> str:
+    """Run ``dot -Tsvg`` on DOT source text; return the SVG text."""
+    try:
+        out = graphviz.pipe("dot", "svg", source.encode("utf-8"))
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFound(_message(error)) from None
+    return out.decode("utf-8")
+
+
+def render_svg(graph: graphviz.Digraph | graphviz.Graph | str) -> str:
+    r"""Render a graph (or DOT source text) to SVG text with ``dot``.
+
+    Raises :class:`GraphvizNotFound`, with install instructions, when the
+    ``dot`` program is missing.
+    """
+    return _pipe(str(graph))
+
+
+_SVG_START = re.compile(r"<\?xml[^>]*\?>")
+
+
+def render_svgs(graphs: Sequence[graphviz.Digraph | graphviz.Graph | str]) -> list[str]:
+    r"""Render many graphs with a single run of ``dot``: one SVG text each.
+
+    ``dot`` lays out every graph of its input in turn, so the frames of a
+    step-by-step page cost one process start, not one per frame.
+    """
+    if not graphs:
+        return []
+    out = _pipe("\n".join(str(g) for g in graphs))
+    starts = [m.start() for m in _SVG_START.finditer(out)]
+    svgs = [out[a:b] for a, b in zip(starts, [*starts[1:], len(out)])]
+    if len(svgs) != len(graphs):
+        msg = (
+            f"dot returned {len(svgs)} SVG pictures for {len(graphs)} graphs; "
+            "render the graphs one at a time with render_svg to see which fails."
+        )
+        raise RuntimeError(msg)
+    return svgs
+
+
+def save_svg(graph: graphviz.Digraph | graphviz.Graph | str, path: str | Path) -> Path:
+    r"""Render a graph to SVG and write it to ``path`` (folders are created)."""
+    path = Path(path)
+    svg = render_svg(graph)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(svg, encoding="utf-8")
+    return path
