@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from autograd.ops import Data
+
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -62,7 +64,8 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _zeros_like(data):  # type: ignore[no-untyped-def]
+def _zeros_like(data: Data) -> Data:
+    """0 in the shape of ``data``: a float, or an array of zeros for a batch."""
     return 0.0 if type(data) is float else np.zeros_like(data)
 
 

@@ -206,6 +206,9 @@ _ACCEPTED = "a number (int or float) or a 1-D numpy array of floats (a batch)"
 
 def _to_data(data: Any, what: str = "a Value's data") -> Data:
     """Check and convert what a user gave as data: a float or a 1-D float array."""
+    kind = type(data)
+    if kind is float or kind is int:
+        return float(data)
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)

@@ -190,19 +190,19 @@ class LessonRun:
             return self.save_text(dot, str(picture))
         return self.save_text(name, svg)
 
-    def save_steps(self, root: Value, name: str, title: str) -> Path:
+    def save_steps(self, root: Value, name: str, title: str, **options: Any) -> Path:
         """Write the step-by-step page of ``root``'s backward pass (HTML).
 
-        The page runs the backward pass again from zeroed gradients, so the
-        graph's grads are cleared first (and hold one pass's worth after).
+        ``options`` go to ``viz.save_steps_html`` (``params=`` marks the
+        weights). The page runs its own backward pass on the side: the
+        graph's grads are left as they were.
         """
         import viz
         from viz.render import GraphvizNotFound
 
         path = self.path(name)
-        root.zero_grad()
         try:
-            viz.save_steps_html(root, path, title=title)
+            viz.save_steps_html(root, path, title=title, **options)
         except OSError as error:
             raise _unwritable(self.out, error) from None
         except GraphvizNotFound as error:

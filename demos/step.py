@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from autograd import backward_steps, explain
+from autograd import Value, backward_steps, explain
 from autograd.steps import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
+from demos.lesson import DemoError
 
 __all__ = ["narrate", "parse_assignment"]
 
@@ -89,12 +90,14 @@ def _story(
     if unused:
         lines.append(f"(not used: {', '.join(unused)})")
     lines += ["", "forward pass (each node after its inputs)"]
+    width = max(len(step.name) for step in steps)
     for step in reversed(steps):
+        name, value = f"{step.name:<{width}}", fmt(step.node.data)
         if step.is_leaf:
             kind = "input" if step.node.label else "constant"
-            lines.append(f"  {step.name} = {fmt(step.node.data)}  ({kind})")
+            lines.append(f"  {name} = {value}  ({kind})")
         else:
-            lines.append(f"  {step.name} = {step.expression} = {fmt(step.node.data)}")
+            lines.append(f"  {name} = {step.expression} = {value}")
     lines += ["", f"backward pass (one node at a time, from {steps[0].name} back to the inputs)"]
     lines += [str(step) for step in steps]
     lines += ["", "gradients"]
@@ -112,18 +115,22 @@ def _story(
     return lines
 
 
-def _write_svg(root, path: Path) -> Path:  # type: ignore[no-untyped-def]
+def _write_svg(root: Value, path: Path) -> Path:
     import viz
-    from viz.render import render_svg
 
-    svg = render_svg(viz.draw_graph(root))
+    try:
+        picture = viz.draw_graph(root)
+    except ValueError as error:  # a graph too large to draw
+        raise DemoError(f"cannot draw the graph: {error}") from None
+    svg = viz.render_svg(picture)
     path.write_text(svg, encoding="utf-8")
     return path
 
 
-def _write_html(root, path: Path, title: str) -> Path:  # type: ignore[no-untyped-def]
+def _write_html(root: Value, path: Path, title: str) -> Path:
     import viz
 
-    root.zero_grad()  # the page runs its own backward pass
-    viz.save_steps_html(root, path, title=title)
-    return path
+    try:
+        return viz.save_steps_html(root, path, title=title)
+    except ValueError as error:  # a graph with too many steps for one page
+        raise DemoError(f"cannot make the step page: {error}") from None

@@ -13,7 +13,7 @@ generator, so a training run can be repeated exactly.
 >>> from autograd import Value
 >>> drop = Dropout(0.5, seed=0)
 >>> [v.data for v in drop([Value(1.0), Value(1.0), Value(1.0), Value(1.0)])]
-[2.0, 0.0, 2.0, 2.0]
+[2.0, 0.0, 0.0, 0.0]
 >>> drop.eval()
 Dropout(p=0.5)
 >>> x = [Value(1.0)]
@@ -47,7 +47,7 @@ class Dropout(Module):
             msg = f"p must be a number in [0, 1), not {type(p).__name__} {p!r}."
             raise TypeError(msg)
         if not 0.0 <= p < 1.0:
-            msg = f"p is the probability of dropping an input: a number in [0, 1), not {p}."
+            msg = f"p is the chance of dropping an input: a number in [0, 1), not {p}."
             raise ValueError(msg)
         self.p = float(p)
         self._rng = make_rng(seed)
@@ -70,7 +70,9 @@ class Dropout(Module):
                 raise TypeError(msg)
             size = v.batch_size
             keep = self._rng.random(size) >= self.p
-            mask = np.where(keep, scale, 0.0) if size is not None else float(keep) * scale
+            mask = (
+                np.where(keep, scale, 0.0) if size is not None else float(keep) * scale
+            )
             out.append(v * Value(mask, label="mask"))
         return out
 

@@ -113,7 +113,9 @@ class Module:
         self._collect("", result, seen)
         return result
 
-    def _collect(self, prefix: str, out: list[tuple[str, Value]], seen: set[int]) -> None:
+    def _collect(
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
+    ) -> None:
         for name, member in self._members():
             if isinstance(member, Module):
                 member._collect(f"{prefix}{name}.", out, seen)
@@ -206,7 +208,11 @@ class Module:
             )
             raise ValueError(msg)
         path = os.fspath(path)
-        payload = _npz_bytes(self, state) if path.endswith(".npz") else _json_bytes(self, state)
+        payload = (
+            _npz_bytes(self, state)
+            if path.endswith(".npz")
+            else _json_bytes(self, state)
+        )
         _write_atomically(path, payload)
 
     def load(self, path: str | os.PathLike[str]) -> Module:
@@ -244,7 +250,9 @@ def _one_number(name: str, value: Any) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        shape = f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
+        shape = (
+            f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
+        )
         what = shape or type(value).__name__
         msg = f"parameter {name!r} must be one number, not {what}."
         raise StateDictError(msg)
@@ -256,7 +264,11 @@ def _one_number(name: str, value: Any) -> float:
 
 
 def _header(module: Module) -> dict[str, Any]:
-    return {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(module).__name__}
+    return {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "model": type(module).__name__,
+    }
 
 
 def _json_bytes(module: Module, state: dict[str, float]) -> bytes:
@@ -327,7 +339,12 @@ def _read_npz(raw: bytes, where: str) -> dict[str, Any]:
         raise StateDictError(msg)
     _check_version(contents.get("version"), where)
     names, values = contents.get("names"), contents.get("values")
-    if names is None or values is None or names.ndim != 1 or values.shape != names.shape:
+    if (
+        names is None
+        or values is None
+        or names.ndim != 1
+        or values.shape != names.shape
+    ):
         msg = f"{where}: 'names' and 'values' must be two arrays of the same length."
         raise StateDictError(msg)
     if not np.issubdtype(values.dtype, np.floating):
@@ -342,4 +359,3 @@ def _check_version(version: Any, where: str) -> None:
     if version != FILE_VERSION:
         msg = f"{where}: version {version!r}, but this chainrule reads {FILE_VERSION}."
         raise StateDictError(msg)
-

@@ -1,8 +1,13 @@
 r"""viz: pictures of computation graphs, backprop steps and networks.
 
-Everything is built as a :class:`graphviz.Digraph` first, so ``str(graph)``
-(the DOT source) works without Graphviz installed; rendering to SVG needs the
-``dot`` program (see :class:`GraphvizNotFound`).
+- :func:`draw_graph`: a computation graph, optionally frozen at one backward
+  step; :func:`save_steps_html`: a page with one frame per step.
+- :func:`draw_network` and :func:`receptive_fields`: what a model looks like.
+- :func:`plot_history` and :func:`plot_decision_boundary`: training pictures.
+
+Graphs are :class:`graphviz.Digraph` objects, so ``str(graph)`` (the DOT
+source) works without Graphviz installed; rendering to SVG needs the ``dot``
+program (see :class:`GraphvizNotFound`).
 
 >>> from autograd import Value
 >>> import viz
@@ -15,14 +20,25 @@ True
 """
 
 from viz.dot import GraphTooLargeError, draw_graph, frames_of
+from viz.fields import receptive_fields
+from viz.html import save_steps_html, steps_html
+from viz.network import draw_network
+from viz.plots import plot_decision_boundary, plot_history, predict_classes
 from viz.render import GraphvizNotFound, render_svg, render_svgs, save_svg
 
 __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFound",
     "draw_graph",
+    "draw_network",
     "frames_of",
+    "plot_decision_boundary",
+    "plot_history",
+    "predict_classes",
+    "receptive_fields",
     "render_svg",
     "render_svgs",
+    "save_steps_html",
     "save_svg",
+    "steps_html",
 ]

@@ -36,14 +36,18 @@ import numpy as np
 
 from autograd import Step, Value, backward_steps, spec_for, topological_order
 from autograd.steps import fmt, node_names
+from viz.layout import Layout
 
 __all__ = [
     "STYLES",
+    "Frame",
     "GraphTooLargeError",
+    "draw_frame",
     "draw_graph",
     "frames_of",
     "is_parameter_label",
     "kind_of",
+    "parameter_set",
 ]
 
 DEFAULT_MAX_NODES = 300
@@ -199,11 +203,16 @@ def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
 
 
 @dataclass(frozen=True)
-class _Frame:
-    """Where the backward pass stands: the steps, and which one is current."""
+class Frame:
+    """Where the backward pass stands: the steps, and which one is current.
+
+    ``every_chain`` writes every edge's chain-rule line on it, not only the
+    current step's: the widest text a frame can have, to lay frames out by.
+    """
 
     steps: Sequence[Step]
     index: int  # 1-based
+    every_chain: bool = False
 
 
 def draw_graph(
@@ -233,11 +242,13 @@ def draw_graph(
       the graph's own grads are left as they were.
     - large graphs: above ``max_nodes`` values (or always, with
       ``collapse=True``) each ``wsum`` node absorbs its leaf weights and bias
-      (one node per neuron). If the graph is still too large,
+      (one node per neuron; its input edges go unlabelled, their local
+      derivatives being the hidden weights). If the graph is still too large,
       :class:`GraphTooLargeError` names the limit; raise ``max_nodes`` to
       draw it anyway. ``collapse=False`` never collapses.
 
-    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``.
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
+    ``legend=False`` leaves the legend out.
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, "a"), Value(3.0, "b")
@@ -255,11 +266,12 @@ def draw_graph(
         msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
         raise ValueError(msg)
     order = topological_order(root)
+    _collapsed(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
         index = _step_index(step, len(order), order)
-        frame = _Frame(frames_of(root, order), index)
-    return _draw(
+        frame = Frame(frames_of(root, order), index)
+    return draw_frame(
         root,
         order,
         frame,
@@ -267,17 +279,17 @@ def draw_graph(
         rankdir=rankdir,
         max_nodes=max_nodes,
         collapse=collapse,
-        params=_parameter_set(params),
+        params=parameter_set(params),
         legend=legend,
     )
 
 
-def _parameter_set(params: Iterable[Value] | Any) -> set[Value] | None:
+def parameter_set(params: Any) -> set[Value] | None:
+    """The Values to draw as parameters: given as Values or as a model."""
     if params is None:
         return None
-    if callable(getattr(params, "parameters", None)):
-        params = params.parameters()
-    found = set(params)
+    parameters = getattr(params, "parameters", None)
+    found = set(parameters() if callable(parameters) else params)
     for p in found:
         if not isinstance(p, Value):
             msg = f"params must hold Values (or be a model), not {type(p).__name__}."
@@ -299,11 +311,12 @@ def _collapsed(
     hidden = _hidden_leaves(order) if on else set()
     shown = len(order) - len(hidden)
     if shown > max_nodes:
-        how = (
-            " even with each neuron's weighted sum collapsed into one node"
-            if on
-            else ' (collapse=False; collapse="auto" may help)'
-        )
+        if not on:
+            how = ' (collapse=False; collapse="auto" may help)'
+        elif hidden:
+            how = " even with each neuron's weighted sum collapsed into one node"
+        else:
+            how = " (it has no neurons' weighted sums to collapse)"
         msg = (
             f"this graph has {shown} values to draw, more than "
             f"max_nodes={max_nodes}{how}. Pass max_nodes={shown} (or more) to "
@@ -314,10 +327,10 @@ def _collapsed(
     return on, hidden
 
 
-def _draw(
+def draw_frame(
     root: Value,
     order: Sequence[Value],
-    frame: _Frame | None,
+    frame: Frame | None,
     *,
     show_local_grads: bool,
     rankdir: str,
@@ -325,22 +338,36 @@ def _draw(
     collapse: Collapse,
     params: set[Value] | None,
     legend: bool,
+    layout: Layout | None = None,
 ) -> graphviz.Digraph:
-    """Build the Digraph; ``frame`` (if any) says which step is current."""
+    r"""Build the Digraph; ``frame`` (if any) says which step is current.
+
+    With a ``layout`` (see :mod:`viz.layout`) every node and edge is pinned to
+    its position there, for rendering with ``neato -n2``.
+    """
     collapsing, hidden = _collapsed(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
     names = node_names(order)
     root_name = root.label or "L"
     names[root] = root_name
     total = len(order)
-    # backward index r = total - k: the root is step 1, the first leaf step total
+    # node k is reached at backward step total - k: the root first, order[0] last
     current = None if frame is None else order[total - frame.index]
+    pinned = layout.node if layout is not None else lambda name: {}
+    edges = layout.cursor() if layout is not None else None
+
+    def edge(tail: str, head: str, **attrs: Any) -> None:
+        if edges is not None:
+            attrs.update(edges.edge(tail, head))
+        g.edge(tail, head, **attrs)
 
     g = graphviz.Digraph("chainrule", node_attr={"fontname": FONT})
     g.attr(rankdir=rankdir, fontname=FONT)
+    if layout is not None:
+        g.attr(**layout.graph())
     g.attr("edge", fontname=FONT, fontsize="10")
     if legend:
-        _legend(g, frame is not None)
+        _legend(g, frame is not None, layout)
 
     horizontal = rankdir in ("LR", "RL")
     for k, node in enumerate(order):
@@ -365,6 +392,7 @@ def _draw(
             shape="record",
             style="filled,rounded" if node.parents else "filled",
             **attrs,
+            **pinned(f"v{k}"),
         )
         if not node.parents:
             continue
@@ -377,32 +405,33 @@ def _draw(
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
         if node is current:
             op_attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
-        g.node(f"op{k}", symbol, fontsize="12", **op_attrs)
-        g.edge(f"op{k}", f"v{k}", **(FLOW if node is current else {}))
+        g.node(f"op{k}", symbol, fontsize="12", **op_attrs, **pinned(f"op{k}"))
+        edge(f"op{k}", f"v{k}", **(FLOW if node is current else {}))
 
     for k, node in enumerate(order):
         if not node.parents:
             continue
         chain = None
-        if node is current and frame is not None:
-            chain = frame.steps[frame.index - 1].lines
+        if frame is not None and (node is current or frame.every_chain):
+            chain = frame.steps[total - k - 1].lines
+        # a collapsed neuron's local derivatives are its hidden weights: unlabelled
+        label_locals = show_local_grads and not (collapsing and node.op == "wsum")
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if parent in hidden:
                 continue
             lines = []
-            if show_local_grads:
+            if label_locals:
                 lines.append(f"∂{names[node]}/∂{names[parent]} = {fmt(local)}")
-            attrs: dict[str, str] = {}
+            edge_attrs: dict[str, Any] = dict(FLOW) if node is current else {}
             if chain is not None:
                 lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
-                attrs.update(FLOW)
             if lines:
-                attrs["label"] = _lines(*lines)
-            g.edge(f"v{position[parent]}", f"op{k}", **attrs)
+                edge_attrs["label"] = _lines(*lines)
+            edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
     return g
 
 
-def _legend(g: graphviz.Digraph, stepping: bool) -> None:
+def _legend(g: graphviz.Digraph, stepping: bool, layout: Layout | None) -> None:
     """A small cluster with one table that names the colours (and the highlight)."""
     entries = [(LEGEND[kind], attrs) for kind, attrs in STYLES.items()]
     if stepping:
@@ -413,6 +442,9 @@ def _legend(g: graphviz.Digraph, stepping: bool) -> None:
         for text, attrs in entries
     )
     table = f'<<table border="0" cellspacing="4" cellpadding="3">{rows}</table>>'
+    pinned = {} if layout is None else layout.node("legend")
     with g.subgraph(name="cluster_legend") as box:
         box.attr(label="legend", fontsize="10", style="dashed", color="#999999")
-        box.node("legend", table, shape="plaintext", fontsize="10")
+        if layout is not None:
+            box.attr(**layout.cluster("cluster_legend"))
+        box.node("legend", table, shape="plaintext", fontsize="10", **pinned)

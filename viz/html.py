@@ -2,10 +2,12 @@ r"""A step-by-step backprop page for class: :func:`save_steps_html`.
 
 One self-contained HTML file: every backward step is one frame (the graph,
 drawn by :func:`viz.draw_graph` with that step highlighted, as inline SVG)
-with the chain-rule text of the step under it. Previous / next buttons, the
-← / → keys (Home / End for the first and last frame) and a "step k of N"
-counter move through the frames. No scripts, styles, fonts or pictures are
-fetched from anywhere: the file works offline, from a USB stick.
+with the chain-rule text of the step under it. All frames share one layout
+(see :mod:`viz.layout`), so nothing moves but the highlight and the numbers.
+Previous / next buttons, the ← / → keys (Home / End for the first and last
+frame) and a "step k of N" counter move through the frames. No scripts,
+styles, fonts or pictures are fetched from anywhere: the file works offline,
+from a USB stick.
 
 Making the page needs the Graphviz ``dot`` program; showing it needs only a
 browser.
@@ -15,12 +17,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, topological_order
-from viz.dot import DEFAULT_MAX_NODES, Collapse, _draw, _Frame, _parameter_set, frames_of
+from viz.dot import (
+    DEFAULT_MAX_NODES,
+    Collapse,
+    Frame,
+    draw_frame,
+    frames_of,
+    parameter_set,
+)
+from viz.layout import layout_of
 from viz.render import render_svgs
 
 __all__ = ["DEFAULT_MAX_STEPS", "save_steps_html", "steps_html"]
@@ -112,22 +123,21 @@ def steps_html(
         )
         raise ValueError(msg)
     steps = frames_of(root, order)
-    chosen = _parameter_set(params)
-    graphs = [
-        _draw(
-            root,
-            order,
-            _Frame(steps, k),
-            show_local_grads=show_local_grads,
-            rankdir=rankdir,
-            max_nodes=max_nodes,
-            collapse=collapse,
-            params=chosen,
-            legend=True,
-        )
-        for k in range(1, len(steps) + 1)
-    ]
-    svgs = render_svgs(graphs)
+    draw = partial(
+        draw_frame,
+        root,
+        order,
+        show_local_grads=show_local_grads,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+        collapse=collapse,
+        params=parameter_set(params),
+        legend=True,
+    )
+    # lay out once, with the widest text any frame shows; pin every frame to it
+    layout = layout_of(draw(Frame(steps, len(steps), every_chain=True)))
+    graphs = [draw(Frame(steps, k), layout=layout) for k in range(1, len(steps) + 1)]
+    svgs = render_svgs(graphs, pinned=True)
     total = len(steps)
     sections = []
     for k, (step, svg) in enumerate(zip(steps, svgs), start=1):

@@ -131,14 +131,19 @@ def draw_network(
         )
         raise ValueError(msg)
     acts = _activations(layers, x) if x is not None else None
-    weights = [abs(float(w.data)) for layer in layers for n in layer.neurons for w in n.w]
+    weights = [
+        abs(float(w.data)) for layer in layers for n in layer.neurons for w in n.w
+    ]
     largest = max(weights) or 1.0
 
     g = graphviz.Digraph("network")
-    g.attr(rankdir="LR", splines="line", nodesep="0.15", ranksep="1.6")
+    # ordering=out keeps each column in neuron order (neuron 1 at the top)
+    g.attr(rankdir="LR", splines="line", nodesep="0.15", ranksep="1.6", ordering="out")
+    g.attr(fontname="Helvetica", fontsize="10", labelloc="b")
+    g.attr(label="blue: w > 0    red: w < 0    line width grows with |w|")
     g.attr("node", shape="circle", style="filled", fontname="Helvetica")
-    g.attr("node", fontsize="10", width="0.5", fixedsize="true")
-    g.attr("edge", arrowsize="0.4", fontname="Helvetica", fontsize="8")
+    g.attr("node", fontsize="9", width="0.75", fixedsize="true")
+    g.attr("edge", arrowhead="none", fontname="Helvetica", fontsize="8")
 
     sizes = [nin] + [len(layer.neurons) for layer in layers]
     for i, size in enumerate(sizes):

@@ -46,10 +46,12 @@ def _message(error: Exception) -> str:
     )
 
 
-def _pipe(source: str) -> str:
-    """Run ``dot -Tsvg`` on DOT source text; return the SVG text."""
+def _pipe(source: str, pinned: bool = False) -> str:
+    """Run ``dot -Tsvg`` (or ``neato -n2 -Tsvg`` for pinned positions) on DOT
+    source text; return the SVG text."""
+    engine, no_op = ("neato", 2) if pinned else ("dot", None)
     try:
-        out = graphviz.pipe("dot", "svg", source.encode("utf-8"))
+        out = graphviz.pipe(engine, "svg", source.encode("utf-8"), neato_no_op=no_op)
     except graphviz.ExecutableNotFound as error:
         raise GraphvizNotFound(_message(error)) from None
     return out.decode("utf-8")
@@ -67,15 +69,19 @@ def render_svg(graph: graphviz.Digraph | graphviz.Graph | str) -> str:
 _SVG_START = re.compile(r"<\?xml[^>]*\?>")
 
 
-def render_svgs(graphs: Sequence[graphviz.Digraph | graphviz.Graph | str]) -> list[str]:
+def render_svgs(
+    graphs: Sequence[graphviz.Digraph | graphviz.Graph | str], pinned: bool = False
+) -> list[str]:
     r"""Render many graphs with a single run of ``dot``: one SVG text each.
 
     ``dot`` lays out every graph of its input in turn, so the frames of a
-    step-by-step page cost one process start, not one per frame.
+    step-by-step page cost one process start, not one per frame. With
+    ``pinned``, the graphs already carry their positions (see
+    :mod:`viz.layout`) and ``neato -n2`` draws them where they are.
     """
     if not graphs:
         return []
-    out = _pipe("\n".join(str(g) for g in graphs))
+    out = _pipe("\n".join(str(g) for g in graphs), pinned)
     starts = [m.start() for m in _SVG_START.finditer(out)]
     svgs = [out[a:b] for a, b in zip(starts, [*starts[1:], len(out)])]
     if len(svgs) != len(graphs):

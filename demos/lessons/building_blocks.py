@@ -10,7 +10,7 @@ A network is made of four kinds of blocks, and backprop needs one rule each:
 
 from __future__ import annotations
 
-from autograd import Value, backward_steps, vsum
+from autograd import Value, backward_steps, topological_order, vsum
 from demos.lesson import LessonRun
 
 NAME = "building-blocks"
@@ -128,7 +128,8 @@ def run(lesson: LessonRun) -> None:
             if step.lines:
                 lesson.say(str(step))
         lesson.say(f"rule: {rule}")
-        pictures.append(lesson.save_graph(root, filename))
+        weights = [p for p in topological_order(root) if p.is_leaf and p.label[:1] in ("w", "b")]
+        pictures.append(lesson.save_graph(root, filename, params=weights))
         for parent in root.parents:
             if parent.label:
                 lesson.note(f"{filename[:-4]}: d{root.label}/d{parent.label}", parent.grad)
@@ -138,7 +139,9 @@ def run(lesson: LessonRun) -> None:
     for step in backward_steps(a):
         if step.lines:
             lesson.say(str(step))
-    steps = lesson.save_steps(a, "steps.html", title="A neuron from its building blocks")
+    weights = [p for p in topological_order(a) if p.is_leaf and p.label[:1] in ("w", "b")]
+    title = "A neuron from its building blocks"
+    steps = lesson.save_steps(a, "steps.html", title=title, params=weights)
 
     lesson.heading("Look at")
     for path in pictures:

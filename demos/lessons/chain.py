@@ -69,8 +69,10 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"w1 → w1 + {h:g}:  E changes by {change:.6g}")
     lesson.say(f"dE/dw1 × {h:g} = {w1.grad * h:.6g}   (the same: that is what dE/dw1 means)")
 
-    graph = lesson.save_graph(E, "graph.svg")
-    steps = lesson.save_steps(E, "steps.html", title="The chain rule: E = (x · w1) · w2")
+    weights = [w1, w2]
+    graph = lesson.save_graph(E, "graph.svg", params=weights)
+    title = "The chain rule: E = (x · w1) · w2"
+    steps = lesson.save_steps(E, "steps.html", title=title, params=weights)
     lesson.heading("Look at")
     lesson.say(f"{graph}: each edge carries its local derivative; E's grad is 1,")
     lesson.say("  and each grad is the product of the edge labels on the way down.")

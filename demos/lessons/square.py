@@ -70,8 +70,8 @@ def run(lesson: LessonRun) -> None:
 
     figure = _figure(paths)
     picture = lesson.save_figure(figure, "descent.png")
-    graph = lesson.save_graph(E, "graph.svg")
-    steps = lesson.save_steps(E, "steps.html", title="E = w² at w = −1")
+    graph = lesson.save_graph(E, "graph.svg", params=[w])
+    steps = lesson.save_steps(E, "steps.html", title="E = w² at w = −1", params=[w])
     lesson.heading("Look at")
     lesson.say(f"{picture}: the tangent at w = −1 has slope −2; the dots are the")
     lesson.say("  steps of gradient descent for each learning rate.")
@@ -99,8 +99,9 @@ def _figure(paths: dict[float, list[float]]):  # type: ignore[no-untyped-def]
     ws = np.linspace(-1.6, 1.6, 200)
     left.plot(ws, ws**2, color="0.3", label="E = w²")
     left.plot(ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1")
-    path = paths[0.1]
-    left.plot(path, [p**2 for p in path], "o-", color="tab:blue", ms=4, label="lr = 0.1")
+    for rate, colour in ((0.1, "tab:blue"), (0.9, "tab:green")):
+        path = paths[rate]
+        left.plot(path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}")
     left.set_ylim(-0.2, 2.6)
     left.set_xlabel("w")
     left.set_ylabel("E")

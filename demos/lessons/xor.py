@@ -1,13 +1,146 @@
-r"""Lesson ``xor``."""
+r"""Lesson ``xor``: XOR is not linearly separable; a hidden layer fixes that.
+
+    x1  x2 | XOR
+     0   0 |  0
+     0   1 |  1
+     1   0 |  1
+     1   1 |  0
+
+A linear model σ(w1·x1 + w2·x2 + b) draws one straight line through the
+plane, and no straight line puts (0, 1) and (1, 0) on one side and (0, 0) and
+(1, 1) on the other. A small MLP with a nonlinearity (tanh) bends the
+boundary and gets all four right.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 from demos.lesson import LessonRun
 
 NAME = "xor"
-SUMMARY = "(being written)"
-FILES: tuple[str, ...] = ()
+SUMMARY = "XOR is not linearly separable: a linear model fails, a small MLP with tanh solves it"
+FILES = (
+    "linear_boundary.png",
+    "mlp_boundary.png",
+    "history.png",
+    "network.svg",
+    "graph.svg",
+)
+
+HIDDEN = 8
 
 
 def run(lesson: LessonRun) -> None:
-    lesson.say("not yet")
+    import nn
+    import viz
+
+    X, y = nn.data.xor()
+    epochs = lesson.epochs(default=300, quick=60)
+    lesson.heading("The data: four points, two classes")
+    for row, label in zip(X, y):
+        lesson.say(f"  x1 = {row[0]:g}  x2 = {row[1]:g}  →  {label}")
+
+    lesson.heading("A linear model: a = σ(w1·x1 + w2·x2 + b)")
+    linear = nn.MLP(2, [1], output_activation="sigmoid", seed=lesson.seed)
+    linear_history = nn.fit(
+        linear,
+        X,
+        y,
+        loss="binary_cross_entropy",
+        optimizer=nn.Adam(linear, lr=0.1),
+        epochs=epochs,
+        batch_size=len(X),
+        seed=lesson.seed,
+        progress=lesson.progress,
+    )
+    linear_accuracy = nn.evaluate(linear, X, y)
+    lesson.say(
+        f"after {epochs} epochs: loss {linear_history.loss[-1]:.3f} "
+        f"(log 2 = 0.693 means 'no idea'), accuracy {linear_accuracy:.0%}"
+    )
+    lesson.say("No straight line separates XOR: the best a line can do is 3 of 4.")
+    lesson.note("linear accuracy", linear_accuracy)
+
+    lesson.heading(f"A small MLP: 2 inputs → {HIDDEN} tanh neurons → 1 sigmoid output")
+    mlp = nn.MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=lesson.seed)
+    history = nn.fit(
+        mlp,
+        X,
+        y,
+        loss="binary_cross_entropy",
+        optimizer=nn.Adam(mlp, lr=0.1),
+        epochs=epochs,
+        batch_size=len(X),
+        seed=lesson.seed,
+        progress=lesson.progress,
+    )
+    accuracy = nn.evaluate(mlp, X, y)
+    probabilities = nn.predict(mlp, X)[:, 0]
+    lesson.say(f"after {epochs} epochs: loss {history.loss[-1]:.4f}, accuracy {accuracy:.0%}")
+    for row, label, p in zip(X, y, probabilities):
+        lesson.say(f"  x = ({row[0]:g}, {row[1]:g})  label {label}  P(1) = {p:.3f}")
+    lesson.note("mlp accuracy", accuracy)
+    lesson.note("mlp loss", history.loss[-1])
+
+    lesson.heading("Why it works: the hidden layer moves the points")
+    hidden = nn.predict(mlp.layers[0], X)
+    lesson.say("the hidden neurons' outputs for each point (rounded):")
+    for row, label, h in zip(X, y, hidden):
+        values = " ".join(f"{v:+.1f}" for v in h)
+        lesson.say(f"  ({row[0]:g}, {row[1]:g}) → [{values}]   class {label}")
+    lesson.say("In this new space one straight line (the output neuron) separates the classes.")
+
+    left = lesson.save_figure(_linear_figure(nn, linear, X, y), "linear_boundary.png")
+    right = lesson.save_figure(
+        viz.plot_decision_boundary(mlp, X, y, title=f"MLP 2-{HIDDEN}-1 (tanh): {accuracy:.0%}"),
+        "mlp_boundary.png",
+    )
+    curves = lesson.save_figure(viz.plot_history(history), "history.png")
+    network = lesson.save_svg(viz.draw_network(mlp, x=[1.0, 0.0]), "network.svg")
+    output = mlp([1.0, 0.0])
+    loss = nn.binary_cross_entropy(output, 1)
+    loss.label = "L"
+    mlp.zero_grad()
+    loss.backward()
+    graph = lesson.save_graph(loss, "graph.svg", params=mlp.parameters(), collapse=True)
+    lesson.heading("Look at")
+    lesson.say(f"{left}: the trained linear model says 0.5 everywhere (it gave up);")
+    lesson.say("  the best straight line still puts one point on the wrong side.")
+    lesson.say(f"{right}: the MLP's bent boundary puts every point on its side.")
+    lesson.say(f"{curves}: the MLP's loss and accuracy over the epochs.")
+    lesson.say(f"{network}: red and blue lines are negative and positive weights,")
+    lesson.say("  thicker is larger; circles show each neuron's output for x = (1, 0).")
+    lesson.say(f"{graph}: the computation graph of the loss for x = (1, 0), one node")
+    lesson.say("  per neuron's weighted sum (its weights folded in).")
+
+
+def _linear_figure(nn, model, X, y):  # type: ignore[no-untyped-def]
+    """The trained linear model's P(1), and the best any straight line can do."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9, 3.8))
+    left, right = figure.subplots(1, 2)
+    ticks = np.linspace(-0.25, 1.25, 121)
+    g1, g2 = np.meshgrid(ticks, ticks)
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    chance = nn.predict(model, grid)[:, 0].reshape(g1.shape)
+    image = left.contourf(g1, g2, chance, levels=np.linspace(0, 1, 11), cmap="coolwarm_r")
+    figure.colorbar(image, ax=left, label="P(class 1)")
+    spread = float(chance.max() - chance.min())
+    left.set_title(f"trained linear model: P(1) ≈ 0.5 everywhere\n(spread {spread:.1e})", fontsize=10)
+    # The best a line can do: x1 + x2 = 0.5 cuts (0, 0) off from the rest.
+    right.fill_between(ticks, -0.25, 0.5 - ticks, color="tab:red", alpha=0.15)  # class 0
+    right.fill_between(ticks, 0.5 - ticks, 1.25, color="tab:blue", alpha=0.15)
+    right.plot(ticks, 0.5 - ticks, color="k", lw=1)
+    wrong = X[(X.sum(axis=1) > 0.5).astype(int) != y]
+    right.scatter(wrong[:, 0], wrong[:, 1], s=300, facecolors="none", edgecolors="k", lw=1.5)
+    right.set_title("the best any line can do: 3 of 4\n(the circled point is wrong)", fontsize=10)
+    for axes in (left, right):
+        axes.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm_r", edgecolors="k", s=80, zorder=3)
+        axes.set_xlim(-0.25, 1.25)
+        axes.set_ylim(-0.25, 1.25)
+        axes.set_xlabel("x₁")
+        axes.set_ylabel("x₂")
+    figure.tight_layout()
+    return figure

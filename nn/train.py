@@ -1,0 +1,352 @@
+r"""Training: the mini-batch loop, accuracy and a history of both.
+
+:func:`fit` runs the loop every network trains with. For each epoch the
+samples are shuffled (seeded) and cut into mini-batches; for each batch:
+
+1. forward: ``outputs = model(X_batch)``: one graph for the whole batch;
+2. loss: one scalar Value, the mean loss over the batch;
+3. ``optimizer.zero_grad()``, then ``loss.backward()``: ∂loss/∂p for all p;
+4. ``optimizer.step()``: move every parameter against its gradient.
+
+>>> import nn
+>>> X, y = nn.data.xor()
+>>> model = nn.MLP(2, [4, 2], activation="tanh", seed=1)
+>>> history = fit(model, X, y, optimizer=nn.Adam(model, lr=0.1), epochs=60,
+...               batch_size=4, progress=False)
+>>> history.accuracy[-1], evaluate(model, X, y)
+(1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+from nn.init import make_rng
+from nn.losses import (
+    LOSSES,
+    as_outputs,
+    binary_cross_entropy,
+    class_targets,
+    cross_entropy,
+    get_loss,
+    hinge,
+    l2_penalty,
+    real_targets,
+)
+from nn.module import Module
+from nn.optim import Adam, Optimizer
+
+__all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
+
+
+@dataclass
+class History:
+    r"""What :func:`fit` saw, one entry per epoch.
+
+    ``loss`` and ``accuracy`` are over the training samples (measured during
+    the epoch, before each batch's update); ``val_loss`` and ``val_accuracy``
+    over the validation set after the epoch, when one was given.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were run."""
+        return len(self.loss)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(epochs=0)"
+        text = f"History(epochs={self.epochs}, loss={self.loss[-1]:.4g}"
+        text += f", accuracy={self.accuracy[-1]:.4g}"
+        if self.val_loss:
+            text += f", val_loss={self.val_loss[-1]:.4g}"
+            text += f", val_accuracy={self.val_accuracy[-1]:.4g}"
+        return text + ")"
+
+
+# --- outputs as numbers ------------------------------------------------------------
+
+
+def _as_matrix(outputs: Any) -> np.ndarray:
+    """Outputs (Values, or numbers) as an (n, K) array."""
+    if isinstance(outputs, np.ndarray):
+        return (
+            outputs.reshape(len(outputs), -1) if outputs.ndim else outputs.reshape(1, 1)
+        )
+    outs = as_outputs(outputs)
+    columns = [np.atleast_1d(np.asarray(o.data, dtype=float)) for o in outs]
+    n = max(len(c) for c in columns)
+    return np.stack([np.broadcast_to(c, (n,)) for c in columns], axis=1)
+
+
+def accuracy(outputs: Any, targets: Any) -> float:
+    r"""The fraction of samples classified correctly.
+
+    With K ≥ 2 outputs the predicted class is the largest output (argmax).
+    With one output: targets of −1/+1 are compared with the sign of the
+    output (hinge, tanh), targets of 0/1 with output > 0.5 (a sigmoid
+    probability, or a score trained by mse). Other targets have no accuracy:
+    the result is nan.
+
+    >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
+    0.5
+    """
+    scores = _as_matrix(outputs)
+    t = np.asarray(targets)
+    if scores.shape[1] >= 2:
+        t = t.reshape(-1)
+        return float(np.mean(np.argmax(scores, axis=1) == t))
+    s, t = scores[:, 0], t.reshape(-1).astype(float)
+    values = set(np.unique(t).tolist())
+    if values <= {-1.0, 1.0}:
+        return float(np.mean(np.where(s > 0, 1.0, -1.0) == t))
+    if values <= {0.0, 1.0}:
+        return float(np.mean((s > 0.5) == (t == 1.0)))
+    return math.nan
+
+
+def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
+    r"""The model's outputs for every row of ``X``, as an (n, K) array.
+
+    Runs in evaluation mode (dropout off) and restores the mode after.
+    """
+    X = _check_X(X, model, "X")
+    was_training = model.training
+    model.eval()
+    try:
+        parts = [
+            _as_matrix(model(X[start : start + batch_size]))  # type: ignore[operator]
+            for start in range(0, len(X), batch_size)
+        ]
+    finally:
+        model.train(was_training)
+    return np.concatenate(parts)
+
+
+def evaluate(model: Module, X: Any, y: Any, batch_size: int = 512) -> float:
+    r"""The accuracy of ``model`` on held-out data (evaluation mode)."""
+    scores = predict(model, X, batch_size)
+    if len(np.asarray(y)) != len(scores):
+        msg = f"X has {len(scores)} samples but y has {len(np.asarray(y))} labels."
+        raise ValueError(msg)
+    return accuracy(scores, y)
+
+
+# --- checking the arguments --------------------------------------------------------
+
+
+def _check_X(X: Any, model: Module, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        msg = f"{what} must be a numeric array of shape (samples, features)."
+        raise TypeError(msg) from None
+    if array.ndim < 2:
+        msg = (
+            f"{what} must have one row per sample, shape (samples, features), not "
+            f"{array.shape}; for one feature use {what}.reshape(-1, 1)."
+        )
+        raise ValueError(msg)
+    if len(array) == 0:
+        msg = f"{what} is empty; training needs at least one sample."
+        raise ValueError(msg)
+    if not np.isfinite(array).all():
+        msg = f"{what} holds nan or inf; clean the data first."
+        raise ValueError(msg)
+    nin = getattr(model, "nin", None)
+    if nin is not None and array.ndim == 2 and array.shape[1] != nin:
+        msg = (
+            f"the model takes {nin} inputs per sample, but {what} has "
+            f"{array.shape[1]} columns (shape {array.shape})."
+        )
+        raise ValueError(msg)
+    return array
+
+
+def _count_outputs(model: Module, X: np.ndarray) -> int:
+    """Run one sample through the model (in eval mode) to count its outputs."""
+    was_training = model.training
+    model.eval()
+    try:
+        return len(as_outputs(model(X[:1])))  # type: ignore[operator]
+    finally:
+        model.train(was_training)
+
+
+def _check_y(
+    y: Any, n: int, k: int, loss: Callable[..., Value], what: str
+) -> np.ndarray:
+    t = np.asarray(y)
+    if t.ndim == 0 or len(t) != n:
+        msg = f"{what} must have one target per sample: {n}, not shape {t.shape}."
+        raise ValueError(msg)
+    if loss is cross_entropy or (loss is hinge and k >= 2):
+        class_targets(t, n, k)
+        return t.astype(int)
+    if loss is hinge and not np.all(np.isin(t, (-1, 1))):
+        msg = f"hinge with one output needs {what} of −1 or +1 (map 0/1 as 2y − 1)."
+        raise ValueError(msg)
+    if loss is binary_cross_entropy and not np.all((t >= 0) & (t <= 1)):
+        msg = f"binary_cross_entropy needs {what} between 0 and 1, the class (0 or 1)."
+        raise ValueError(msg)
+    if loss in LOSSES.values():
+        real_targets(t, n, k)
+    return t
+
+
+def _check_count(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        msg = f"{what} must be a positive int, not {type(value).__name__} {value!r}."
+        raise TypeError(msg)
+    if value < 1:
+        msg = f"{what} must be at least 1, not {value}."
+        raise ValueError(msg)
+    return int(value)
+
+
+def _progress_bar(epochs: int, progress: bool) -> Any:
+    """A tqdm bar over the epochs, or a plain range when off or unavailable."""
+    if progress and sys.stderr is not None:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # tqdm is optional (the "demos" extra)
+            return range(epochs)
+        # disable=None: off when stderr is not a terminal (logs, CI, pytest)
+        return tqdm(range(epochs), desc="training", unit="epoch", disable=None)
+    return range(epochs)
+
+
+# --- the loop ----------------------------------------------------------------------
+
+
+def fit(
+    model: Module,
+    X: Any,
+    y: Any,
+    loss: str | Callable[[Any, Any], Value] = "cross_entropy",
+    optimizer: Optimizer | None = None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    *,
+    seed: int | None = 0,
+    progress: bool = True,
+    validation: tuple[Any, Any] | None = None,
+    l2: float = 0.0,
+    callback: Callable[[int, History], Any] | None = None,
+) -> History:
+    r"""Train ``model`` on ``X`` (one row per sample) and targets ``y``.
+
+    ``loss`` is a name (``"cross_entropy"``, ``"mse"``, ``"l1"``, ``"hinge"``,
+    ``"binary_cross_entropy"``) or a function ``(outputs, targets) -> Value``.
+    ``optimizer`` defaults to ``Adam(model, lr=0.01)``. Each epoch shuffles
+    the samples with a generator seeded by ``seed`` and runs mini-batches of
+    ``batch_size`` through the batched graph. ``l2`` > 0 adds the penalty
+    l2·Σp². ``validation=(X_val, y_val)`` is scored after every epoch.
+    ``callback(epoch, history)`` runs after every epoch. ``progress`` shows a
+    tqdm bar (when tqdm is installed).
+
+    Every argument is checked before the first update; a loss that becomes
+    nan or infinite stops training with a FloatingPointError.
+    """
+    epochs = _check_count(epochs, "epochs")
+    batch_size = _check_count(batch_size, "batch_size")
+    loss_fn = get_loss(loss)
+    if not isinstance(model, Module) or not callable(model):
+        msg = f"model must be a callable nn.Module, not {type(model).__name__}."
+        raise TypeError(msg)
+    X = _check_X(X, model, "X")
+    k = _count_outputs(model, X)
+    y = _check_y(y, len(X), k, loss_fn, "y")
+    if validation is not None:
+        if not isinstance(validation, tuple | list) or len(validation) != 2:
+            msg = "validation must be a pair (X_val, y_val)."
+            raise TypeError(msg)
+        X_val = _check_X(validation[0], model, "X_val")
+        y_val = _check_y(validation[1], len(X_val), k, loss_fn, "y_val")
+    if optimizer is None:
+        optimizer = Adam(model, lr=0.01)
+    elif not isinstance(optimizer, Optimizer):
+        msg = (
+            "optimizer must be an nn.Optimizer such as nn.Adam(model), not "
+            f"{optimizer!r}."
+        )
+        raise TypeError(msg)
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or l2 < 0:
+        msg = f"l2 must be a number ≥ 0, not {l2!r}."
+        raise ValueError(msg)
+
+    rng = make_rng(seed)
+    history = History()
+    model.train()
+    bar = _progress_bar(epochs, progress)
+    for epoch in bar:
+        order = rng.permutation(len(X))
+        total_loss = 0.0
+        correct = 0.0
+        for start in range(0, len(X), batch_size):
+            rows = order[start : start + batch_size]
+            outputs = model(X[rows])  # type: ignore[operator]
+            batch_loss = loss_fn(outputs, y[rows])
+            objective = batch_loss + l2_penalty(model, l2) if l2 else batch_loss
+            if not math.isfinite(objective.data):
+                msg = (
+                    f"the loss became {objective.data} in epoch {epoch + 1}; training "
+                    "diverged, so lower the learning rate (or scale the inputs)."
+                )
+                raise FloatingPointError(msg)
+            optimizer.zero_grad()
+            objective.backward()
+            optimizer.step()
+            total_loss += batch_loss.data * len(rows)
+            correct += accuracy(outputs, y[rows]) * len(rows)
+        history.loss.append(total_loss / len(X))
+        history.accuracy.append(correct / len(X))
+        if validation is not None:
+            val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_accuracy)
+        if hasattr(bar, "set_postfix"):
+            bar.set_postfix(
+                loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.3f}"
+            )
+        if callback is not None:
+            callback(epoch, history)
+    if hasattr(bar, "close"):
+        bar.close()
+    return history
+
+
+def _score(
+    model: Module,
+    loss_fn: Callable[[Any, Any], Value],
+    X: np.ndarray,
+    y: np.ndarray,
+    batch_size: int = 512,
+) -> tuple[float, float]:
+    """The mean loss and the accuracy on (X, y), in evaluation mode."""
+    was_training = model.training
+    model.eval()
+    total_loss = correct = 0.0
+    try:
+        for start in range(0, len(X), batch_size):
+            rows = slice(start, start + batch_size)
+            outputs = model(X[rows])  # type: ignore[operator]
+            n = len(X[rows])
+            total_loss += loss_fn(outputs, y[rows]).data * n
+            correct += accuracy(outputs, y[rows]) * n
+    finally:
+        model.train(was_training)
+    return total_loss / len(X), correct / len(X)
