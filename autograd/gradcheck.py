@@ -163,6 +163,14 @@ def gradcheck(
     return report
 
 
+def _nudged(data: np.ndarray, i: int, step: float) -> np.ndarray:
+    """A new read-only copy of a batch with element ``i`` moved by ``step``."""
+    nudged = data.copy()
+    nudged[i] += step
+    nudged.flags.writeable = False
+    return nudged
+
+
 def _central_difference(
     f: Callable[..., Value], inputs: Sequence[Value], x: Value, eps: float
 ) -> Any:
@@ -176,11 +184,9 @@ def _central_difference(
             return (up - down) / (2 * eps)
         numeric = np.zeros_like(original)
         for i in range(len(original)):
-            nudged = original.copy()
-            nudged[i] += eps
-            x.data = nudged
+            x.data = _nudged(original, i, eps)
             up = _output(f, inputs)
-            nudged[i] = original[i] - eps
+            x.data = _nudged(original, i, -eps)
             down = _output(f, inputs)
             numeric[i] = (up - down) / (2 * eps)
         return numeric

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from autograd.batched import LayerShares
 from autograd.ops import Data
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def prepare_backward(root: Value) -> list[Value]:
     return order
 
 
-def push_gradient(node: Value) -> None:
+def push_gradient(node: Value, layers: LayerShares | None = None) -> None:
     r"""Send ``node``'s gradient to its parents: the chain rule, one node.
 
     For each parent p with local derivative ∂node/∂p:
@@ -96,13 +97,16 @@ def push_gradient(node: Value) -> None:
 
     When a scalar parent (a weight) feeds a batched node, its share is summed
     over the batch: the gradient of the sum of the per-sample graphs.
+
+    With ``layers``, batched weighted sums take the fast path of
+    :class:`~autograd.batched.LayerShares` (the same rule, grouped by layer).
     """
     upstream = node.grad
     if type(upstream) is float:
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
         return
-    if node.op == "wsum" and _push_weighted_sum(node, upstream):
+    if layers is not None and node.op == "wsum" and layers.collect(node):
         return
     for parent, local in zip(node.parents, node.local_grads):
         share = local * upstream
@@ -129,39 +133,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _push_weighted_sum(node: Value, upstream: np.ndarray) -> bool:
-    r"""The batched weighted sum z = Σ wᵢxᵢ + b, all its parents in a few array ops.
-
-    The same rule as :func:`push_gradient` (∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ, ∂z/∂b = 1),
-    done for all i at once: the weights' shares Σ_batch xᵢ·g are one
-    matrix-vector product, the inputs' shares wᵢ·g one outer product. Used for
-    the common layout (scalar weights, batched inputs); returns False for any
-    other, which the general loop then handles.
-    """
-    parents, local_grads = node.parents, node.local_grads
-    n = len(parents) // 2
-    weights, inputs = parents[:n], parents[n : 2 * n]
-    weight_types = set(map(type, local_grads[n : 2 * n]))
-    input_types = set(map(type, local_grads[:n]))
-    if weight_types != {float} or float in input_types:
-        return False
-    xs = np.stack(local_grads[:n])
-    weight_shares = (xs @ upstream).tolist()
-    for weight, share in zip(weights, weight_shares):
-        weight.grad += share
-    w = np.fromiter(local_grads[n : 2 * n], dtype=float, count=n)
-    input_shares = np.multiply.outer(w, upstream)
-    for x, share in zip(inputs, input_shares):
-        x.grad += share
-    if len(parents) > 2 * n:
-        bias = parents[-1]
-        if type(bias.data) is float:
-            bias.grad += float(np.sum(upstream))
-        else:
-            bias.grad += upstream
-    return True
-
-
 def backward(root: Value) -> None:
     r"""Run the chain rule from ``root`` back to every leaf.
 
@@ -169,9 +140,15 @@ def backward(root: Value) -> None:
     every path above it has already added its part to the node's gradient.
     """
     with collector_paused():
-        for node in reversed(prepare_backward(root)):
+        order = prepare_backward(root)
+        layers = LayerShares()
+        waiting = layers.waiting
+        for node in reversed(order):
+            if waiting and node in waiting:
+                layers.reach(node)
             if node.parents:
-                push_gradient(node)
+                push_gradient(node, layers)
+        layers.finish()
 
 
 def zero_grad(root: Value) -> None:

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.batched import stacked
+
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -409,7 +411,7 @@ def wsum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) 
         out = sum(map(operator.mul, w, x)) + b
     elif w_types == {float} and float not in x_types:
         try:
-            out = np.dot(w, np.stack(x)) + b
+            out = np.dot(w, stacked(x)) + b
         except ValueError:
             _same_lengths([*x, b])
             raise

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.batched import LayerShares
 from autograd.graph import prepare_backward, push_gradient, topological_order
 from autograd.ops import Data, is_batch, spec_for
 
@@ -196,7 +197,9 @@ def backward_steps(root: Value) -> Iterator[Step]:
     if not root.label:
         names[root] = "L"
     total = len(order)
+    layers = LayerShares()
     for index, node in enumerate(reversed(order), start=1):
+        layers.reach(node)
         upstream = node.grad
         upstream = upstream.copy() if is_batch(upstream) else upstream
         lines = []
@@ -217,7 +220,7 @@ def backward_steps(root: Value) -> Iterator[Step]:
                 )
             )
         if node.parents:
-            push_gradient(node)
+            push_gradient(node, layers)
         yield Step(
             index=index,
             total=total,
@@ -228,3 +231,4 @@ def backward_steps(root: Value) -> Iterator[Step]:
             lines=tuple(lines),
             expression=expression_of(node, names) if node.parents else names[node],
         )
+    layers.finish()

@@ -229,7 +229,9 @@ def _to_data(data: Any, what: str = "a Value's data") -> Data:
         if len(data) == 0:
             msg = f"{what} is an empty batch; a batch needs at least one sample."
             raise ValueError(msg)
-        return np.array(data, dtype=float)
+        batch = np.array(data, dtype=float)
+        batch.flags.writeable = False  # the graph relies on data never changing
+        return batch
     msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__}."
     if isinstance(data, list | tuple):
         msg += " Wrap a batch in numpy.array(...)."

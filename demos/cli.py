@@ -20,6 +20,7 @@ gradients
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -98,7 +99,8 @@ examples:
   chainrule step "tanh(x*w1 + b) * w2" --set x=1 --set w1=0.5 --set b=0 \\
       --set w2=-2 --wrt w1 --svg graph.svg --html steps.html
 
-An expression that starts with '-' needs '--' first: chainrule step -- "-x*w" ...
+An expression that starts with '-' needs a space in it ("-x * w"), or the
+options first and '--' before it: chainrule step --set x=1 --set w=2 -- "-x*w"
 """
 
 
@@ -106,13 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``chainrule`` command and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="chainrule",
-        description="Learn backpropagation: run a lesson, or step through an expression.",
+        description=(
+            "Learn backpropagation: run a lesson, or step through an expression."
+        ),
         epilog=_MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--version", action="version", version=f"chainrule {version()}"
-    )
+    parser.add_argument("--version", action="version", version=f"chainrule {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -263,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted.", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:  # the output went to a pager or `head` that quit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as error:
         if _is_missing_graphviz(error):
             print(f"{prefix} {error}", file=sys.stderr)

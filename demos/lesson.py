@@ -69,13 +69,15 @@ class LessonResult:
 class Lesson:
     r"""One entry of the lesson list: its name, a one-line summary, its code.
 
-    ``files`` names the files the lesson promises to write into its folder.
+    ``files`` names the files the lesson promises to write into its folder;
+    ``picture`` is the one that shows it best (the README's lessons table).
     """
 
     name: str
     summary: str
     run: Callable[[LessonRun], None]
     files: tuple[str, ...] = ()
+    picture: str = ""
 
 
 @dataclass
@@ -106,7 +108,7 @@ class LessonRun:
         return self.settings.quick
 
     def epochs(self, default: int, quick: int) -> int:
-        """The number of epochs: ``--epochs`` if given, else ``quick`` or ``default``."""
+        """``--epochs`` if it was given, else ``quick`` or ``default``."""
         if self.settings.epochs is not None:
             return self.settings.epochs
         return quick if self.settings.quick else default

@@ -33,7 +33,9 @@ __all__ = ["ALIASES", "LESSONS", "describe_lessons", "get_lesson", "run_lesson"]
 
 
 def _lesson(module: ModuleType) -> Lesson:
-    return Lesson(module.NAME, module.SUMMARY, module.run, tuple(module.FILES))
+    return Lesson(
+        module.NAME, module.SUMMARY, module.run, tuple(module.FILES), module.PICTURE
+    )
 
 
 #: Every lesson, in teaching order.
@@ -41,7 +43,17 @@ LESSONS: dict[str, Lesson] = {
     lesson.name: lesson
     for lesson in map(
         _lesson,
-        (chain, square, neuron, building_blocks, xor, pixels, moons, digits, activations),
+        (
+            chain,
+            square,
+            neuron,
+            building_blocks,
+            xor,
+            pixels,
+            moons,
+            digits,
+            activations,
+        ),
     )
 }
 
@@ -57,7 +69,9 @@ def describe_lessons() -> str:
     r"""The lesson list as ``chainrule demo --list`` prints it."""
     width = max(map(len, LESSONS))
     lines = [f"  {name:<{width}}  {lesson.summary}" for name, lesson in LESSONS.items()]
-    lines.append(f"  {'':<{width}}  (digits --cnn: the same with a small convolutional network)")
+    lines.append(
+        f"  {'':<{width}}  (digits --cnn: the same with a small convolutional network)"
+    )
     return "\n".join(lines)
 
 
@@ -100,7 +114,10 @@ def run_lesson(
         raise DemoError(msg)
     folder = Path(out) if out is not None else Path("chainrule-out") / lesson.name
     if folder.exists() and not folder.is_dir():
-        msg = f"--out {str(folder)!r} is a file, not a folder; choose a folder with --out DIR."
+        msg = (
+            f"--out {str(folder)!r} is a file, not a folder; "
+            "choose a folder with --out DIR."
+        )
         raise DemoError(msg)
     settings = Settings(
         out=folder,

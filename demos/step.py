@@ -25,12 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from autograd import Value, backward_steps, explain
+from autograd import Value, backward_steps, explain, topological_order
 from autograd.steps import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 
-__all__ = ["narrate", "parse_assignment"]
+__all__ = ["MAX_PAGE_VALUES", "MAX_PICTURE_VALUES", "narrate", "parse_assignment"]
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
@@ -41,7 +41,7 @@ def parse_assignment(text: str) -> tuple[str, float]:
     >>> parse_assignment("w")
     Traceback (most recent call last):
     ...
-    demos.expression.ExpressionError: '--set w' needs the form NAME=NUMBER, as in --set w=-3.
+    demos.expression.ExpressionError: '--set w' needs the form NAME=NUMBER, ...
     """
     name, equals, number = text.partition("=")
     name = name.strip()
@@ -72,7 +72,7 @@ def narrate(
     parsed = parse_expression(text, values)
     if wrt is not None and wrt not in parsed.used:
         known = ", ".join(parsed.used) or "none"
-        msg = f"--wrt {wrt}: the expression has no input {wrt!r}; its inputs are: {known}."
+        msg = f"--wrt {wrt}: the expression has no input {wrt!r}; its inputs: {known}."
         raise ExpressionError(msg)
     return "\n".join(_story(parsed, wrt, svg, html))
 
@@ -98,10 +98,17 @@ def _story(
             lines.append(f"  {name} = {value}  ({kind})")
         else:
             lines.append(f"  {name} = {step.expression} = {value}")
-    lines += ["", f"backward pass (one node at a time, from {steps[0].name} back to the inputs)"]
+    lines += [
+        "",
+        f"backward pass (one node at a time, from {steps[0].name} back to the inputs)",
+    ]
     lines += [str(step) for step in steps]
     lines += ["", "gradients"]
     root_name = steps[0].root_name
+    if not parsed.used:
+        lines.append(
+            "  (no inputs: give names values with --set to see their gradients)"
+        )
     for name in parsed.used:
         leaf = parsed.variables[name]
         lines.append(f"  d{root_name}/d{name} = {fmt(leaf.grad)}")
@@ -115,9 +122,29 @@ def _story(
     return lines
 
 
+#: The largest graphs ``--svg`` and ``--html`` draw. Graphviz's layout time
+#: grows fast with the number of crossing edges (a name used many times fans
+#: out to every use): 100 values take a few seconds at worst, and the page
+#: draws one frame per value.
+MAX_PICTURE_VALUES = 100
+MAX_PAGE_VALUES = 60
+
+
+def _check_size(root: Value, limit: int, option: str) -> None:
+    count = len(topological_order(root))
+    if count > limit:
+        msg = (
+            f"{option}: the graph has {count} values; pictures are limited to "
+            f"{limit} so that Graphviz lays them out in seconds. Step through a "
+            "shorter expression."
+        )
+        raise DemoError(msg)
+
+
 def _write_svg(root: Value, path: Path) -> Path:
     import viz
 
+    _check_size(root, MAX_PICTURE_VALUES, "--svg")
     try:
         picture = viz.draw_graph(root)
     except ValueError as error:  # a graph too large to draw
@@ -130,6 +157,7 @@ def _write_svg(root: Value, path: Path) -> Path:
 def _write_html(root: Value, path: Path, title: str) -> Path:
     import viz
 
+    _check_size(root, MAX_PAGE_VALUES, "--html")
     try:
         return viz.save_steps_html(root, path, title=title)
     except ValueError as error:  # a graph with too many steps for one page

@@ -42,6 +42,9 @@ class Dropout(Module):
     (the channels of a convolution) and returns the same structure.
     """
 
+    p: float
+    _rng: np.random.Generator
+
     def __init__(self, p: float = 0.5, *, seed: Seed = 0) -> None:
         if isinstance(p, bool) or not isinstance(p, numbers.Real):
             msg = f"p must be a number in [0, 1), not {type(p).__name__} {p!r}."

@@ -31,6 +31,7 @@ import numpy as np
 __all__ = ["SCHEMES", "Seed", "initial_weights", "make_rng"]
 
 SCHEMES = ("uniform", "xavier", "he")
+ALIASES = {"glorot": "xavier", "kaiming": "he"}  # the same schemes, other names
 
 Seed = int | np.random.Generator | None
 
@@ -59,7 +60,8 @@ def make_rng(seed: Seed) -> np.random.Generator:
 
 
 def check_scheme(scheme: str) -> str:
-    """``scheme`` itself if it is a known scheme, else a ValueError."""
+    """The scheme's name (``"glorot"`` is ``"xavier"``, ``"kaiming"`` is ``"he"``)."""
+    scheme = ALIASES.get(scheme, scheme)
     if scheme not in SCHEMES:
         msg = f"unknown init {scheme!r}; choose one of {', '.join(SCHEMES)}."
         raise ValueError(msg)
@@ -73,7 +75,7 @@ def initial_weights(
 
     See the module docstring for the three schemes and their bounds.
     """
-    check_scheme(scheme)
+    scheme = check_scheme(scheme)
     if scheme == "uniform":
         values = rng.uniform(-1.0, 1.0, size=fan_in + 1)
         return values[:-1].tolist(), float(values[-1])

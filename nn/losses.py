@@ -41,6 +41,7 @@ from nn.module import Module
 
 __all__ = [
     "LOSSES",
+    "bce",
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
@@ -76,8 +77,7 @@ def as_outputs(outputs: Any) -> list[Value]:
 
 def batch_size(outputs: list[Value]) -> int | None:
     """The batch size of the outputs, or None for a single sample."""
-    sizes = {o.batch_size for o in outputs}
-    sizes.discard(None)
+    sizes = {o.batch_size for o in outputs if o.batch_size is not None}
     if len(sizes) > 1:
         msg = f"the outputs hold batches of different sizes: {sorted(sizes)}."
         raise ValueError(msg)
@@ -241,7 +241,8 @@ def _shifted(outs: list[Value]) -> list[Value]:
         top: Any = max(o.data for o in outs)
     else:
         top = functools.reduce(np.maximum, [o.data for o in outs])
-    return [o - top for o in outs]
+    minus_top = Value(-top, label="−max")  # one constant leaf shared by all k
+    return [o + minus_top for o in outs]
 
 
 def cross_entropy(logits: Any, targets: Any) -> Value:
@@ -341,6 +342,8 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
         raise ValueError(msg)
     return wsum(ps, ps) * float(alpha)
 
+
+bce = binary_cross_entropy  # the short name
 
 LOSSES: dict[str, Loss] = {
     "mse": mse,

@@ -86,7 +86,7 @@ class Module:
                 del self.__dict__["_init_depth"]
                 self.label_parameters()
 
-        cls.__init__ = init_then_label  # type: ignore[method-assign]
+        cls.__init__ = init_then_label  # type: ignore[method-assign,assignment]
 
     # --- walking the module tree ----------------------------------------------------
 

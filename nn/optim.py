@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -43,6 +44,9 @@ from nn.module import Module
 __all__ = ["SGD", "Adam", "Optimizer", "Schedule", "exponential_decay", "linear_decay"]
 
 Schedule = Callable[[int], float]
+
+_data = operator.attrgetter("data")
+_grad = operator.attrgetter("grad")
 
 
 def exponential_decay(lr: float, rate: float) -> Schedule:
@@ -128,7 +132,7 @@ class Optimizer:
                 self.schedule(self.steps), "the scheduled learning rate"
             )
         grads = self._gradients()
-        data = np.fromiter((p.data for p in self.params), float, len(self.params))
+        data = np.fromiter(map(_data, self.params), float, len(self.params))
         new = self.update(data, grads)
         for p, value in zip(self.params, new.tolist()):
             p.data = value
@@ -136,7 +140,7 @@ class Optimizer:
 
     def _gradients(self) -> np.ndarray:
         try:
-            grads = np.fromiter((p.grad for p in self.params), float, len(self.params))
+            grads = np.fromiter(map(_grad, self.params), float, len(self.params))
         except (TypeError, ValueError):
             bad = next(p for p in self.params if not isinstance(p.grad, numbers.Real))
             msg = (

@@ -92,30 +92,44 @@ def _as_matrix(outputs: Any) -> np.ndarray:
     return np.stack([np.broadcast_to(c, (n,)) for c in columns], axis=1)
 
 
-def accuracy(outputs: Any, targets: Any) -> float:
+def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> float:
     r"""The fraction of samples classified correctly.
 
     With K ≥ 2 outputs the predicted class is the largest output (argmax).
-    With one output: targets of −1/+1 are compared with the sign of the
-    output (hinge, tanh), targets of 0/1 with output > 0.5 (a sigmoid
-    probability, or a score trained by mse). Other targets have no accuracy:
-    the result is nan.
+    With one output the prediction is "class 1" when the output is above
+    ``threshold``: targets of −1/+1 (hinge, tanh) are compared with the sign
+    (threshold 0), targets of 0/1 with output > 0.5 (a sigmoid probability).
+    Without a threshold it is read from the targets (0 when a −1 is among
+    them, else 0.5). Targets that are not class labels give nan.
 
     >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
     0.5
+    >>> accuracy(np.array([0.3, -2.0]), np.array([1, -1]))       # signs
+    1.0
     """
     scores = _as_matrix(outputs)
     t = np.asarray(targets)
     if scores.shape[1] >= 2:
-        t = t.reshape(-1)
-        return float(np.mean(np.argmax(scores, axis=1) == t))
+        return float(np.mean(np.argmax(scores, axis=1) == t.reshape(-1)))
     s, t = scores[:, 0], t.reshape(-1).astype(float)
-    values = set(np.unique(t).tolist())
-    if values <= {-1.0, 1.0}:
-        return float(np.mean(np.where(s > 0, 1.0, -1.0) == t))
-    if values <= {0.0, 1.0}:
-        return float(np.mean((s > 0.5) == (t == 1.0)))
-    return math.nan
+    labels = set(np.unique(t).tolist())
+    if not (labels <= {-1.0, 1.0} or labels <= {0.0, 1.0}):
+        return math.nan
+    if threshold is None:
+        threshold = 0.0 if -1.0 in labels else 0.5
+    return float(np.mean((s > threshold) == (t == 1.0)))
+
+
+def _threshold_for(loss: Callable[..., Value], y: np.ndarray) -> float | None:
+    """The decision threshold of one output, fixed for a whole training run."""
+    if loss is hinge:
+        return 0.0
+    if loss is binary_cross_entropy:
+        return 0.5
+    labels = set(np.unique(y).tolist()) if y.size else set()
+    if labels and labels <= {-1.0, 1.0} and -1.0 in labels:
+        return 0.0
+    return 0.5
 
 
 def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
@@ -136,13 +150,22 @@ def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def evaluate(model: Module, X: Any, y: Any, batch_size: int = 512) -> float:
-    r"""The accuracy of ``model`` on held-out data (evaluation mode)."""
+def evaluate(
+    model: Module,
+    X: Any,
+    y: Any,
+    batch_size: int = 512,
+    threshold: float | None = None,
+) -> float:
+    r"""The accuracy of ``model`` on held-out data (evaluation mode).
+
+    See :func:`accuracy` for how outputs become classes.
+    """
     scores = predict(model, X, batch_size)
     if len(np.asarray(y)) != len(scores):
         msg = f"X has {len(scores)} samples but y has {len(np.asarray(y))} labels."
         raise ValueError(msg)
-    return accuracy(scores, y)
+    return accuracy(scores, y, threshold)
 
 
 # --- checking the arguments --------------------------------------------------------
@@ -193,6 +216,8 @@ def _check_y(
     if t.ndim == 0 or len(t) != n:
         msg = f"{what} must have one target per sample: {n}, not shape {t.shape}."
         raise ValueError(msg)
+    if loss is cross_entropy and k < 2:
+        cross_entropy(Value(0.0), 0)  # raises the error that explains it
     if loss is cross_entropy or (loss is hinge and k >= 2):
         class_targets(t, n, k)
         return t.astype(int)
@@ -288,6 +313,7 @@ def fit(
         msg = f"l2 must be a number ≥ 0, not {l2!r}."
         raise ValueError(msg)
 
+    threshold = _threshold_for(loss_fn, y)
     rng = make_rng(seed)
     history = History()
     model.train()
@@ -298,7 +324,7 @@ def fit(
         correct = 0.0
         for start in range(0, len(X), batch_size):
             rows = order[start : start + batch_size]
-            outputs = model(X[rows])  # type: ignore[operator]
+            outputs = model(X[rows])
             batch_loss = loss_fn(outputs, y[rows])
             objective = batch_loss + l2_penalty(model, l2) if l2 else batch_loss
             if not math.isfinite(objective.data):
@@ -311,11 +337,11 @@ def fit(
             objective.backward()
             optimizer.step()
             total_loss += batch_loss.data * len(rows)
-            correct += accuracy(outputs, y[rows]) * len(rows)
+            correct += accuracy(outputs, y[rows], threshold) * len(rows)
         history.loss.append(total_loss / len(X))
         history.accuracy.append(correct / len(X))
         if validation is not None:
-            val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val)
+            val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val, threshold)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_accuracy)
         if hasattr(bar, "set_postfix"):
@@ -334,6 +360,7 @@ def _score(
     loss_fn: Callable[[Any, Any], Value],
     X: np.ndarray,
     y: np.ndarray,
+    threshold: float | None,
     batch_size: int = 512,
 ) -> tuple[float, float]:
     """The mean loss and the accuracy on (X, y), in evaluation mode."""
@@ -346,7 +373,7 @@ def _score(
             outputs = model(X[rows])  # type: ignore[operator]
             n = len(X[rows])
             total_loss += loss_fn(outputs, y[rows]).data * n
-            correct += accuracy(outputs, y[rows]) * n
+            correct += accuracy(outputs, y[rows], threshold) * n
     finally:
         model.train(was_training)
     return total_loss / len(X), correct / len(X)

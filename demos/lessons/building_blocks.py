@@ -14,7 +14,10 @@ from autograd import Value, backward_steps, topological_order, vsum
 from demos.lesson import LessonRun
 
 NAME = "building-blocks"
-SUMMARY = "the rule of each block: connection ∂b/∂a = w, sum 1, sigmoid σ(1−σ), ReLU 1 or 0"
+SUMMARY = (
+    "the rule of each block: connection ∂b/∂a = w, sum 1, sigmoid σ(1−σ), ReLU 1 or 0"
+)
+PICTURE = "relu.svg"  # the one shown in the README
 FILES = ("connection.svg", "sum.svg", "sigmoid.svg", "relu.svg", "steps.html")
 
 
@@ -56,7 +59,7 @@ def sigmoid() -> Value:
 
 
 def relu() -> Value:
-    r"""out = ReLU(z_on) + ReLU(z_off): one ReLU that lets its gradient through, one that does not.
+    r"""out = ReLU(z_on) + ReLU(z_off): one ReLU lets its gradient through, one not.
 
     >>> out = relu(); out.backward()
     >>> z_on, z_off = (r.parents[0] for r in out.parents)
@@ -128,18 +131,26 @@ def run(lesson: LessonRun) -> None:
             if step.lines:
                 lesson.say(str(step))
         lesson.say(f"rule: {rule}")
-        weights = [p for p in topological_order(root) if p.is_leaf and p.label[:1] in ("w", "b")]
+        weights = [
+            p
+            for p in topological_order(root)
+            if p.is_leaf and p.label[:1] in ("w", "b")
+        ]
         pictures.append(lesson.save_graph(root, filename, params=weights))
         for parent in root.parents:
             if parent.label:
-                lesson.note(f"{filename[:-4]}: d{root.label}/d{parent.label}", parent.grad)
+                lesson.note(
+                    f"{filename[:-4]}: d{root.label}/d{parent.label}", parent.grad
+                )
 
     lesson.heading("All together: a = σ(w1·x1 + w2·x2 + b)")
     a = neuron()
     for step in backward_steps(a):
         if step.lines:
             lesson.say(str(step))
-    weights = [p for p in topological_order(a) if p.is_leaf and p.label[:1] in ("w", "b")]
+    weights = [
+        p for p in topological_order(a) if p.is_leaf and p.label[:1] in ("w", "b")
+    ]
     title = "A neuron from its building blocks"
     steps = lesson.save_steps(a, "steps.html", title=title, params=weights)
 

@@ -13,12 +13,15 @@ from demos.lesson import LessonRun
 
 NAME = "chain"
 SUMMARY = "the chain rule: dE/dw1 = x·w2 is the product of each tiny step's derivative"
+PICTURE = "graph.svg"  # the one shown in the README
 FILES = ("graph.svg", "steps.html")
 
 X, W1, W2 = 1.5, 2.0, -0.5
 
 
-def build(x: float = X, w1: float = W1, w2: float = W2) -> tuple[Value, dict[str, Value]]:
+def build(
+    x: float = X, w1: float = W1, w2: float = W2
+) -> tuple[Value, dict[str, Value]]:
     r"""The chain x → y = x·w1 → E = y·w2; returns E and the named nodes.
 
     >>> E, nodes = build()
@@ -67,7 +70,9 @@ def run(lesson: LessonRun) -> None:
     nudged, _ = build(w1=W1 + h)
     change = nudged.data - E.data
     lesson.say(f"w1 → w1 + {h:g}:  E changes by {change:.6g}")
-    lesson.say(f"dE/dw1 × {h:g} = {w1.grad * h:.6g}   (the same: that is what dE/dw1 means)")
+    lesson.say(
+        f"dE/dw1 × {h:g} = {w1.grad * h:.6g}   (the same: that is what dE/dw1 means)"
+    )
 
     weights = [w1, w2]
     graph = lesson.save_graph(E, "graph.svg", params=weights)

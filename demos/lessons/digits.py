@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import time
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from demos.lesson import LessonRun
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 NAME = "digits"
-SUMMARY = "handwritten 8x8 digits: an MLP to ≥95% test accuracy, mistakes, receptive fields"
+SUMMARY = (
+    "handwritten 8x8 digits: an MLP to ≥95% test accuracy, mistakes, receptive fields"
+)
+PICTURE = "mistakes.png"  # the one shown in the README
 FILES = ("history.png", "mistakes.png", "fields.svg")
 
 BATCH = 32
@@ -38,14 +45,21 @@ def run(lesson: LessonRun) -> None:
         "pixels scaled to [0, 1]"
     )
 
+    model: nn.Module
+    conv = None
     if cnn:
         conv = nn.Conv2d(1, 8, kernel_size=3, stride=1, seed=lesson.seed, init="he")
         head = nn.MLP(8 * 6 * 6, [32, 10], seed=lesson.seed + 1, init="he")
         model = nn.Sequential(conv, nn.Flatten(), head)
         epochs = lesson.epochs(default=6, quick=1)
         lesson.heading("The model: 8 filters 3×3 (ReLU) → 288 features → 32 ReLU → 10")
-        lesson.say("Each filter is one neuron with 9 weights, used at all 36 positions:")
-        lesson.say("the graph has one weighted-sum node per position, all sharing those weights.")
+        lesson.say(
+            "Each filter is one neuron with 9 weights, used at all 36 positions:"
+        )
+        lesson.say(
+            "the graph has one weighted-sum node per position, "
+            "all sharing those weights."
+        )
     else:
         model = nn.MLP(64, [32, 10], activation="relu", seed=lesson.seed, init="he")
         epochs = lesson.epochs(default=15, quick=1)
@@ -72,7 +86,8 @@ def run(lesson: LessonRun) -> None:
     for epoch in range(1, epochs + 1):
         lesson.say(
             f"  epoch {epoch:>2}: loss {history.loss[epoch - 1]:.4f}  "
-            f"train {history.accuracy[epoch - 1]:.1%}  test {history.val_accuracy[epoch - 1]:.1%}"
+            f"train {history.accuracy[epoch - 1]:.1%}  "
+            f"test {history.val_accuracy[epoch - 1]:.1%}"
         )
     lesson.say(f"test accuracy {test:.1%} after {seconds:.1f} s of training")
     lesson.note("test accuracy", test)
@@ -90,21 +105,27 @@ def run(lesson: LessonRun) -> None:
     mistakes = lesson.save_figure(
         _mistakes_figure(images, split.y_test, predicted, wrong[:12]), "mistakes.png"
     )
-    if cnn:
-        filters = SimpleNamespace(neurons=model.layers[0].filters)
+    if conv is not None:
+        filters = SimpleNamespace(neurons=conv.filters)
         fields = viz.receptive_fields(filters, shape=(3, 3), cell=20)
         what = "the 8 filters, 3×3 each: the strokes they look for"
     else:
         fields = viz.receptive_fields(model.layers[0], shape=(8, 8), cell=8, columns=8)
-        what = "each hidden neuron's 64 weights as an 8×8 image: the strokes it looks for"
+        what = (
+            "each hidden neuron's 64 weights as an 8×8 image: the strokes it looks for"
+        )
     field_path = lesson.save_svg(fields, "fields.svg")
     lesson.heading("Look at")
     lesson.say(f"{curves}: loss and accuracy per epoch (train and test).")
-    lesson.say(f"{mistakes}: digits the network got wrong; many are hard for people too.")
+    lesson.say(
+        f"{mistakes}: digits the network got wrong; many are hard for people too."
+    )
     lesson.say(f"{field_path}: {what}.")
 
 
-def _mistakes_figure(images, truth, predicted, picked):  # type: ignore[no-untyped-def]
+def _mistakes_figure(
+    images: np.ndarray, truth: np.ndarray, predicted: np.ndarray, picked: np.ndarray
+) -> Figure:
     from matplotlib.figure import Figure
 
     count = max(len(picked), 1)

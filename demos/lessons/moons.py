@@ -12,6 +12,7 @@ from demos.lesson import LessonRun
 
 NAME = "moons"
 SUMMARY = "an MLP on two moons: a curved decision boundary and the loss curve"
+PICTURE = "boundary.png"  # the one shown in the README
 FILES = ("boundary.png", "history.png", "network.svg")
 
 
@@ -47,7 +48,8 @@ def run(lesson: LessonRun) -> None:
     for epoch in sorted({1, max(1, epochs // 4), max(1, epochs // 2), epochs}):
         lesson.say(
             f"  epoch {epoch:>3}: loss {history.loss[epoch - 1]:.4f}  "
-            f"train {history.accuracy[epoch - 1]:.0%}  test {history.val_accuracy[epoch - 1]:.0%}"
+            f"train {history.accuracy[epoch - 1]:.0%}  "
+            f"test {history.val_accuracy[epoch - 1]:.0%}"
         )
     lesson.say(f"test accuracy: {test:.1%}")
     lesson.note("train accuracy", history.accuracy[-1])
@@ -55,13 +57,22 @@ def run(lesson: LessonRun) -> None:
 
     boundary = lesson.save_figure(
         viz.plot_decision_boundary(
-            model, split.X_train, split.y_train, title=f"MLP 2-16-16-2: test accuracy {test:.0%}"
+            model,
+            split.X_train,
+            split.y_train,
+            title=f"MLP 2-16-16-2: test accuracy {test:.0%}",
         ),
         "boundary.png",
     )
     curves = lesson.save_figure(viz.plot_history(history), "history.png")
-    network = lesson.save_svg(viz.draw_network(model, x=list(split.X_test[0])), "network.svg")
+    network = lesson.save_svg(
+        viz.draw_network(model, x=list(split.X_test[0])), "network.svg"
+    )
     lesson.heading("Look at")
-    lesson.say(f"{boundary}: the curved boundary the ReLU neurons build from straight pieces.")
-    lesson.say(f"{curves}: training loss falling; train and test accuracy side by side.")
+    lesson.say(
+        f"{boundary}: the curved boundary the ReLU neurons build from straight pieces."
+    )
+    lesson.say(
+        f"{curves}: training loss falling; train and test accuracy side by side."
+    )
     lesson.say(f"{network}: every weight as a line (blue positive, red negative).")

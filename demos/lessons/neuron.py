@@ -10,13 +10,21 @@ against those gradients until the S-curve σ(w·x + b) fits the data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from autograd import Value, backward_steps
 from demos.lesson import LessonRun
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 NAME = "neuron"
-SUMMARY = "one neuron z = w·x + b, a = σ(z) is logistic regression: graph, gradient, fit"
+SUMMARY = (
+    "one neuron z = w·x + b, a = σ(z) is logistic regression: graph, gradient, fit"
+)
+PICTURE = "fit.png"  # the one shown in the README
 FILES = ("graph.svg", "steps.html", "fit.png", "history.png")
 
 
@@ -63,13 +71,17 @@ def run(lesson: LessonRun) -> None:
         if step.lines:
             lesson.say(str(step))
     lesson.say()
-    lesson.say(f"dL/dz = a − 1 = {a.data - 1:.4g}   (σ' = a(1 − a) cancels the 1/a of the log)")
+    lesson.say(
+        f"dL/dz = a − 1 = {a.data - 1:.4g}   (σ' = a(1 − a) cancels the 1/a of the log)"
+    )
     lesson.say(f"dL/dw = (a − 1)·x = {w.grad:.4g}   dL/db = a − 1 = {b.grad:.4g}")
     lesson.note("dL/dw", w.grad)
     lesson.note("dL/db", b.grad)
     params = [w, b]
     graph = lesson.save_graph(loss, "graph.svg", params=params)
-    steps = lesson.save_steps(loss, "steps.html", title="One neuron, L = −log σ(w·x + b)", params=params)
+    steps = lesson.save_steps(
+        loss, "steps.html", title="One neuron, L = −log σ(w·x + b)", params=params
+    )
 
     lesson.heading("A short fit: hours of study → passed the exam?")
     X, y = study_hours(lesson.seed)
@@ -83,12 +95,15 @@ def run(lesson: LessonRun) -> None:
         epochs=lesson.epochs(default=150, quick=20),
         batch_size=len(X),
         seed=lesson.seed,
-        progress=lesson.progress,
+        progress=False,  # a fraction of a second: no bar
     )
     w_fit, b_fit = w.data, b.data
     lesson.say(f"{len(X)} students; {history.epochs} epochs of Adam on the log loss")
     lesson.say(f"w: {before[0]:g} → {w_fit:.3f}    b: {before[1]:g} → {b_fit:.3f}")
-    lesson.say(f"loss {history.loss[0]:.3f} → {history.loss[-1]:.3f}; accuracy {history.accuracy[-1]:.0%}")
+    lesson.say(
+        f"loss {history.loss[0]:.3f} → {history.loss[-1]:.3f}; "
+        f"accuracy {history.accuracy[-1]:.0%}"
+    )
     lesson.say(f"the neuron says 50/50 at x = −b/w = {-b_fit / w_fit:.2f} hours")
     lesson.note("accuracy", history.accuracy[-1])
     lesson.note("loss", history.loss[-1])
@@ -96,21 +111,32 @@ def run(lesson: LessonRun) -> None:
     fit = lesson.save_figure(_fit_figure(X, y, before, (w_fit, b_fit)), "fit.png")
     curves = lesson.save_figure(viz.plot_history(history), "history.png")
     lesson.heading("Look at")
-    lesson.say(f"{graph}: the weighted sum Σw·x+b, then σ, then −log: three tiny steps.")
+    lesson.say(
+        f"{graph}: the weighted sum Σw·x+b, then σ, then −log: three tiny steps."
+    )
     lesson.say(f"{steps}: the gradient flowing back from L to w and b.")
     lesson.say(f"{fit}: the S-curve σ(w·x + b) before and after training.")
     lesson.say(f"{curves}: the loss falling epoch by epoch.")
 
 
-def _fit_figure(X, y, before, after):  # type: ignore[no-untyped-def]
+def _fit_figure(
+    X: np.ndarray,
+    y: np.ndarray,
+    before: tuple[float, float],
+    after: tuple[float, float],
+) -> Figure:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(6, 3.6))
     axes = figure.subplots()
     hours = np.linspace(0, 10, 200)
-    axes.scatter(X[:, 0], y, c=y, cmap="coolwarm", edgecolors="k", zorder=3, label="students")
+    axes.scatter(
+        X[:, 0], y, c=y, cmap="coolwarm", edgecolors="k", zorder=3, label="students"
+    )
     for (w, b), style, name in ((before, ":", "before"), (after, "-", "after")):
-        axes.plot(hours, 1 / (1 + np.exp(-(w * hours + b))), style, label=f"σ(w·x + b) {name}")
+        axes.plot(
+            hours, 1 / (1 + np.exp(-(w * hours + b))), style, label=f"σ(w·x + b) {name}"
+        )
     axes.axhline(0.5, color="0.8", lw=0.8)
     axes.set_xlabel("hours of study x")
     axes.set_ylabel("passed? / a = σ(w·x + b)")

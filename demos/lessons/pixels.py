@@ -10,12 +10,21 @@ what each one looks for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from demos.lesson import LessonRun
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 NAME = "pixels"
-SUMMARY = "the four-pixel camera: solid, vertical, diagonal or horizontal; receptive fields"
+SUMMARY = (
+    "the four-pixel camera: solid, vertical, diagonal or horizontal; receptive fields"
+)
+PICTURE = "fields_layer1.svg"  # the one shown in the README
 FILES = (
     "images.png",
     "fields_layer1.svg",
@@ -64,17 +73,22 @@ def run(lesson: LessonRun) -> None:
             epochs=epochs,
             batch_size=len(X),
             seed=seed,
-            progress=lesson.progress,
+            progress=False,  # a fraction of a second: no bar
         )
         accuracy = nn.evaluate(model, X, y)
         if accuracy == 1.0 or attempt == ATTEMPTS - 1 or lesson.quick:
             break
-        lesson.say(f"seed {seed}: {accuracy:.0%} — stuck in a local minimum; a new start:")
+        lesson.say(
+            f"seed {seed}: {accuracy:.0%} — stuck in a local minimum; a new start:"
+        )
     lesson.say(f"{epochs} epochs of Adam on cross-entropy: loss {history.loss[-1]:.4f}")
     predicted = nn.predict(model, X).argmax(axis=1)
     for x, label, guess in zip(X, y, predicted):
         mark = "right" if guess == label else "WRONG"
-        lesson.say(f"  {' / '.join(picture(x))}   {names[label]:<10} → {names[guess]:<10} {mark}")
+        lesson.say(
+            f"  {' / '.join(picture(x))}   "
+            f"{names[label]:<10} → {names[guess]:<10} {mark}"
+        )
     lesson.say(f"accuracy: {accuracy:.0%}")
     lesson.note("accuracy", accuracy)
 
@@ -100,13 +114,20 @@ def run(lesson: LessonRun) -> None:
     curves = lesson.save_figure(viz.plot_history(history), "history.png")
     lesson.heading("Look at")
     lesson.say(f"{images}: the eight images with the network's answers.")
-    lesson.say(f"{path1}: what each hidden neuron looks for (hover a cell for its weight).")
+    lesson.say(
+        f"{path1}: what each hidden neuron looks for (hover a cell for its weight)."
+    )
     lesson.say(f"{path2}: which hidden detectors each class score counts on.")
-    lesson.say(f"{network}: the network and its activations for the image {names[y[2]]} {' / '.join(picture(X[2]))}.")
+    lesson.say(
+        f"{network}: the network and its activations for the "
+        f"{names[y[2]]} image {' / '.join(picture(X[2]))}."
+    )
     lesson.say(f"{curves}: loss and accuracy while training.")
 
 
-def _images_figure(X, y, predicted, names):  # type: ignore[no-untyped-def]
+def _images_figure(
+    X: np.ndarray, y: np.ndarray, predicted: np.ndarray, names: Sequence[str]
+) -> Figure:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 2.4))

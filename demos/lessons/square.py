@@ -7,11 +7,17 @@ decides whether that step creeps, lands, bounces or blows up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from autograd import Value, backward_steps
 from demos.lesson import LessonRun
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 NAME = "square"
 SUMMARY = "E = w² at w = −1: the slope dE/dw = 2w = −2 and one gradient-descent step"
+PICTURE = "descent.png"  # the one shown in the README
 FILES = ("graph.svg", "steps.html", "descent.png")
 
 START = -1.0
@@ -90,7 +96,7 @@ def _story(rate: float) -> str:
     return "overshoots further each time: diverges"
 
 
-def _figure(paths: dict[float, list[float]]):  # type: ignore[no-untyped-def]
+def _figure(paths: dict[float, list[float]]) -> Figure:
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -98,10 +104,14 @@ def _figure(paths: dict[float, list[float]]):  # type: ignore[no-untyped-def]
     left, right = figure.subplots(1, 2)
     ws = np.linspace(-1.6, 1.6, 200)
     left.plot(ws, ws**2, color="0.3", label="E = w²")
-    left.plot(ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1")
+    left.plot(
+        ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1"
+    )
     for rate, colour in ((0.1, "tab:blue"), (0.9, "tab:green")):
         path = paths[rate]
-        left.plot(path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}")
+        left.plot(
+            path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}"
+        )
     left.set_ylim(-0.2, 2.6)
     left.set_xlabel("w")
     left.set_ylabel("E")

@@ -14,12 +14,18 @@ boundary and gets all four right.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from demos.lesson import LessonRun
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 NAME = "xor"
-SUMMARY = "XOR is not linearly separable: a linear model fails, a small MLP with tanh solves it"
+SUMMARY = "XOR is not linearly separable: a linear model fails, a small MLP solves it"
+PICTURE = "mlp_boundary.png"  # the one shown in the README
 FILES = (
     "linear_boundary.png",
     "mlp_boundary.png",
@@ -52,7 +58,7 @@ def run(lesson: LessonRun) -> None:
         epochs=epochs,
         batch_size=len(X),
         seed=lesson.seed,
-        progress=lesson.progress,
+        progress=False,  # a fraction of a second: no bar
     )
     linear_accuracy = nn.evaluate(linear, X, y)
     lesson.say(
@@ -63,7 +69,9 @@ def run(lesson: LessonRun) -> None:
     lesson.note("linear accuracy", linear_accuracy)
 
     lesson.heading(f"A small MLP: 2 inputs → {HIDDEN} tanh neurons → 1 sigmoid output")
-    mlp = nn.MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=lesson.seed)
+    mlp = nn.MLP(
+        2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=lesson.seed
+    )
     history = nn.fit(
         mlp,
         X,
@@ -73,11 +81,13 @@ def run(lesson: LessonRun) -> None:
         epochs=epochs,
         batch_size=len(X),
         seed=lesson.seed,
-        progress=lesson.progress,
+        progress=False,  # a fraction of a second: no bar
     )
     accuracy = nn.evaluate(mlp, X, y)
     probabilities = nn.predict(mlp, X)[:, 0]
-    lesson.say(f"after {epochs} epochs: loss {history.loss[-1]:.4f}, accuracy {accuracy:.0%}")
+    lesson.say(
+        f"after {epochs} epochs: loss {history.loss[-1]:.4f}, accuracy {accuracy:.0%}"
+    )
     for row, label, p in zip(X, y, probabilities):
         lesson.say(f"  x = ({row[0]:g}, {row[1]:g})  label {label}  P(1) = {p:.3f}")
     lesson.note("mlp accuracy", accuracy)
@@ -89,11 +99,15 @@ def run(lesson: LessonRun) -> None:
     for row, label, h in zip(X, y, hidden):
         values = " ".join(f"{v:+.1f}" for v in h)
         lesson.say(f"  ({row[0]:g}, {row[1]:g}) → [{values}]   class {label}")
-    lesson.say("In this new space one straight line (the output neuron) separates the classes.")
+    lesson.say(
+        "In this new space one straight line (the output neuron) separates the classes."
+    )
 
     left = lesson.save_figure(_linear_figure(nn, linear, X, y), "linear_boundary.png")
     right = lesson.save_figure(
-        viz.plot_decision_boundary(mlp, X, y, title=f"MLP 2-{HIDDEN}-1 (tanh): {accuracy:.0%}"),
+        viz.plot_decision_boundary(
+            mlp, X, y, title=f"MLP 2-{HIDDEN}-1 (tanh): {accuracy:.0%}"
+        ),
         "mlp_boundary.png",
     )
     curves = lesson.save_figure(viz.plot_history(history), "history.png")
@@ -115,7 +129,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  per neuron's weighted sum (its weights folded in).")
 
 
-def _linear_figure(nn, model, X, y):  # type: ignore[no-untyped-def]
+def _linear_figure(nn: Any, model: Any, X: np.ndarray, y: np.ndarray) -> Figure:
     """The trained linear model's P(1), and the best any straight line can do."""
     from matplotlib.figure import Figure
 
@@ -125,19 +139,32 @@ def _linear_figure(nn, model, X, y):  # type: ignore[no-untyped-def]
     g1, g2 = np.meshgrid(ticks, ticks)
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     chance = nn.predict(model, grid)[:, 0].reshape(g1.shape)
-    image = left.contourf(g1, g2, chance, levels=np.linspace(0, 1, 11), cmap="coolwarm_r")
+    image = left.contourf(
+        g1, g2, chance, levels=np.linspace(0, 1, 11), cmap="coolwarm_r"
+    )
     figure.colorbar(image, ax=left, label="P(class 1)")
     spread = float(chance.max() - chance.min())
-    left.set_title(f"trained linear model: P(1) ≈ 0.5 everywhere\n(spread {spread:.1e})", fontsize=10)
+    left.set_title(
+        f"trained linear model: P(1) ≈ 0.5 everywhere\n(spread {spread:.1e})",
+        fontsize=10,
+    )
     # The best a line can do: x1 + x2 = 0.5 cuts (0, 0) off from the rest.
-    right.fill_between(ticks, -0.25, 0.5 - ticks, color="tab:red", alpha=0.15)  # class 0
+    right.fill_between(
+        ticks, -0.25, 0.5 - ticks, color="tab:red", alpha=0.15
+    )  # class 0
     right.fill_between(ticks, 0.5 - ticks, 1.25, color="tab:blue", alpha=0.15)
     right.plot(ticks, 0.5 - ticks, color="k", lw=1)
     wrong = X[(X.sum(axis=1) > 0.5).astype(int) != y]
-    right.scatter(wrong[:, 0], wrong[:, 1], s=300, facecolors="none", edgecolors="k", lw=1.5)
-    right.set_title("the best any line can do: 3 of 4\n(the circled point is wrong)", fontsize=10)
+    right.scatter(
+        wrong[:, 0], wrong[:, 1], s=300, facecolors="none", edgecolors="k", lw=1.5
+    )
+    right.set_title(
+        "the best any line can do: 3 of 4\n(the circled point is wrong)", fontsize=10
+    )
     for axes in (left, right):
-        axes.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm_r", edgecolors="k", s=80, zorder=3)
+        axes.scatter(
+            X[:, 0], X[:, 1], c=y, cmap="coolwarm_r", edgecolors="k", s=80, zorder=3
+        )
         axes.set_xlim(-0.25, 1.25)
         axes.set_ylim(-0.25, 1.25)
         axes.set_xlabel("x₁")

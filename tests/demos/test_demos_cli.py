@@ -95,7 +95,9 @@ def test_demo_without_a_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert "name a lesson" in err and "chain" in err
 
 
-def test_demo_writes_into_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_writes_into_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, err = run(capsys, "demo", "chain", "--out", str(tmp_path / "c"))
     assert code == 0, err
     assert (tmp_path / "c" / "graph.svg").stat().st_size > 0
@@ -136,7 +138,10 @@ def test_unwritable_out_is_a_clear_error(
     ],
 )
 def test_bad_demo_arguments(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], words: list[str]
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    argv: list[str],
+    words: list[str],
 ) -> None:
     code, out, err = run(capsys, *argv, "--out", str(tmp_path))
     assert code == 2
@@ -151,7 +156,9 @@ def test_bad_demo_arguments(
 def test_step_prints_forward_backward_and_gradients(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, err = run(capsys, "step", "x * w + b", "--set", "x=2", "--set", "w=-3", "--set", "b=1")
+    code, out, err = run(
+        capsys, "step", "x * w + b", "--set", "x=2", "--set", "w=-3", "--set", "b=1"
+    )
     assert code == 0, err
     assert "forward pass" in out
     assert "step 1/5" in out and "step 5/5" in out
@@ -160,13 +167,17 @@ def test_step_prints_forward_backward_and_gradients(
 
 
 def test_step_wrt_lists_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "step", "x * x * w", "--set", "x=2", "--set", "w=-3", "--wrt", "x")
+    code, out, _ = run(
+        capsys, "step", "x * x * w", "--set", "x=2", "--set", "w=-3", "--wrt", "x"
+    )
     assert code == 0
     assert "sum over 2 paths" in out
     assert "dL/dx = -12" in out
 
 
-def test_step_writes_svg_and_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_step_writes_svg_and_html(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     svg, html = tmp_path / "g.svg", tmp_path / "s.html"
     code, out, err = run(
         capsys,
@@ -189,7 +200,9 @@ def test_step_writes_svg_and_html(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_step_refuses_hostile_input(capsys: pytest.CaptureFixture[str], text: str) -> None:
+def test_step_refuses_hostile_input(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     code, out, err = run(capsys, "step", text, "--set", "x=2")
     assert code == 2
     assert err.startswith("chainrule step: error: ")
@@ -221,10 +234,14 @@ def test_step_user_mistakes(
     assert "Traceback" not in err + out
 
 
-def test_step_unwritable_svg(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_step_unwritable_svg(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, out, err = run(capsys, "step", "x", "--set", "x=1", "--svg", str(blocker / "g.svg"))
+    code, out, err = run(
+        capsys, "step", "x", "--set", "x=1", "--svg", str(blocker / "g.svg")
+    )
     assert code == 2
     assert "cannot write" in err
     assert "Traceback" not in err + out
@@ -234,7 +251,9 @@ def test_step_without_graphviz_says_how_to_install_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    code, out, err = run(capsys, "step", "x", "--set", "x=1", "--svg", str(tmp_path / "g.svg"))
+    code, out, err = run(
+        capsys, "step", "x", "--set", "x=1", "--svg", str(tmp_path / "g.svg")
+    )
     assert code == 1
     assert "apt-get install graphviz" in err
     assert "Traceback" not in err + out
@@ -250,7 +269,9 @@ def _console_script() -> list[str]:
 
 def test_console_script_version_and_step() -> None:
     command = _console_script()
-    done = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*command, "--version"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0
     assert done.stdout.startswith("chainrule ")
     done = subprocess.run(
@@ -263,3 +284,25 @@ def test_console_script_version_and_step() -> None:
     assert "not allowed" in done.stderr
     assert "hacked" not in done.stdout + done.stderr.replace("echo hacked", "")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_step_refuses_pictures_of_huge_graphs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    text = "+".join(["x*w"] * 60)
+    target = tmp_path / "picture"
+    code, out, err = run(
+        capsys, "step", text, "--set", "x=1", "--set", "w=2", option, str(target)
+    )
+    assert code == 2
+    assert "limited to" in err and option in err
+    assert not target.exists()
+    assert "Traceback" not in err + out
+
+
+def test_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "step", "-x * w", "--set", "x=1", "--set", "w=2")
+    assert code == 0 and "L  = v1 × w = -2" in out
+    code, out, _ = run(capsys, "step", "--set", "x=1", "--set", "w=2", "--", "-x*w")
+    assert code == 0 and "dL/dw = -1" in out

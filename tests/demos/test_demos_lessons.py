@@ -1,0 +1,190 @@
+"""Every lesson runs end to end (short settings) and writes what it promises."""
+
+from __future__ import annotations
+
+import io
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from demos import LESSONS, DemoError, run_lesson
+from demos.cli import main
+
+
+def _check_file(path: Path) -> None:
+    assert path.exists(), f"{path.name} was not written"
+    assert path.stat().st_size > 0, f"{path.name} is empty"
+    if path.suffix == ".svg":
+        root = ET.fromstring(path.read_text(encoding="utf-8"))
+        assert root.tag.endswith("svg")
+    elif path.suffix == ".png":
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    elif path.suffix == ".html":
+        text = path.read_text(encoding="utf-8")
+        assert "<svg" in text and "step 1 of" in text
+        assert "http://" not in text.replace("http://www.w3.org", "")
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_every_lesson_writes_the_files_it_promises(name: str, tmp_path: Path) -> None:
+    said = io.StringIO()
+    result = run_lesson(name, tmp_path, quick=True, progress=False, stream=said)
+    promised = LESSONS[name].files
+    assert promised, f"lesson {name} promises no files"
+    assert sorted(p.name for p in result.files) == sorted(promised)
+    for filename in promised:
+        _check_file(tmp_path / filename)
+    text = said.getvalue()
+    assert "Look at" in text
+    for number in result.numbers.values():
+        assert isinstance(number, float) and not math.isnan(number)
+
+
+def test_chain_numbers(tmp_path: Path) -> None:
+    result = run_lesson("chain", tmp_path, stream=io.StringIO())
+    assert result.numbers["dE/dw1"] == pytest.approx(1.5 * -0.5)  # x · w2
+    assert result.numbers["dE/dw2"] == pytest.approx(1.5 * 2.0)  # x · w1
+
+
+def test_square_numbers(tmp_path: Path) -> None:
+    said = io.StringIO()
+    result = run_lesson("square", tmp_path, stream=said)
+    assert result.numbers["dE/dw"] == -2.0
+    assert result.numbers["w after one step"] == pytest.approx(-0.8)
+    assert "diverges" in said.getvalue()
+
+
+def test_building_blocks_rules(tmp_path: Path) -> None:
+    result = run_lesson("building-blocks", tmp_path, stream=io.StringIO())
+    numbers = result.numbers
+    assert numbers["connection: db/da"] == -1.5  # ∂b/∂a = w
+    assert numbers["sum: ds/da1"] == 1.0
+    assert numbers["sigmoid: da/dz"] == pytest.approx(0.2350, abs=1e-4)
+
+
+def test_xor_linear_fails_mlp_solves(tmp_path: Path) -> None:
+    result = run_lesson("xor", tmp_path, progress=False, stream=io.StringIO())
+    assert result.numbers["linear accuracy"] <= 0.75
+    assert result.numbers["mlp accuracy"] == 1.0
+
+
+def test_pixels_reaches_full_accuracy(tmp_path: Path) -> None:
+    result = run_lesson("pixels", tmp_path, progress=False, stream=io.StringIO())
+    assert result.numbers["accuracy"] == 1.0
+
+
+def test_digits_quick_gives_an_accuracy(tmp_path: Path) -> None:
+    result = run_lesson(
+        "digits", tmp_path, quick=True, progress=False, stream=io.StringIO()
+    )
+    assert 0.0 <= result.numbers["test accuracy"] <= 1.0
+
+
+def test_digits_cnn_quick(tmp_path: Path) -> None:
+    said = io.StringIO()
+    result = run_lesson(
+        "digits", tmp_path, cnn=True, quick=True, progress=False, stream=said
+    )
+    assert 0.0 <= result.numbers["test accuracy"] <= 1.0
+    assert "filters" in said.getvalue()
+    assert {p.name for p in result.files} == set(LESSONS["digits"].files)
+
+
+def test_activations_show_vanishing_gradients_and_dead_relus(tmp_path: Path) -> None:
+    result = run_lesson(
+        "activations", tmp_path, quick=True, progress=False, stream=io.StringIO()
+    )
+    numbers = result.numbers
+    sigmoid_ratio = (
+        numbers["sigmoid first-layer gradient"] / numbers["sigmoid last-layer gradient"]
+    )
+    relu_ratio = (
+        numbers["ReLU first-layer gradient"] / numbers["ReLU last-layer gradient"]
+    )
+    assert sigmoid_ratio < 1e-3 < relu_ratio
+    assert numbers["dead: bad init: every bias −2"] > 0.5
+
+
+def test_same_seed_same_numbers(tmp_path: Path) -> None:
+    first = run_lesson(
+        "xor", tmp_path / "a", seed=3, quick=True, progress=False, stream=io.StringIO()
+    )
+    again = run_lesson(
+        "xor", tmp_path / "b", seed=3, quick=True, progress=False, stream=io.StringIO()
+    )
+    assert first.numbers == again.numbers
+
+
+def test_demo_through_the_cli_with_hidden_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "moons"
+    code = main(
+        [
+            "demo",
+            "moons",
+            "--out",
+            str(out),
+            "--seed",
+            "1",
+            "--no-progress",
+            "--epochs",
+            "2",
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "test accuracy" in printed
+    for filename in LESSONS["moons"].files:
+        _check_file(out / filename)
+
+
+def test_digits_cnn_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["demo", "digits-cnn", "--out", str(tmp_path), "--quick", "--no-progress"]
+    )
+    assert code == 0
+    assert "filters" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"name": "nope"}, ["no lesson named 'nope'", "chain"]),
+        ({"name": "chain", "cnn": True}, ["--cnn"]),
+        ({"name": "chain", "epochs": 0}, ["--epochs"]),
+    ],
+)
+def test_run_lesson_mistakes(tmp_path: Path, kwargs: dict, words: list[str]) -> None:
+    with pytest.raises(DemoError) as caught:
+        run_lesson(out=tmp_path, stream=io.StringIO(), **kwargs)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_gallery_copies_one_picture_per_lesson(tmp_path: Path) -> None:
+    from demos.gallery import main as gallery
+
+    assert gallery([str(tmp_path), "chain", "building-blocks"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "building-blocks.svg",
+        "chain.svg",
+    ]
+    assert gallery([str(tmp_path), "nope"]) == 2
+
+
+def test_every_lesson_names_a_picture_it_writes() -> None:
+    for lesson in LESSONS.values():
+        assert lesson.picture in lesson.files
+
+
+def test_a_lesson_without_graphviz_writes_dot_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = run_lesson("chain", tmp_path, stream=io.StringIO())
+    assert [p.name for p in result.files] == ["graph.dot"]
+    assert "digraph" in (tmp_path / "graph.dot").read_text()
+    assert "apt-get install graphviz" in capsys.readouterr().err
