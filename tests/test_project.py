@@ -39,7 +39,9 @@ def test_ci_runs_the_readme_test_command():
     _, tests = quickstart_commands()
     assert "grep -m1 '^bash .ci/setup test' README.md" in ci
     readme_lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    first = next(line for line in readme_lines if line.startswith("bash .ci/setup test"))
+    first = next(
+        line for line in readme_lines if line.startswith("bash .ci/setup test")
+    )
     assert first == tests
 
 
@@ -72,7 +74,8 @@ def test_autograd_needs_nothing_but_numpy():
     code = (
         "import sys, autograd\n"
         "loaded = {m.split('.')[0] for m in sys.modules}\n"
-        "print(sorted(loaded & {'nn', 'viz', 'demos', 'graphviz', 'matplotlib', 'sklearn'}))"
+        "heavy = {'nn', 'viz', 'demos', 'graphviz', 'matplotlib', 'sklearn'}\n"
+        "print(sorted(loaded & heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
@@ -87,9 +90,10 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_checks_the_engine():
+def test_mypy_finds_nothing():
+    """Type hints are checked on every package (the list is in pyproject.toml)."""
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "autograd"],
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
         capture_output=True,
         text=True,
         cwd=ROOT,

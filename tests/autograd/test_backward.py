@@ -123,7 +123,8 @@ def test_node_order_is_deterministic_across_runs():
         "from autograd import Value, vsum, node_names\n"
         "a, b = Value(1.0, 'a'), Value(2.0, 'b')\n"
         "c = vsum([a * b, (a + b).tanh(), b.exp()])\n"
-        "print([n.op or n.label for n in node_names(c)], list(node_names(c).values()))\n"
+        "names = node_names(c)\n"
+        "print([n.op or n.label for n in names], list(names.values()))\n"
     )
     runs = {
         subprocess.run(

@@ -14,7 +14,7 @@ from autograd import Value, topological_order, vsum, wsum
     ids=["str", "None", "list", "tuple", "2-D array", "complex", "dict", "bool"],
 )
 def test_a_non_number_is_refused_with_a_type_error(data):
-    with pytest.raises(TypeError, match="number .* or a 1-D numpy array"):
+    with pytest.raises(TypeError, match=r"number .* or a 1-D numpy array"):
         Value(data)
 
 

@@ -42,14 +42,16 @@ SAFE_BINARY = [
 ]
 
 programs = st.lists(
-    st.tuples(st.booleans(), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
+    st.tuples(
+        st.booleans(), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)
+    ),
     min_size=1,
     max_size=12,
 )
 
 
 def build(program, inputs):
-    """Run a random program: each step applies an op to earlier nodes (reuse included)."""
+    """Run a random program: each step applies an op to earlier nodes (with reuse)."""
     nodes = list(inputs)
     for binary, op, i, j in program:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
@@ -219,7 +221,10 @@ def test_explain_a_node_the_root_does_not_depend_on():
 def test_gradcheck_catches_a_wrong_derivative_and_shows_both_numbers():
     def wrong(a):
         out = a * a
-        out.local_grads = (a.data, a.data)  # should be 2a in total: this gives 2a; break it
+        out.local_grads = (
+            a.data,
+            a.data,
+        )  # should be 2a in total: this gives 2a; break it
         out.local_grads = (a.data, 0.0)
         return out
 
