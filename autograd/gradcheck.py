@@ -20,7 +20,7 @@ b      0.8949    0.8949   ...e-11  yes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,22 @@ class GradcheckReport:
 
     def __bool__(self) -> bool:
         return all(check.passed for check in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        """True when every input passes (the same as ``bool(report)``)."""
+        return bool(self)
+
+    @property
+    def max_error(self) -> float:
+        """The largest error over all inputs."""
+        return max(check.error for check in self.checks)
+
+    def __iter__(self) -> Iterator[InputCheck]:
+        return iter(self.checks)
+
+    def __len__(self) -> int:
+        return len(self.checks)
 
     @property
     def failures(self) -> tuple[InputCheck, ...]:

@@ -43,7 +43,7 @@ import numpy as np
 
 from autograd import Value
 from nn.init import Seed, check_scheme, make_rng
-from nn.layers import Neuron, check_activation, check_size
+from nn.layers import Neuron, check_activation, check_batch, check_size
 from nn.module import Module
 
 __all__ = ["Conv2d", "Flatten", "as_image"]
@@ -223,12 +223,7 @@ def _batch_image(x: np.ndarray, channels: int) -> Image:
             f"(shape {x.shape})."
         )
         raise ValueError(msg)
-    if x.shape[0] == 0:
-        msg = "the batch is empty; give at least one image."
-        raise ValueError(msg)
-    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
-        msg = f"a batch of images must hold real numbers, not {x.dtype}."
-        raise TypeError(msg)
+    check_batch(x, "image")
     pixels = np.ascontiguousarray(np.moveaxis(np.asarray(x, dtype=float), 0, -1))
     return [
         [

@@ -131,6 +131,16 @@ def as_inputs(x: Any, nin: int) -> list[Value]:
     return inputs
 
 
+def check_batch(x: np.ndarray, what: str) -> None:
+    """A batch must hold at least one ``what`` and only real numbers."""
+    if x.shape[0] == 0:
+        msg = f"the batch is empty; give at least one {what}."
+        raise ValueError(msg)
+    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+        msg = f"a batch must hold real numbers, not {x.dtype}."
+        raise TypeError(msg)
+
+
 def _batch_inputs(x: np.ndarray, nin: int) -> list[Value]:
     if x.shape[1] != nin:
         msg = (
@@ -138,12 +148,7 @@ def _batch_inputs(x: np.ndarray, nin: int) -> list[Value]:
             f"columns (shape {x.shape})."
         )
         raise ValueError(msg)
-    if x.shape[0] == 0:
-        msg = "the batch is empty; give at least one sample (one row)."
-        raise ValueError(msg)
-    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
-        msg = f"a batch must hold real numbers, not {x.dtype}."
-        raise TypeError(msg)
+    check_batch(x, "sample (one row)")
     columns = np.asarray(x, dtype=float).T
     return [Value(column, label=f"x{i + 1}") for i, column in enumerate(columns)]
 

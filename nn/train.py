@@ -30,6 +30,7 @@ import numpy as np
 
 from autograd import Value
 from nn.init import make_rng
+from nn.layers import check_size
 from nn.losses import (
     LOSSES,
     as_outputs,
@@ -232,16 +233,6 @@ def _check_y(
     return t
 
 
-def _check_count(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        msg = f"{what} must be a positive int, not {type(value).__name__} {value!r}."
-        raise TypeError(msg)
-    if value < 1:
-        msg = f"{what} must be at least 1, not {value}."
-        raise ValueError(msg)
-    return int(value)
-
-
 def _progress_bar(epochs: int, progress: bool) -> Any:
     """A tqdm bar over the epochs, or a plain range when off or unavailable."""
     if progress and sys.stderr is not None:
@@ -286,8 +277,8 @@ def fit(
     Every argument is checked before the first update; a loss that becomes
     nan or infinite stops training with a FloatingPointError.
     """
-    epochs = _check_count(epochs, "epochs")
-    batch_size = _check_count(batch_size, "batch_size")
+    epochs = check_size(epochs, "epochs")
+    batch_size = check_size(batch_size, "batch_size")
     loss_fn = get_loss(loss)
     if not isinstance(model, Module) or not callable(model):
         msg = f"model must be a callable nn.Module, not {type(model).__name__}."

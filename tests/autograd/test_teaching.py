@@ -230,7 +230,9 @@ def test_gradcheck_catches_a_wrong_derivative_and_shows_both_numbers():
 
     a = Value(3.0, "a")
     report = gradcheck(wrong, [a])
-    assert not report
+    assert not report and not report.passed and len(report) == 1
+    assert report.max_error == pytest.approx(0.5)  # |3 − 6| / 6
+    assert [check.name for check in report] == ["a"]
     (failure,) = report.failures
     assert failure.analytic == 3.0 and failure.numeric == pytest.approx(6.0)
     with pytest.raises(GradcheckError, match=r"a: analytic 3 vs numeric 6"):
