@@ -221,11 +221,7 @@ def test_explain_a_node_the_root_does_not_depend_on():
 def test_gradcheck_catches_a_wrong_derivative_and_shows_both_numbers():
     def wrong(a):
         out = a * a
-        out.local_grads = (
-            a.data,
-            a.data,
-        )  # should be 2a in total: this gives 2a; break it
-        out.local_grads = (a.data, 0.0)
+        out.local_grads = (a.data, 0.0)  # a broken rule: ∂(a·a) needs (a, a)
         return out
 
     a = Value(3.0, "a")
