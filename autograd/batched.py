@@ -68,7 +68,7 @@ class _Layer:
     def __init__(self, inputs: tuple[Value, ...], matrix: np.ndarray) -> None:
         self.inputs = inputs
         self.matrix = matrix  # kept so its id() is not reused while we key by it
-        self.weights: list[Sequence[float]] = []
+        self.weights: list[np.ndarray] = []
         self.upstreams: list[np.ndarray] = []
         self.sent = False
 
@@ -77,7 +77,7 @@ class _Layer:
         if self.sent:
             return
         self.sent = True
-        shares = np.array(self.weights).T @ np.stack(self.upstreams)
+        shares = np.stack(self.weights).T @ np.stack(self.upstreams)
         for x, share in zip(self.inputs, shares):
             x.grad += share
 
@@ -108,12 +108,14 @@ class LayerShares:
         parents, local_grads = node.parents, node.local_grads
         n = len(parents) // 2
         inputs_data, weights_data = local_grads[:n], local_grads[n : 2 * n]
-        if set(map(type, weights_data)) != {float} or float in set(
-            map(type, inputs_data)
-        ):
+        if type(inputs_data[0]) is float:
+            return False
+        try:  # fails for any other layout: a scalar input, a batched weight
+            matrix = stacked(inputs_data)
+            weights_row = np.fromiter(weights_data, dtype=float, count=n)
+        except (ValueError, TypeError):
             return False
         upstream = node.grad
-        matrix = stacked(inputs_data)
         for weight, share in zip(parents[:n], (matrix @ upstream).tolist()):
             weight.grad += share
         if len(parents) > 2 * n:
@@ -133,7 +135,7 @@ class LayerShares:
             self.layers[id(matrix)] = layer
             for x in inputs:
                 self.waiting.setdefault(x, []).append(layer)
-        layer.weights.append(weights_data)
+        layer.weights.append(weights_row)
         layer.upstreams.append(upstream)
         return True
 

@@ -67,7 +67,7 @@ def topological_order(root: Value) -> list[Value]:
 
 def _zeros_like(data: Data) -> Data:
     """0 in the shape of ``data``: a float, or an array of zeros for a batch."""
-    return 0.0 if type(data) is float else np.zeros_like(data)
+    return 0.0 if type(data) is float else np.zeros(data.shape)
 
 
 def prepare_backward(root: Value) -> list[Value]:

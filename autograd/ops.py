@@ -406,18 +406,20 @@ def wsum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) 
     w = list(map(_data, weights))
     x = list(map(_data, inputs))
     b = 0.0 if bias is None else bias.data
-    w_types, x_types = set(map(type, w)), set(map(type, x))
-    if w_types == x_types == {float}:
-        out = sum(map(operator.mul, w, x)) + b
-    elif w_types == {float} and float not in x_types:
+    out = None
+    if type(w[0]) is float and type(x[0]) is not float:
+        # The layout of a layer fed a batch: one matrix product for all samples
+        # (it fails, and the general sum below takes over, for any other layout).
         try:
-            out = np.dot(w, stacked(x)) + b
+            out = np.fromiter(w, dtype=float, count=len(w)) @ stacked(x) + b
+        except (ValueError, TypeError):
+            out = None
+    if out is None:
+        try:
+            out = sum(map(operator.mul, w, x)) + b
         except ValueError:
-            _same_lengths([*x, b])
+            _same_lengths([*w, *x, b])
             raise
-    else:
-        _same_lengths([*w, *x, b])
-        out = sum(wi * xi for wi, xi in zip(w, x)) + b
     ones = () if bias is None else (1.0,)
     return out, (*x, *w, *ones)
 

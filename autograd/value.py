@@ -55,7 +55,7 @@ class Value:
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = _to_data(data)
-        self.grad = 0.0 if type(self.data) is float else np.zeros_like(self.data)
+        self.grad = 0.0 if type(self.data) is float else np.zeros(self.data.shape)
         if not isinstance(label, str):
             msg = f"label must be a string, not {type(label).__name__}."
             raise TypeError(msg)
@@ -193,7 +193,7 @@ def _node(data: Data, local_grads: tuple[Any, ...], op: str, parents: tuple) -> 
     """Make an op's output node. The op has already checked its inputs."""
     node = object.__new__(Value)
     node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros_like(data)
+    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
     node.label = ""
     node.op = op
     node.parents = parents

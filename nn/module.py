@@ -238,7 +238,10 @@ def _flatten(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
         yield name, attribute
     elif isinstance(attribute, list | tuple):
         for i, item in enumerate(attribute):
-            yield from _flatten(f"{name}.{i}", item)
+            if isinstance(item, Value | Module):  # the common case, without recursing
+                yield f"{name}.{i}", item
+            else:
+                yield from _flatten(f"{name}.{i}", item)
 
 
 def _few(names: list[str], limit: int = 3) -> str:
