@@ -81,9 +81,10 @@ def test_autograd_needs_nothing_but_numpy():
     assert out.stdout.strip() == "[]", out.stderr
 
 
-def test_ruff_finds_nothing():
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_finds_nothing(command):
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
+        [sys.executable, "-m", "ruff", *command, "--no-cache", str(ROOT)],
         capture_output=True,
         text=True,
     )
