@@ -47,10 +47,16 @@ __all__ = [
     "frames_of",
     "is_parameter_label",
     "kind_of",
+    "layout_size",
     "parameter_set",
 ]
 
 DEFAULT_MAX_NODES = 300
+# Graphviz's work grows with the nodes it places, and a long edge (from a value
+# used far away, like one input fed to every term of a long sum) is placed as
+# one hidden node per rank it crosses. Up to this many placed nodes per allowed
+# value, `dot` finishes in about a second; far beyond, it can take minutes.
+LAYOUT_PER_VALUE = 8
 
 Collapse = bool | Literal["auto"]
 
@@ -199,6 +205,34 @@ def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
     return weights - elsewhere
 
 
+def layout_size(order: Sequence[Value], hidden: set[Value]) -> int:
+    r"""About how many nodes Graphviz must place to draw ``order``.
+
+    The drawn values and op nodes, plus one hidden node for each rank a long
+    edge crosses. Ranks are taken as late as possible (each node just before
+    its earliest use), as ``dot`` tends to place them.
+    """
+    rank: dict[Value, int] = {order[-1]: 0}
+    for node in reversed(order):
+        if node in hidden or not node.parents:
+            continue
+        before_op = rank[node] - 2
+        for parent in node.parents:
+            if parent not in hidden:
+                rank[parent] = min(rank.get(parent, before_op), before_op)
+    size = 0
+    for node in order:
+        if node in hidden:
+            continue
+        size += 1
+        if not node.parents:
+            continue
+        size += 1  # the op node
+        op = rank[node] - 1
+        size += sum(op - rank[p] - 1 for p in node.parents if p not in hidden)
+    return size
+
+
 # --- the picture ------------------------------------------------------------------
 
 
@@ -245,7 +279,11 @@ def draw_graph(
       (one node per neuron; its input edges go unlabelled, their local
       derivatives being the hidden weights). If the graph is still too large,
       :class:`GraphTooLargeError` names the limit; raise ``max_nodes`` to
-      draw it anyway. ``collapse=False`` never collapses.
+      draw it anyway. ``collapse=False`` never collapses. The layout work
+      counts too: values used far apart (one input in every term of a long
+      sum) make Graphviz place a hidden node for every rank an edge crosses,
+      so a graph needing more than ``LAYOUT_PER_VALUE × max_nodes`` placed
+      nodes (see :func:`layout_size`) is collapsed or refused the same way.
 
     ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
     ``legend=False`` leaves the legend out.
@@ -307,9 +345,24 @@ def _collapsed(
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         msg = f"max_nodes must be a positive whole number, not {max_nodes!r}."
         raise ValueError(msg)
-    on = collapse is True or (collapse == "auto" and len(order) > max_nodes)
+    budget = LAYOUT_PER_VALUE * max_nodes
+    on = collapse is True or (
+        collapse == "auto"
+        and (len(order) > max_nodes or layout_size(order, set()) > budget)
+    )
     hidden = _hidden_leaves(order) if on else set()
     shown = len(order) - len(hidden)
+    if shown <= max_nodes and layout_size(order, hidden) > budget:
+        size = layout_size(order, hidden)
+        msg = (
+            f"this graph has {shown} values, but some are used far apart, so "
+            f"Graphviz would have to place about {size} nodes (values, ops and "
+            f"the bends of long edges), more than {LAYOUT_PER_VALUE} × "
+            f"max_nodes={max_nodes} allows: the layout could take minutes. Pass "
+            f"max_nodes={-(-size // LAYOUT_PER_VALUE)} (or more) to draw it "
+            "anyway, or draw a smaller part of the graph."
+        )
+        raise GraphTooLargeError(msg)
     if shown > max_nodes:
         if not on:
             how = ' (collapse=False; collapse="auto" may help)'
