@@ -113,6 +113,28 @@ class LessonRun:
             return self.settings.epochs
         return quick if self.settings.quick else default
 
+    def fit_full_batch(
+        self, model: Any, X: Any, y: Any, loss: str, lr: float, epochs: int, seed: int
+    ) -> Any:
+        """Train a small model on all its (few) samples at once, with Adam.
+
+        Used for the toy data sets (XOR, the four pixels, one neuron's data):
+        a fraction of a second, so no progress bar.
+        """
+        import nn
+
+        return nn.fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=nn.Adam(model, lr=lr),
+            epochs=epochs,
+            batch_size=len(X),
+            seed=seed,
+            progress=False,
+        )
+
     # --- talking to the student ----------------------------------------------------
 
     def say(self, text: str = "") -> None:

@@ -86,16 +86,14 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("A short fit: hours of study → passed the exam?")
     X, y = study_hours(lesson.seed)
     before = (w.data, b.data)
-    history = nn.fit(
+    history = lesson.fit_full_batch(
         neuron,
         X,
         y,
-        loss="binary_cross_entropy",
-        optimizer=nn.Adam(neuron, lr=0.1),
+        "binary_cross_entropy",
+        lr=0.1,
         epochs=lesson.epochs(default=150, quick=20),
-        batch_size=len(X),
         seed=lesson.seed,
-        progress=False,  # a fraction of a second: no bar
     )
     w_fit, b_fit = w.data, b.data
     lesson.say(f"{len(X)} students; {history.epochs} epochs of Adam on the log loss")

@@ -64,16 +64,8 @@ def run(lesson: LessonRun) -> None:
     for attempt in range(ATTEMPTS):
         seed = lesson.seed + 1000 * attempt
         model = nn.MLP(4, [HIDDEN, 4], activation="tanh", seed=seed)
-        history = nn.fit(
-            model,
-            X,
-            y,
-            loss="cross_entropy",
-            optimizer=nn.Adam(model, lr=0.05),
-            epochs=epochs,
-            batch_size=len(X),
-            seed=seed,
-            progress=False,  # a fraction of a second: no bar
+        history = lesson.fit_full_batch(
+            model, X, y, "cross_entropy", lr=0.05, epochs=epochs, seed=seed
         )
         accuracy = nn.evaluate(model, X, y)
         if accuracy == 1.0 or attempt == ATTEMPTS - 1 or lesson.quick:

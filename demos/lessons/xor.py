@@ -49,16 +49,8 @@ def run(lesson: LessonRun) -> None:
 
     lesson.heading("A linear model: a = σ(w1·x1 + w2·x2 + b)")
     linear = nn.MLP(2, [1], output_activation="sigmoid", seed=lesson.seed)
-    linear_history = nn.fit(
-        linear,
-        X,
-        y,
-        loss="binary_cross_entropy",
-        optimizer=nn.Adam(linear, lr=0.1),
-        epochs=epochs,
-        batch_size=len(X),
-        seed=lesson.seed,
-        progress=False,  # a fraction of a second: no bar
+    linear_history = lesson.fit_full_batch(
+        linear, X, y, "binary_cross_entropy", lr=0.1, epochs=epochs, seed=lesson.seed
     )
     linear_accuracy = nn.evaluate(linear, X, y)
     lesson.say(
@@ -72,16 +64,8 @@ def run(lesson: LessonRun) -> None:
     mlp = nn.MLP(
         2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=lesson.seed
     )
-    history = nn.fit(
-        mlp,
-        X,
-        y,
-        loss="binary_cross_entropy",
-        optimizer=nn.Adam(mlp, lr=0.1),
-        epochs=epochs,
-        batch_size=len(X),
-        seed=lesson.seed,
-        progress=False,  # a fraction of a second: no bar
+    history = lesson.fit_full_batch(
+        mlp, X, y, "binary_cross_entropy", lr=0.1, epochs=epochs, seed=lesson.seed
     )
     accuracy = nn.evaluate(mlp, X, y)
     probabilities = nn.predict(mlp, X)[:, 0]
