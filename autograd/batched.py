@@ -44,8 +44,9 @@ class _StackCache:
     arrays are read-only; ops always make new arrays), so a matrix stays valid.
     """
 
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
+    def __init__(self, size: int = 4, largest: int = 32 * 2**20) -> None:
+        self.size = size  # how many matrices to keep
+        self.largest = largest  # bytes: a bigger matrix is not kept
         self.entries: list[tuple[Sequence[np.ndarray], np.ndarray]] = []
 
     def __call__(self, columns: Sequence[np.ndarray]) -> np.ndarray:
@@ -54,9 +55,14 @@ class _StackCache:
                 return matrix
         matrix = np.stack(columns)
         matrix.flags.writeable = False
-        self.entries.insert(0, (columns, matrix))
-        del self.entries[self.size :]
+        if matrix.nbytes <= self.largest:
+            self.entries.insert(0, (columns, matrix))
+            del self.entries[self.size :]
         return matrix
+
+    def clear(self) -> None:
+        """Let go of every matrix (a backward pass ends: its batch is done)."""
+        self.entries.clear()
 
 
 stacked = _StackCache()
@@ -148,3 +154,4 @@ class LayerShares:
         """Send everything still waiting (the shares of leaf inputs)."""
         for node in list(self.waiting):
             self.reach(node)
+        stacked.clear()
