@@ -2,7 +2,8 @@ r"""autograd: a scalar automatic-differentiation engine made for teaching.
 
 Every op records its local derivatives in the forward pass; ``backward()``
 multiplies them along the graph (the chain rule); ``backward_steps`` and
-``explain`` show that work one line at a time.
+``explain`` show that work one line at a time. The ops, their symbols and
+their derivative formulas are one table, :data:`OPS`.
 
 >>> from autograd import Value
 >>> x = Value(2.0, label="x")
@@ -11,33 +12,64 @@ multiplies them along the graph (the chain rule); ``backward_steps`` and
 >>> y.backward()
 >>> round(x.grad, 4)        # σ'(xw)·w
 -0.0074
+
+The layers: :mod:`autograd.ops` (pure rules on numbers and arrays) <-
+:mod:`autograd.graph` (the topological sort and the backward pass, on any
+node) <- :mod:`autograd.value` (the Value) <- everything else.
 """
 
+from autograd.expand import sample_graph
 from autograd.explain import Explanation, Path, explain
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
 from autograd.graph import topological_order, zero_grad
-from autograd.ops import SPECS, OpSpec, spec_for
+from autograd.layer_nodes import (
+    column,
+    each,
+    linear,
+    mean_squared_error,
+    patches,
+    reshape,
+    softmax_cross_entropy,
+    to_channels,
+    weighted_sums,
+)
+from autograd.ops import OPS, Op, op_for
+from autograd.parameters import Element, ParameterArray
 from autograd.steps import ChainLine, Step, backward_steps, node_names
-from autograd.value import Value, as_value, vsum, wsum
+from autograd.value import Constant, Value, apply, as_value, vsum, wsum
 
 __all__ = [
-    "SPECS",
+    "OPS",
     "ChainLine",
+    "Constant",
+    "Element",
     "Explanation",
     "GradcheckError",
     "GradcheckReport",
-    "OpSpec",
+    "Op",
+    "ParameterArray",
     "Path",
     "Step",
     "Value",
+    "apply",
     "as_value",
     "backward_steps",
+    "column",
+    "each",
     "explain",
     "gradcheck",
+    "linear",
+    "mean_squared_error",
     "node_names",
-    "spec_for",
+    "op_for",
+    "patches",
+    "reshape",
+    "sample_graph",
+    "softmax_cross_entropy",
+    "to_channels",
     "topological_order",
     "vsum",
+    "weighted_sums",
     "wsum",
     "zero_grad",
 ]

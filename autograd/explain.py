@@ -20,21 +20,18 @@ dE/dw1 = -0.75
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from autograd.graph import topological_order
+from autograd.graph import summed_to, topological_order
 from autograd.ops import is_batch
 from autograd.steps import fmt, node_names
+from autograd.value import Value
 
-if TYPE_CHECKING:
-    from autograd.value import Value
-
-__all__ = ["Explanation", "Path", "explain"]
-
-_REDUCTIONS = ("sum", "mean")
+__all__ = ["Explanation", "Path", "count_text", "explain"]
 
 
 @dataclass(frozen=True)
@@ -83,19 +80,38 @@ class Explanation:
         d = f"d{self.root_name}/d{self.wrt_name}"
         plural = "path" if self.path_count == 1 else "paths"
         lines = [
-            f"{d} = sum over {self.path_count:,} {plural} of the product of "
-            "the local derivatives"
+            f"{d} = sum over {count_text(self.path_count)} {plural} of the product "
+            "of the local derivatives"
         ]
         if self.path_count == 0:
             lines = [f"{d} = 0: {self.root_name} does not depend on {self.wrt_name}"]
         lines += [f"  path {k}: {path}" for k, path in enumerate(self.paths, start=1)]
         if self.truncated:
             lines.append(
-                f"  ... stopped after {len(self.paths):,} of {self.path_count:,} "
+                f"  ... stopped after {len(self.paths):,} of "
+                f"{count_text(self.path_count)} "
                 "paths (raise limit= to list more); the total below counts them all"
             )
         lines.append(f"{d} = {fmt(self.total)}")
         return "\n".join(lines)
+
+
+def count_text(count: int) -> str:
+    r"""A count of paths as text: exact up to 15 digits, then in scientific form.
+
+    Path counts grow as 2ⁿ (a ladder of n diamonds), far beyond the 4,300
+    digits Python will turn into text.
+
+    >>> count_text(1024), count_text(2**15000)
+    ('1,024', 'about 2.8e4515')
+    """
+    if count < 10**15:
+        return f"{count:,}"
+    exponent = int(math.log10(count))
+    while 10**exponent > count:  # log10 of a huge int can round up
+        exponent -= 1
+    leading = count // 10 ** (exponent - 1)  # the first two digits
+    return f"about {leading / 10:.1f}e{exponent}"
 
 
 def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
@@ -185,33 +201,19 @@ def _list_paths(
 
 
 def _path_product(nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> Any:
-    r"""Multiply the factors of one path, as the backward pass would.
+    r"""Multiply the factors of one path, from the root down, as backward does.
 
-    Within a batch, products are element by element. A reduction (``sum`` or
-    ``mean``) mixes all samples, so the product of the part of the path above
-    it is summed over the batch, as is a batched root (backward differentiates
-    the sum over the batch).
+    Going down the path, the running product is multiplied by each local
+    derivative and, where a number meets a batch, summed over the batch:
+    the backward pass restricted to this one path.
     """
-    head: Any = None  # the per-sample product up to the first reduction
-    tail: Any = 1.0  # the product of everything after it, summed over the batch
-    running: Any = 1.0
-    for lower, upper, factor in zip(nodes, nodes[1:], factors):
-        running = running * factor
-        if upper.op in _REDUCTIONS and is_batch(lower.data):
-            if head is None:
-                head = running
-            else:
-                tail = tail * float(np.sum(running))
-            running = 1.0
-    if head is None:
-        head = running
-    else:
-        tail = tail * float(np.sum(running))
-    product = head * tail
-    wrt = nodes[0]
+    root, wrt = nodes[-1], nodes[0]
+    running: Any = np.ones(root.data.shape) if is_batch(root.data) else 1.0
+    for lower, factor in zip(reversed(nodes[:-1]), reversed(factors)):
+        running = summed_to(lower.data, factor * running)
     if is_batch(wrt.data):
-        return np.broadcast_to(product, wrt.data.shape).astype(float)
-    return float(np.sum(product))
+        return np.broadcast_to(running, wrt.data.shape).astype(float)
+    return float(running)
 
 
 def _total_gradient(
@@ -230,9 +232,7 @@ def _total_gradient(
         for parent, local in zip(node.parents, node.local_grads):
             if parent not in paths_to:
                 continue
-            share = local * upstream
-            if is_batch(share) and not is_batch(parent.data):
-                share = float(np.sum(share))
+            share = summed_to(parent.data, local * upstream)
             adjoint[parent] = adjoint.get(parent, 0.0) + share
     total = adjoint.get(wrt, 0.0)
     if is_batch(wrt.data):

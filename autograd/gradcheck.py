@@ -22,15 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from autograd.ops import is_batch
 from autograd.steps import fmt
-
-if TYPE_CHECKING:
-    from autograd.value import Value
+from autograd.value import Value
 
 __all__ = ["GradcheckError", "GradcheckReport", "InputCheck", "gradcheck"]
 
@@ -180,10 +178,10 @@ def gradcheck(
 
 
 def _nudged(data: np.ndarray, i: int, step: float) -> np.ndarray:
-    """A new read-only copy of a batch with element ``i`` moved by ``step``."""
+    """A new copy of a batch with element ``i`` (in flat order) moved by ``step``."""
     nudged = data.copy()
-    nudged[i] += step
-    nudged.flags.writeable = False
+    nudged.flat[i] += step
+    nudged.flags.writeable = data.flags.writeable
     return nudged
 
 
@@ -199,12 +197,12 @@ def _central_difference(
             down = _output(f, inputs)
             return (up - down) / (2 * eps)
         numeric = np.zeros_like(original)
-        for i in range(len(original)):
+        for i in range(original.size):
             x.data = _nudged(original, i, eps)
             up = _output(f, inputs)
             x.data = _nudged(original, i, -eps)
             down = _output(f, inputs)
-            numeric[i] = (up - down) / (2 * eps)
+            numeric.flat[i] = (up - down) / (2 * eps)
         return numeric
     finally:
         x.data = original

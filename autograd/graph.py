@@ -4,6 +4,10 @@ Everything that walks a graph (``backward``, the stepper, ``explain``, the
 pictures in ``viz``) takes its node order from :func:`topological_order`, so
 they all see the same nodes in the same order, run after run.
 
+The algorithms need only what every node has (see :class:`Node`): its
+``data`` and ``grad``, its ``parents`` and the ``local_grads`` towards them.
+They never ask which op made a node.
+
 >>> from autograd import Value
 >>> a = Value(3.0, "a")
 >>> b = a + a              # b = 2a
@@ -17,38 +21,54 @@ they all see the same nodes in the same order, run after run.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from autograd.batched import LayerShares
-from autograd.ops import Data
-
-if TYPE_CHECKING:
-    from autograd.value import Value
-
 __all__ = [
+    "Node",
     "backward",
     "collector_paused",
     "prepare_backward",
-    "push_gradient",
+    "summed_to",
     "topological_order",
     "zero_grad",
 ]
 
 
-def topological_order(root: Value) -> list[Value]:
+class Node(Protocol):
+    """What the graph algorithms read and write on a node (a ``Value``)."""
+
+    grad: Any  # written: the gradient of the root with respect to this node
+
+    @property
+    def data(self) -> Any: ...
+
+    @property
+    def parents(self) -> Sequence[Node]: ...
+
+    @property
+    def local_grads(self) -> Sequence[Any]: ...
+
+    def chain_rule(self) -> None:
+        """parent.grad += local × self.grad, for every parent."""
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N) -> list[N]:
     r"""Every node ``root`` depends on, each after all of its parents.
 
     An iterative depth-first search (no recursion, so any depth works: a chain
     of a million nodes is fine). Parents are visited in their stored order, so
     the order is the same on every run. The root comes last.
     """
-    order: list[Value] = []
-    visited = {root}
-    stack = [(root, iter(root.parents))]
+    order: list[Any] = []
+    visited: set[Any] = {root}
+    stack: list[tuple[Any, Iterator[Any]]] = [(root, iter(root.parents))]
     while stack:
         node, parents = stack[-1]
         for parent in parents:
@@ -65,55 +85,60 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _zeros_like(data: Data) -> Data:
-    """0 in the shape of ``data``: a float, or an array of zeros for a batch."""
-    return 0.0 if type(data) is float else np.zeros(data.shape)
+def summed_to(data: Any, share: Any) -> Any:
+    r"""A parent's share of the gradient, in the parent's shape.
+
+    Where a number meets a batch (a weight used by every sample), or a row
+    of biases meets a batch × units matrix, the parent's gradient is the sum
+    over the batch of the per-sample shares: the gradient of the sum of the
+    per-sample graphs.
+    """
+    if type(data) is float:
+        return share if type(share) is float else float(np.sum(share))
+    if type(share) is float or share.shape == data.shape:
+        return share
+    return share.sum(axis=tuple(range(share.ndim - data.ndim)))
 
 
-def prepare_backward(root: Value) -> list[Value]:
+def prepare_backward(root: N, seed: Any = 1.0) -> list[N]:
     r"""Get ready for a backward pass from ``root``; return the node order.
 
     Every intermediate node's grad is reset to 0 (so nothing is counted twice
-    when backward runs again), then ∂root/∂root = 1 is added to the root's
-    grad. Leaves keep what they had: their gradients accumulate.
+    when backward runs again), then ``seed`` (∂root/∂root = 1) is added to the
+    root's grad. Leaves keep what they had: their gradients accumulate.
     """
     order = topological_order(root)
     for node in order:
         if node.parents:
-            node.grad = _zeros_like(node.data)
-    if type(root.data) is float:
-        root.grad += 1.0
-    else:
-        root.grad = root.grad + np.ones_like(root.data)
+            data = node.data
+            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+    root.grad = root.grad + seed
     return order
 
 
-def push_gradient(node: Value, layers: LayerShares | None = None) -> None:
-    r"""Send ``node``'s gradient to its parents: the chain rule, one node.
+def _interior_order(root: Any) -> list[Any]:
+    """:func:`topological_order` without the leaves: what backward walks.
 
-    For each parent p with local derivative ∂node/∂p:
-
-        p.grad += ∂node/∂p × node.grad
-
-    When a scalar parent (a weight) feeds a batched node, its share is summed
-    over the batch: the gradient of the sum of the per-sample graphs.
-
-    With ``layers``, batched weighted sums take the fast path of
-    :class:`~autograd.batched.LayerShares` (the same rule, grouped by layer).
+    The same depth-first search, with the nodes and their parent iterators
+    on two stacks (no tuple per node): the hot loop of every backward pass.
     """
-    upstream = node.grad
-    if type(upstream) is float:
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * upstream
-        return
-    if layers is not None and node.op == "wsum" and layers.collect(node):
-        return
-    for parent, local in zip(node.parents, node.local_grads):
-        share = local * upstream
-        if type(parent.data) is float:
-            parent.grad += float(np.sum(share))
+    order: list[Any] = []
+    if not root.parents:
+        return order
+    visited: set[Any] = {root}
+    nodes: list[Any] = [root]
+    parents: list[Iterator[Any]] = [iter(root.parents)]
+    while parents:
+        for parent in parents[-1]:
+            if parent.parents and parent not in visited:
+                visited.add(parent)
+                nodes.append(parent)
+                parents.append(iter(parent.parents))
+                break
         else:
-            parent.grad += share
+            parents.pop()
+            order.append(nodes.pop())
+    return order
 
 
 @contextmanager
@@ -123,6 +148,7 @@ def collector_paused() -> Iterator[None]:
     A graph of Values holds no reference cycles (a node points only to its
     parents), so plain reference counting frees everything; the collector
     would only rescan the whole graph again and again as the pass allocates.
+    It is switched back on when the pass ends, even after an error.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -133,25 +159,30 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def backward(root: Value) -> None:
+def backward(root: Node, seed: Any = 1.0) -> None:
     r"""Run the chain rule from ``root`` back to every leaf.
 
     Nodes are taken in reverse topological order, so when a node is reached
-    every path above it has already added its part to the node's gradient.
+    every path above it has already added its part to the node's gradient,
+    and each node applies the chain rule to its parents
+    (:meth:`~autograd.value.Value.chain_rule`):
+
+        for node in reversed(order):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local × node.grad
     """
     with collector_paused():
-        order = prepare_backward(root)
-        layers = LayerShares()
-        waiting = layers.waiting
+        order = _interior_order(root)  # leaves send nothing on: leave them out
+        for node in order:
+            data = node.data
+            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+        root.grad = root.grad + seed
         for node in reversed(order):
-            if waiting and node in waiting:
-                layers.reach(node)
-            if node.parents:
-                push_gradient(node, layers)
-        layers.finish()
+            node.chain_rule()
 
 
-def zero_grad(root: Value) -> None:
+def zero_grad(root: Node) -> None:
     """Set the grad of every node in ``root``'s graph, leaves included, to 0."""
     for node in topological_order(root):
-        node.grad = _zeros_like(node.data)
+        data = node.data
+        node.grad = 0.0 if type(data) is float else np.zeros(data.shape)

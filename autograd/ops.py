@@ -1,265 +1,313 @@
-r"""The op table: every primitive's forward value and local derivatives.
+r"""The op table: every op's forward value and local derivatives, in one place.
 
-Each op is one small function that takes its parent nodes and returns
+An op is one :class:`Op` record. Its ``rule`` takes the *data* of the op's
+inputs (floats, or numpy arrays) and returns
 
-    (forward value, (∂out/∂parent₁, ∂out/∂parent₂, ...))
+    (forward value, (∂out/∂input₁, ∂out/∂input₂, ...))
 
-and, right above it, one :class:`OpSpec` line that gives the op's name, the
-symbol drawn in graphs, and the text of its derivative formulas. Forward value,
-local derivatives and their formulas stand side by side, so the table can be
-read aloud in class and checked line by line.
+and the same record names the op, gives the symbol drawn in graphs, writes
+the op with its inputs' names (``expression``) and writes each local
+derivative as a formula (``derivatives``). Rule, formulas and symbol stand
+side by side, so the table can be read aloud in class and checked line by
+line. This module knows nothing of :class:`~autograd.value.Value`: a Value
+applies a record to its parents' data and keeps what the rule returns.
 
-A value's ``data`` is a Python ``float`` or a 1-D ``numpy`` array (a batch).
-Every rule below works for both: scalars take the ``math`` path, batches the
-``numpy`` path, element by element.
-
-Errors are raised *before* a node exists, so a failed op never leaves a
-half-built node in a graph.
-
->>> from autograd import Value
->>> a, b = Value(2.0, "a"), Value(-3.0, "b")
->>> c = a * b
->>> c.data, c.local_grads          # ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
+>>> out, local = OPS["mul"].rule(2.0, -3.0)
+>>> out, local                     # ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
 (-6.0, (-3.0, 2.0))
->>> SPECS["mul"].formula(0, 2)
-'∂(a·b)/∂a = b'
+>>> OPS["mul"].formula(0, 2)
+'∂(a × b)/∂a = b'
+>>> OPS["sigmoid"].local_text(0, ("z",), "y")
+'y·(1 − y)'
+
+Data is a Python ``float`` (one number), or a numpy array: a batch of
+samples along the first axis (a 1-D column of a scalar graph, or the batch ×
+units matrix of a layer node). Elementwise rules work for both; the layer
+rules (``linear``, the fused losses, ``patches``) take arrays. A local
+derivative is a float, an array of the output's shape (elementwise), or, for
+a layer node, a :class:`MatrixLocal` or another small *local* object: the
+chain rule multiplies it with the output's gradient, ``local * upstream``.
+
+A rule that is given data outside its op's domain raises :class:`DomainError`
+*before* any node exists, so a failed op never leaves half a node behind.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
-from autograd.batched import stacked
-
-if TYPE_CHECKING:
-    from autograd.value import Value
+from autograd import layer_rules
+from autograd.data import (
+    Data,
+    DomainError,
+    Rule,
+    is_batch,
+    same_shape,
+    shape_text,
+    subscript,
+    value_at,
+)
 
 __all__ = [
-    "SPECS",
+    "KINDS",
+    "OPS",
     "Data",
-    "OpSpec",
-    "add",
-    "batch_mean",
-    "batch_sum",
-    "exp",
-    "leaky_relu",
-    "log",
-    "mul",
-    "neg",
-    "pow_number",
-    "pow_value",
-    "relu",
-    "sigmoid",
-    "spec_for",
-    "tanh",
-    "vsum",
-    "wsum",
+    "DomainError",
+    "Op",
+    "is_batch",
+    "op_for",
+    "shape_text",
+    "split_weighted_sum",
+    "subscript",
 ]
 
-Data = Any  # a Python float, or a 1-D numpy array of floats (a batch)
-Rule = tuple[Any, tuple[Any, ...]]  # (forward value, local derivatives)
+T = TypeVar("T")
+
+#: What an op is for, as the table groups them.
+KINDS = ("arithmetic", "function", "activation", "sum", "layer", "loss")
+
+
+# --- the record --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class OpSpec:
-    r"""What the narration and the pictures need to know about one op.
+class Op:
+    r"""One op: its name, how it is written and drawn, and its rule.
 
-    ``name`` is the string stored in ``Value.op``; ``symbol`` is drawn in the
-    op's node in a graph; ``expression`` is the op written with its parents
-    named a, b, ... ; ``formulas`` gives ∂out/∂parent for each parent, as text.
+    - ``name`` is what ``Value.op`` stores; ``symbol`` is drawn in the op's
+      node; ``micrograd`` is the symbol micrograd stores in ``_op``.
+    - ``expression`` writes the op with its inputs: ``{0}``, ``{1}``, ... stand
+      for the inputs' names (``"{0} × {1}"``).
+    - ``derivatives`` writes ∂out/∂input for each input, with the same
+      placeholders and ``{out}`` for the output's name (``("{1}", "{0}")``:
+      ∂(a·b)/∂a = b, ∂(a·b)/∂b = a).
+    - ``rule(*data, **params) -> (out, local derivatives)``.
+    - ``kind`` is one of :data:`KINDS`: ``"activation"`` ops are the ones a
+      neuron can use, ``"function"`` and ``"activation"`` ops the ones an
+      expression can call by name; ``"layer"`` and ``"loss"`` ops work on
+      whole batches (layer nodes).
+    - ``arity`` is the number of inputs, ``None`` for any number (Σ);
+      ``letters`` name the inputs in :meth:`formula`.
     """
 
     name: str
     symbol: str
     expression: str
-    formulas: tuple[str, ...]
+    derivatives: tuple[str, ...]
+    rule: Callable[..., Rule] = field(repr=False)
+    micrograd: str
+    kind: str
+    arity: int | None = 1
+    letters: str = "abc"
+
+    def write(self, names: Sequence[str], out: str = "") -> str:
+        """The op written with its inputs' names: ``x × w``."""
+        if self.arity is None:
+            return _write_many(self.name, names)
+        return self.expression.format(*names, out=out)
+
+    def local_text(self, position: int, names: Sequence[str], out: str) -> str:
+        """∂out/∂(input ``position``) as a formula in the given names: ``w``."""
+        if self.arity is None:
+            return _many_local(self.name, position, names)
+        return self.derivatives[position].format(*names, out=out)
 
     def formula(self, position: int, arity: int) -> str:
-        """The derivative formula of this op for the parent at ``position``."""
-        if self.name == "wsum":
-            return _wsum_formula(position, arity)
-        if self.name == "vsum":
-            return f"∂(Σxᵢ)/∂x{_sub(position + 1)} = 1"
-        return self.formulas[position]
+        r"""The textbook rule for one input, in letters: ``∂(a·b)/∂a = b``."""
+        if self.arity is None:
+            return _many_formula(self.name, position, arity)
+        names = self.letters.split() if " " in self.letters else list(self.letters)
+        letters = names[: self.arity]
+        written = self.write(letters)
+        head = written.split("(")[0]
+        called = written.endswith(")") and head and " " not in head
+        wrapped = written if called else f"({written})"
+        local = self.local_text(position, letters, out=written)
+        return f"∂{wrapped}/∂{letters[position]} = {local}"
 
 
-def _sub(number: int) -> str:
-    """Write a non-negative integer with subscript digits: 12 -> '₁₂'."""
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+# --- ops of any arity: Σ and the weighted sum --------------------------------------
 
 
-def _wsum_formula(position: int, arity: int) -> str:
+def split_weighted_sum(parents: Sequence[T]) -> tuple[list[T], list[T], T | None]:
+    r"""The parts of a weighted sum Σᵢ wᵢ·xᵢ + b: (weights, inputs, bias or None).
+
+    A weighted sum keeps its parents (and their local derivatives) in this
+    order: all the weights, then all the inputs, then the bias if it has one.
+    This is the one place that order is read.
+
+    >>> split_weighted_sum(["w1", "w2", "x1", "x2", "b"])
+    (['w1', 'w2'], ['x1', 'x2'], 'b')
+    """
+    n = len(parents) // 2
+    bias = parents[2 * n] if len(parents) % 2 else None
+    return list(parents[:n]), list(parents[n : 2 * n]), bias
+
+
+def _write_many(name: str, names: Sequence[str]) -> str:
+    if name == "vsum":
+        return " + ".join(names) if len(names) <= 4 else f"Σ({len(names)} terms)"
+    weights, inputs, bias = split_weighted_sum(names)
+    terms = [f"{w}·{x}" for w, x in zip(weights, inputs)]
+    if len(terms) > 3:
+        terms = [terms[0], "...", terms[-1]]
+    if bias is not None:
+        terms.append(bias)
+    return " + ".join(terms)
+
+
+def _many_local(name: str, position: int, names: Sequence[str]) -> str:
+    if name == "vsum":
+        return "1"
+    n = len(names) // 2
+    if position < n:
+        return names[n + position]  # ∂/∂wᵢ = xᵢ
+    if position < 2 * n:
+        return names[position - n]  # ∂/∂xᵢ = wᵢ
+    return "1"
+
+
+def _many_formula(name: str, position: int, arity: int) -> str:
+    if name == "vsum":
+        return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
     n = arity // 2
     if position < n:
-        i = _sub(position + 1)
+        i = subscript(position + 1)
         return f"∂(Σw·x+b)/∂w{i} = x{i}"
     if position < 2 * n:
-        i = _sub(position - n + 1)
+        i = subscript(position - n + 1)
         return f"∂(Σw·x+b)/∂x{i} = w{i}"
     return "∂(Σw·x+b)/∂b = 1"
 
 
-# --- helpers shared by the rules ---------------------------------------------------
+# --- binary ops -----------------------------------------------------------------------
 
 
-def is_batch(data: Data) -> bool:
-    """True when ``data`` is a batch (a numpy array) rather than one float."""
-    return type(data) is not float
-
-
-def name_of(node: Value) -> str:
-    """The node's label, or a description of it when it has none."""
-    return repr(node.label) if node.label else f"an unlabelled {node.op or 'leaf'}"
-
-
-def _lengths_error(x: Data, y: Data) -> ValueError:
-    msg = (
-        f"batch lengths differ: {len(x)} and {len(y)}; every batched value in "
-        "one graph must hold the same number of samples."
-    )
-    return ValueError(msg)
-
-
-_data = operator.attrgetter("data")
-
-
-def _first_bad(mask: np.ndarray) -> int:
-    return int(np.flatnonzero(mask)[0])
-
-
-# --- binary ops -------------------------------------------------------------------
-
-ADD = OpSpec("add", "+", "a + b", ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"))
-
-
-def add(a: Value, b: Value) -> Rule:
+def add(x: Data, y: Data) -> Rule:
     r"""a + b;  ∂/∂a = 1,  ∂/∂b = 1."""
-    try:
-        return a.data + b.data, (1.0, 1.0)
-    except ValueError:
-        raise _lengths_error(a.data, b.data) from None
+    if type(x) is not float or type(y) is not float:  # a batch: same shapes
+        same_shape(x, y)
+    return x + y, (1.0, 1.0)
 
 
-MUL = OpSpec("mul", "×", "a · b", ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"))
+def sub(x: Data, y: Data) -> Rule:
+    r"""a − b;  ∂/∂a = 1,  ∂/∂b = −1."""
+    if type(x) is not float or type(y) is not float:  # a batch: same shapes
+        same_shape(x, y)
+    return x - y, (1.0, -1.0)
 
 
-def mul(a: Value, b: Value) -> Rule:
+def mul(x: Data, y: Data) -> Rule:
     r"""a · b;  ∂/∂a = b,  ∂/∂b = a."""
-    x, y = a.data, b.data
-    try:
-        return x * y, (y, x)
-    except ValueError:
-        raise _lengths_error(x, y) from None
+    if type(x) is not float or type(y) is not float:  # a batch: same shapes
+        same_shape(x, y)
+    return x * y, (y, x)
 
 
-POW_VALUE = OpSpec(
-    "powv",
-    "^",
-    "a ** b",
-    ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a"),
-)
+def div(x: Data, y: Data) -> Rule:
+    r"""a / b;  ∂/∂a = 1/b,  ∂/∂b = −a/b².
+
+    −a/b² is computed as −(a/b)/b, so it neither overflows early nor loses its
+    sign when b² alone would be 0 or infinite.
+    """
+    if type(x) is not float or type(y) is not float:  # a batch: same shapes
+        same_shape(x, y)
+    zero = y == 0
+    if np.any(zero):
+        where, _ = value_at(y, zero)
+        raise DomainError(
+            ZeroDivisionError, 1, f"division by zero: {{name}}{where} is 0."
+        )
+    with np.errstate(over="ignore", under="ignore"):
+        out = x / y
+        return out, (1.0 / y, -out / y)
 
 
-def pow_value(a: Value, b: Value) -> Rule:
+def pow_value(x: Data, y: Data) -> Rule:
     r"""a ** b for a positive base a;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a."""
-    x, y = a.data, b.data
-    if is_batch(x):
-        bad = ~(x > 0)
-        if bad.any():
-            i = _first_bad(bad)
-            msg = (
-                f"a ** b with a Value exponent needs a positive base, but "
-                f"{name_of(a)}[{i}] = {x[i]:.4g}; use a number exponent for "
-                "negative bases."
-            )
-            raise ValueError(msg)
-    elif not x > 0:
+    same_shape(x, y)
+    bad = ~(np.asarray(x) > 0)
+    if bad.any():
+        where, value = value_at(x, bad)
         msg = (
             f"a ** b with a Value exponent needs a positive base, but "
-            f"{name_of(a)} = {x:.4g}; use a number exponent for negative bases."
+            f"{{name}}{where} = {value}; use a number exponent for negative bases."
         )
-        raise ValueError(msg)
+        raise DomainError(ValueError, 0, msg)
+    if is_batch(x) or is_batch(y):
+        with np.errstate(over="ignore", under="ignore"):
+            out = np.power(x, y)
+            return out, (y * np.power(x, y - 1.0), out * np.log(x))
+    out = _float_power(x, y)
+    return out, (y * _float_power(x, y - 1.0), out * math.log(x))
+
+
+def _float_power(x: float, n: float) -> float:
+    r"""x ** n for floats, with an overflow giving ±inf (the sign of the answer).
+
+    Python raises OverflowError where numpy gives ±inf; numpy's answer is the
+    one a batch and PyTorch give, so it is taken here too.
+    """
     try:
-        out = x**y
-        log_x = np.log(x) if is_batch(x) else math.log(x)
-        return out, (y * x ** (y - 1.0), out * log_x)
-    except ValueError:
-        raise _lengths_error(x, y) from None
+        return float(x**n)
     except OverflowError:
-        return math.inf, (math.inf, math.inf)
+        with np.errstate(over="ignore"):
+            return float(np.power(x, n))
+    except ZeroDivisionError:
+        return math.inf
 
 
-# --- unary ops --------------------------------------------------------------------
-
-NEG = OpSpec("neg", "−", "−a", ("∂(−a)/∂a = −1",))
+# --- one input --------------------------------------------------------------------
 
 
-def neg(a: Value) -> Rule:
+def neg(x: Data) -> Rule:
     r"""−a;  ∂/∂a = −1."""
-    return -a.data, (-1.0,)
+    return -x, (-1.0,)
 
 
-POW = OpSpec("pow", "**n", "a ** n", ("∂(aⁿ)/∂a = n·aⁿ⁻¹",))
-
-
-def pow_number(a: Value, n: float) -> Rule:
+def pow_number(x: Data, n: float) -> Rule:
     r"""a ** n for a plain number n;  ∂/∂a = n·a^(n−1).
 
     A zero base with a negative exponent is a division by zero; a negative
-    base with a fractional exponent has no real value.
+    base with a fractional exponent has no real value. An overflow gives ±inf
+    with the sign of the true answer ((−10²⁰⁰)³ = −inf). At a = 0,
+    n·a^(n−1) is 0 for n = 0 (a⁰ = 1 is flat) and for n > 1.
     """
-    x = a.data
     integral = float(n).is_integer()
-    if is_batch(x):
-        if n < 0 and (x == 0).any():
-            i = _first_bad(x == 0)
-            msg = f"{name_of(a)}[{i}] is 0 and cannot be raised to the power {n:g}."
-            raise ZeroDivisionError(msg)
-        if not integral and (x < 0).any():
-            i = _first_bad(x < 0)
-            msg = (
-                f"{name_of(a)}[{i}] = {x[i]:.4g} is negative and cannot be raised "
-                f"to the fractional power {n:g}; use an integer exponent."
-            )
-            raise ValueError(msg)
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            return x**n, (n * x ** (n - 1.0),)
-    if x == 0 and n < 0:
-        msg = f"{name_of(a)} is 0 and cannot be raised to the power {n:g}."
-        raise ZeroDivisionError(msg)
-    if x < 0 and not integral:
+    if n < 0 and np.any(x == 0):
+        where, _ = value_at(x, np.asarray(x) == 0)
+        msg = f"{{name}}{where} is 0 and cannot be raised to the power {n:g}."
+        raise DomainError(ZeroDivisionError, 0, msg)
+    if not integral and np.any(np.asarray(x) < 0):
+        where, value = value_at(x, np.asarray(x) < 0)
         msg = (
-            f"{name_of(a)} = {x:.4g} is negative and cannot be raised to the "
+            f"{{name}}{where} = {value} is negative and cannot be raised to the "
             f"fractional power {n:g}; use an integer exponent."
         )
-        raise ValueError(msg)
-    try:
-        out = x**n
-    except OverflowError:
-        out = math.inf
-    if x == 0 and n < 1:
-        return out, (math.inf if n != 0 else 0.0,)
-    try:
-        return out, (n * x ** (n - 1.0),)
-    except OverflowError:
-        return out, (math.inf,)
+        raise DomainError(ValueError, 0, msg)
+    if is_batch(x):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            out = np.power(x, n)
+            local = np.where(x == 0, _slope_at_zero(n), n * np.power(x, n - 1.0))
+        return out, (local,)
+    slope = _slope_at_zero(n) if x == 0 else n * _float_power(x, n - 1.0)
+    return _float_power(x, n), (slope,)
 
 
-EXP = OpSpec("exp", "exp", "eᵃ", ("∂(eᵃ)/∂a = eᵃ",))
+def _slope_at_zero(n: float) -> float:
+    """d(aⁿ)/da at a = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1."""
+    if n == 0 or n > 1:
+        return 0.0
+    return 1.0 if n == 1 else math.inf
 
 
-def exp(a: Value) -> Rule:
-    r"""e^a;  ∂/∂a = e^a (the derivative is the answer itself).
-
-    A huge input gives ``inf``, never an exception.
-    """
-    x = a.data
+def exp(x: Data) -> Rule:
+    r"""eᵃ;  ∂/∂a = eᵃ (the derivative is the answer itself). Huge a gives inf."""
     if is_batch(x):
         with np.errstate(over="ignore"):
             out = np.exp(x)
@@ -271,211 +319,281 @@ def exp(a: Value) -> Rule:
     return out, (out,)
 
 
-LOG = OpSpec("log", "ln", "ln a", ("∂(ln a)/∂a = 1/a",))
-
-
-def log(a: Value) -> Rule:
+def log(x: Data) -> Rule:
     r"""ln a for a > 0;  ∂/∂a = 1/a."""
-    x = a.data
-    if is_batch(x):
-        bad = ~(x > 0)
-        if bad.any():
-            i = _first_bad(bad)
+    bad = ~(np.asarray(x) > 0)
+    if bad.any():
+        where, value = value_at(x, bad)
+        if value == "nan":
             msg = (
-                f"log needs a positive input, but {name_of(a)}[{i}] = {x[i]:.4g}; "
-                "make sure every element is above 0."
+                f"log got nan: {{name}}{where} is nan, so something before it has "
+                "already failed (an overflow, or nan in the data)."
             )
-            raise ValueError(msg)
-        return np.log(x), (1.0 / x,)
-    if not x > 0:
+            raise DomainError(FloatingPointError, 0, msg)
         msg = (
-            f"log needs a positive input, but {name_of(a)} = {x:.4g}; make sure "
-            "the value is above 0."
+            f"log needs a positive input, but {{name}}{where} = {value}; make sure "
+            "it is above 0."
         )
-        raise ValueError(msg)
+        raise DomainError(ValueError, 0, msg)
+    if is_batch(x):
+        return np.log(x), (1.0 / x,)
     return math.log(x), (1.0 / x,)
 
 
-TANH = OpSpec("tanh", "tanh", "tanh a", ("∂(tanh a)/∂a = 1 − tanh²a",))
-
-
-def tanh(a: Value) -> Rule:
+def tanh(x: Data) -> Rule:
     r"""tanh a;  ∂/∂a = 1 − tanh²(a). Stable for any input."""
-    x = a.data
     t = np.tanh(x) if is_batch(x) else math.tanh(x)
     return t, (1.0 - t * t,)
 
 
-SIGMOID = OpSpec("sigmoid", "σ", "σ(a)", ("∂σ(a)/∂a = σ(a)·(1 − σ(a))",))
-
-
-def sigmoid(a: Value) -> Rule:
+def sigmoid(x: Data) -> Rule:
     r"""σ(a) = 1 / (1 + e^(−a));  ∂/∂a = σ(a)·(1 − σ(a)).
 
-    Computed as 1/(1 + e^(−a)) for a ≥ 0 and e^a/(1 + e^a) for a < 0, so the
+    Computed as 1/(1 + e^(−a)) for a ≥ 0 and eᵃ/(1 + eᵃ) for a < 0, so the
     exponential never overflows, even for a = ±1000.
     """
-    x = a.data
     if is_batch(x):
         e = np.exp(-np.abs(x))
         s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     elif x >= 0:
         s = 1.0 / (1.0 + math.exp(-x))
-    else:
+    elif x < 0:
         e = math.exp(x)
         s = e / (1.0 + e)
+    else:  # nan
+        s = x
     return s, (s * (1.0 - s),)
 
 
-RELU = OpSpec("relu", "ReLU", "ReLU(a)", ("∂ReLU(a)/∂a = 1 if a > 0 else 0",))
-
-
-def relu(a: Value) -> Rule:
-    r"""max(0, a);  ∂/∂a = 1 if a > 0 else 0."""
-    x = a.data
+def relu(x: Data) -> Rule:
+    r"""max(0, a);  ∂/∂a = 1 if a > 0 else 0. nan stays nan (as in PyTorch)."""
     if is_batch(x):
-        positive = x > 0
-        return np.where(positive, x, 0.0), (positive.astype(float),)
+        return np.maximum(x, 0.0), ((x > 0) * 1.0,)
     if x > 0:
         return x, (1.0,)
-    return 0.0, (0.0,)
+    if x <= 0:
+        return 0.0, (0.0,)
+    return x, (0.0,)  # nan stays nan; its slope is taken as 0, as PyTorch does
 
 
-LEAKY_RELU = OpSpec(
-    "leaky_relu",
-    "LReLU",
-    "LeakyReLU(a)",
-    ("∂LeakyReLU(a)/∂a = 1 if a > 0 else slope",),
-)
-
-
-def leaky_relu(a: Value, slope: float = 0.01) -> Rule:
-    r"""a if a > 0 else slope·a;  ∂/∂a = 1 if a > 0 else slope."""
-    x = a.data
+def leaky_relu(x: Data, slope: float = 0.01) -> Rule:
+    r"""a if a > 0 else slope·a;  ∂/∂a = 1 if a > 0 else slope. nan stays nan."""
     if is_batch(x):
         positive = x > 0
         return np.where(positive, x, slope * x), (np.where(positive, 1.0, slope),)
     if x > 0:
         return x, (1.0,)
-    return slope * x, (float(slope),)
+    return slope * x, (slope,)  # nan stays nan (slope·nan), with the slope
 
 
-# --- batch reductions -------------------------------------------------------------
-
-BATCH_SUM = OpSpec("sum", "Σᵢ", "Σᵢ aᵢ", ("∂(Σᵢaᵢ)/∂aᵢ = 1",))
-
-
-def batch_sum(a: Value) -> Rule:
-    r"""Σᵢ aᵢ over the batch: one scalar;  ∂/∂aᵢ = 1."""
-    return float(np.sum(a.data)), (1.0,)
+def batch_sum(x: Data) -> Rule:
+    r"""Σᵢ aᵢ over every element of a batch: one number;  ∂/∂aᵢ = 1."""
+    return float(np.sum(x)), (1.0,)
 
 
-BATCH_MEAN = OpSpec("mean", "mean", "(1/n)·Σᵢ aᵢ", ("∂((1/n)Σᵢaᵢ)/∂aᵢ = 1/n",))
-
-
-def batch_mean(a: Value) -> Rule:
-    r"""(1/n)·Σᵢ aᵢ over a batch of n: one scalar;  ∂/∂aᵢ = 1/n."""
-    x = a.data
-    n = len(x) if is_batch(x) else 1
+def batch_mean(x: Data) -> Rule:
+    r"""(1/n)·Σᵢ aᵢ over the n elements of a batch: one number;  ∂/∂aᵢ = 1/n."""
+    n = x.size if is_batch(x) else 1
     return float(np.sum(x)) / n, (1.0 / n,)
 
 
-# --- n-ary ops --------------------------------------------------------------------
-
-VSUM = OpSpec("vsum", "Σ", "Σ xᵢ", ())
+# --- Σ and the weighted sum -------------------------------------------------------
 
 
-def vsum(values: Sequence[Value]) -> Rule:
+def vsum(*datas: Data) -> Rule:
     r"""x₁ + x₂ + ... + xₙ as one node;  ∂/∂xᵢ = 1."""
-    datas = [v.data for v in values]
-    if not any(is_batch(d) for d in datas):
-        return float(sum(datas)), (1.0,) * len(datas)
-    _same_lengths(datas)
+    if not all(type(d) is float for d in datas):
+        first = next(d for d in datas if is_batch(d))
+        for d in datas:
+            same_shape(first, d)
     return sum(datas), (1.0,) * len(datas)
 
 
-WSUM = OpSpec("wsum", "Σw·x+b", "Σ wᵢ·xᵢ + b", ())
-
-
-def wsum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) -> Rule:
+def wsum(*datas: Data) -> Rule:
     r"""Σᵢ wᵢ·xᵢ + b as one node;  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1.
 
-    The local derivatives come in the parents' order: all the weights, then
-    all the inputs, then the bias (if there is one).
+    The data come in the parents' order (see :func:`split_weighted_sum`):
+    the weights, the inputs, then the bias if there is one; the local
+    derivatives come in the same order.
     """
-    w = list(map(_data, weights))
-    x = list(map(_data, inputs))
-    b = 0.0 if bias is None else bias.data
-    out = None
-    if type(w[0]) is float and type(x[0]) is not float:
-        # The layout of a layer fed a batch: one matrix product for all samples
-        # (it fails, and the general sum below takes over, for any other layout).
-        try:
-            out = np.fromiter(w, dtype=float, count=len(w)) @ stacked(x) + b
-        except (ValueError, TypeError):
-            out = None
-    if out is None:
-        try:
-            out = sum(map(operator.mul, w, x)) + b
-        except ValueError:
-            _same_lengths([*w, *x, b])
-            raise
-    ones = () if bias is None else (1.0,)
+    w, x, b = split_weighted_sum(datas)
+    if not all(type(d) is float for d in datas):
+        first = next(d for d in datas if is_batch(d))
+        for d in datas:
+            same_shape(first, d)
+    out = sum(map(_times, w, x))
+    ones: tuple[float, ...] = ()
+    if b is not None:
+        out = out + b
+        ones = (1.0,)
     return out, (*x, *w, *ones)
 
 
-def _same_lengths(datas: Sequence[Data]) -> None:
-    lengths = [len(d) for d in datas if is_batch(d)]
-    if lengths and min(lengths) != max(lengths):
-        first = lengths[0]
-        other = next(n for n in lengths if n != first)
-        msg = (
-            f"batch lengths differ: {first} and {other}; every batched value in "
-            "one graph must hold the same number of samples."
-        )
-        raise ValueError(msg)
+def _times(a: Data, b: Data) -> Data:
+    return a * b
 
 
 # --- the table --------------------------------------------------------------------
 
-SPECS: dict[str, OpSpec] = {
-    spec.name: spec
-    for spec in (
-        ADD,
-        MUL,
-        NEG,
-        POW,
-        POW_VALUE,
-        EXP,
-        LOG,
-        TANH,
-        SIGMOID,
-        RELU,
-        LEAKY_RELU,
-        BATCH_SUM,
-        BATCH_MEAN,
-        VSUM,
-        WSUM,
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (
+        # arithmetic
+        Op("add", "+", "{0} + {1}", ("1", "1"), add, "+", "arithmetic", 2),
+        Op("sub", "−", "{0} − {1}", ("1", "−1"), sub, "-", "arithmetic", 2),
+        Op("mul", "×", "{0} × {1}", ("{1}", "{0}"), mul, "*", "arithmetic", 2),
+        Op("div", "÷", "{0} / {1}", ("1/{1}", "−{0}/{1}²"), div, "/", "arithmetic", 2),
+        Op(
+            "powv",
+            "^",
+            "{0}^{1}",
+            ("{1}·{0}^({1} − 1)", "{0}^{1}·ln {0}"),
+            pow_value,
+            "**",
+            "arithmetic",
+            2,
+        ),
+        Op("neg", "−", "−{0}", ("−1",), neg, "-", "arithmetic"),
+        Op("pow", "^n", "{0}^n", ("n·{0}^(n − 1)",), pow_number, "**n", "arithmetic"),
+        # functions and activations
+        Op("exp", "exp", "exp({0})", ("exp({0})",), exp, "exp", "function"),
+        Op("log", "ln", "log({0})", ("1/{0}",), log, "log", "function"),
+        Op("tanh", "tanh", "tanh({0})", ("1 − {out}²",), tanh, "tanh", "activation"),
+        Op(
+            "sigmoid",
+            "σ",
+            "σ({0})",
+            ("{out}·(1 − {out})",),
+            sigmoid,
+            "sigmoid",
+            "activation",
+        ),
+        Op(
+            "relu",
+            "ReLU",
+            "relu({0})",
+            ("1 if {0} > 0 else 0",),
+            relu,
+            "ReLU",
+            "activation",
+        ),
+        Op(
+            "leaky_relu",
+            "LReLU",
+            "leaky_relu({0})",
+            ("1 if {0} > 0 else slope",),
+            leaky_relu,
+            "LeakyReLU",
+            "activation",
+        ),
+        # sums
+        Op("sum", "Σᵢ", "Σᵢ {0}", ("1",), batch_sum, "sum", "sum"),
+        Op("mean", "mean", "mean({0})", ("1/n",), batch_mean, "mean", "sum"),
+        Op("vsum", "Σ", "Σ xᵢ", (), vsum, "+", "sum", None),
+        Op("wsum", "Σw·x+b", "Σ wᵢ·xᵢ + b", (), wsum, "+", "sum", None),
+        # layer nodes: a whole batch at once
+        Op(
+            "linear",
+            "X·Wᵀ+b",
+            "{1}·{0}ᵀ + {2}",
+            ("{1}", "{0}", "1"),
+            layer_rules.linear,
+            "linear",
+            "layer",
+            3,
+            "W X b",
+        ),
+        Op(
+            "column",
+            "[:, j]",
+            "{0}[:, j]",
+            ("1 at column j",),
+            layer_rules.column,
+            "[]",
+            "layer",
+            1,
+            "Z",
+        ),
+        Op(
+            "reshape",
+            "reshape",
+            "reshape({0})",
+            ("1",),
+            layer_rules.reshape,
+            "view",
+            "layer",
+        ),
+        Op(
+            "patches",
+            "patches",
+            "patches({0})",
+            ("1 for each patch",),
+            layer_rules.patches,
+            "unfold",
+            "layer",
+        ),
+        Op(
+            "to_channels",
+            "to channels",
+            "channels({0})",
+            ("1",),
+            layer_rules.to_channels,
+            "view",
+            "layer",
+        ),
+        # fused losses
+        Op(
+            "cross_entropy",
+            "CE",
+            "cross_entropy({0}, {1})",
+            ("(softmax({0}) − {1})/n", "−log softmax({0})/n"),
+            layer_rules.cross_entropy,
+            "cross_entropy",
+            "loss",
+            2,
+            "Z Y",
+        ),
+        Op(
+            "mse",
+            "MSE",
+            "mse({0}, {1})",
+            ("2·({0} − {1})/N", "−2·({0} − {1})/N"),
+            layer_rules.mse,
+            "mse",
+            "loss",
+            2,
+            "O T",
+        ),
     )
 }
 
 
-def spec_for(op: str) -> OpSpec:
-    r"""The :class:`OpSpec` of an op name as stored in ``Value.op``.
+def op_for(name: str) -> Op:
+    r"""The :class:`Op` of a name as stored in ``Value.op``.
 
-    ``a ** n`` with a number exponent is stored as ``"**n"`` (as in ``"**2"``),
-    so the exponent stays visible in graphs and narration.
+    ``a ** n`` with a number exponent is stored as ``"**n"`` (``"**2"``), so
+    the exponent stays visible in graphs and narration; its record is the
+    ``pow`` record with n written in.
 
-    >>> spec_for("**2").formulas
-    ('∂(a^2)/∂a = 2·a',)
+    >>> op_for("**2").formula(0, 1)
+    '∂(a^2)/∂a = 2·a'
+    >>> op_for("**0.5").formula(0, 1)
+    '∂(a^0.5)/∂a = 0.5·a^-0.5'
     """
-    if op.startswith("**"):
-        n = op[2:]
-        less = f"{float(n) - 1.0:g}"
-        power = "a" if less == "1" else f"a^{less}"
-        return OpSpec(op, f"^{n}", f"a^{n}", (f"∂(a^{n})/∂a = {n}·{power}",))
+    if name.startswith("**"):
+        return _power(name[2:])
     try:
-        return SPECS[op]
+        return OPS[name]
     except KeyError:
-        msg = f"no op named {op!r} in the op table; known ops: {', '.join(SPECS)}."
+        msg = f"no op named {name!r} in the op table; known ops: {', '.join(OPS)}."
         raise KeyError(msg) from None
+
+
+def _power(n: str) -> Op:
+    """The record of a ** n for one number n, written with that n."""
+    less = f"{float(n) - 1.0:g}"
+    power = "{0}" if less == "1" else f"{{0}}^{less}"
+    local = "1" if less == "0" else f"{n}·{power}"
+    return Op(
+        f"**{n}", f"^{n}", f"{{0}}^{n}", (local,), pow_number, f"**{n}", "arithmetic"
+    )

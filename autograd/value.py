@@ -2,7 +2,8 @@ r"""The node of the graph: :class:`Value`.
 
 A ``Value`` holds a number (or a batch of numbers), the gradient of the final
 output with respect to it, and how it was made: the op, its parents, and the
-local derivative ∂self/∂parent for each parent, computed in the forward pass.
+local derivative ∂self/∂parent for each parent, computed in the forward pass
+by the op's rule in :mod:`autograd.ops`.
 
 >>> a = Value(2.0, label="a")
 >>> b = Value(-3.0, label="b")
@@ -20,31 +21,50 @@ from typing import Any
 
 import numpy as np
 
-from autograd import graph, ops
-from autograd.ops import Data, is_batch
+from autograd import graph
+from autograd.ops import OPS, Data, DomainError, Op, is_batch, op_for
 
-__all__ = ["Value", "as_value", "vsum", "wsum"]
+__all__ = [
+    "Constant",
+    "Value",
+    "apply",
+    "as_value",
+    "make_node",
+    "name_of",
+    "seed_gradient",
+    "to_data",
+    "vsum",
+    "wsum",
+]
 
 
 class Value:
     r"""One node of a computation graph.
 
-    ``data`` is a float, or a 1-D numpy array of floats: a *batch*, in which
-    the same graph computes every sample at once. ``grad`` has the shape of
-    ``data`` and starts at 0. ``op`` names the op that made the node (``""``
-    for a leaf), ``parents`` are its inputs in order, and ``local_grads`` holds
-    ∂self/∂parent for each parent.
+    ``data`` is a float, or a numpy array of floats: a *batch*, in which the
+    same graph computes every sample at once (samples along the first axis:
+    a 1-D column of a scalar graph, or the batch × units matrix of a layer).
+    ``grad`` has the shape of ``data`` and starts at 0. ``op`` names the op
+    that made the node (``""`` for a leaf), ``parents`` are its inputs in
+    order, and ``local_grads`` holds ∂self/∂parent for each parent.
 
     >>> x = Value(np.array([1.0, 2.0, 3.0]), label="x")
     >>> (x * x).sum().backward()     # d/dx Σ x² = 2x
     >>> x.grad
     array([2., 4., 6.])
+
+    A Value has ``__slots__``, so it takes no attributes of its own
+    (``v.momentum = ...`` fails): keep per-parameter state in a dict keyed
+    by the Value, or in an optimizer.
     """
 
     __slots__ = ("data", "grad", "label", "local_grads", "op", "parents")
 
     # numpy must hand arithmetic with arrays back to Value, not loop over it.
     __array_ufunc__ = None
+
+    #: False for a :class:`Constant`: the chain rule sends it nothing.
+    needs_grad = True
 
     data: Data
     grad: Data
@@ -54,11 +74,11 @@ class Value:
     local_grads: tuple[Any, ...]
 
     def __init__(self, data: Any, label: str = "") -> None:
-        self.data = _to_data(data)
-        self.grad = 0.0 if type(self.data) is float else np.zeros(self.data.shape)
         if not isinstance(label, str):
             msg = f"label must be a string, not {type(label).__name__}."
             raise TypeError(msg)
+        self.data = to_data(data)
+        self.grad = 0.0 if type(self.data) is float else np.zeros(self.data.shape)
         self.label = label
         self.op = ""
         self.parents = ()
@@ -80,59 +100,65 @@ class Value:
     @property
     def batch_size(self) -> int | None:
         """The number of samples in a batched node, ``None`` for one number."""
-        return len(self.data) if is_batch(self.data) else None
+        data = self.data
+        return None if type(data) is float else int(data.shape[0])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of ``data``: ``()`` for one number, ``(n,)``, ``(n, units)``."""
+        data = self.data
+        return () if type(data) is float else tuple(data.shape)
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents as a set, as micrograd calls them (read-only)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op's symbol as micrograd writes it (``+``, ``*``, ``ReLU``, ``**2``)."""
+        return op_for(self.op).micrograd if self.op else ""
 
     # --- the arithmetic ops -------------------------------------------------------
 
     def __add__(self, other: Any) -> Value:
-        other = other if type(other) is Value else as_value(other)
-        return _node(*ops.add(self, other), "add", (self, other))
-
-    def __mul__(self, other: Any) -> Value:
-        other = other if type(other) is Value else as_value(other)
-        return _node(*ops.mul(self, other), "mul", (self, other))
-
-    def __neg__(self) -> Value:
-        return _node(*ops.neg(self), "neg", (self,))
+        return _binary(_ADD, self, other)
 
     def __sub__(self, other: Any) -> Value:
-        r"""a − b, built as a + (−b) (or a + (−n) when b is a plain number n)."""
-        if type(other) is not Value:
-            return self + (-_to_data(other, what="a number to subtract"))
-        return self + (-other)
+        return _binary(_SUB, self, other)
+
+    def __mul__(self, other: Any) -> Value:
+        return _binary(_MUL, self, other)
 
     def __truediv__(self, other: Any) -> Value:
-        r"""a / b, built as a · b⁻¹ (or a · (1/b) when b is a plain number)."""
-        if type(other) is not Value:
-            divisor = _to_data(other, what="a divisor")
-            _check_nonzero(divisor, "the divisor")
-            return self * as_value(1.0 / divisor)
-        _check_nonzero(other.data, ops.name_of(other))
-        return self * other**-1
+        return _binary(_DIV, self, other)
+
+    def __neg__(self) -> Value:
+        return _unary(_NEG, self)
 
     def __pow__(self, exponent: Any) -> Value:
         r"""a ** n for a number n, or a ** b for a Value b (positive base only)."""
-        if type(exponent) is Value:
-            return _node(*ops.pow_value(self, exponent), "powv", (self, exponent))
+        if isinstance(exponent, Value):
+            return _binary(OPS["powv"], self, exponent)
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             n = float(exponent)
-            return _node(*ops.pow_number(self, n), f"**{n:g}", (self,))
+            return apply(OPS["pow"], (self,), name=f"**{n:g}", n=n)
         msg = (
             f"the exponent must be a number or a Value, not {type(exponent).__name__}."
         )
         raise TypeError(msg)
 
     def __radd__(self, other: Any) -> Value:
-        return as_value(other) + self
+        return _binary(_ADD, as_value(other), self)
 
     def __rsub__(self, other: Any) -> Value:
-        return as_value(other) - self
+        return _binary(_SUB, as_value(other), self)
 
     def __rmul__(self, other: Any) -> Value:
-        return as_value(other) * self
+        return _binary(_MUL, as_value(other), self)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return as_value(other) / self
+        return _binary(_DIV, as_value(other), self)
 
     def __rpow__(self, base: Any) -> Value:
         return as_value(base) ** self
@@ -141,57 +167,172 @@ class Value:
 
     def exp(self) -> Value:
         r"""eˣ;  d/dx eˣ = eˣ."""
-        return _node(*ops.exp(self), "exp", (self,))
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
         r"""ln x (x > 0);  d/dx ln x = 1/x."""
-        return _node(*ops.log(self), "log", (self,))
+        return _unary(_LOG, self)
 
     def tanh(self) -> Value:
         r"""tanh x;  d/dx tanh x = 1 − tanh²x."""
-        return _node(*ops.tanh(self), "tanh", (self,))
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
         r"""σ(x) = 1/(1 + e⁻ˣ);  d/dx σ(x) = σ(x)(1 − σ(x))."""
-        return _node(*ops.sigmoid(self), "sigmoid", (self,))
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
         r"""max(0, x);  d/dx = 1 if x > 0 else 0."""
-        return _node(*ops.relu(self), "relu", (self,))
+        return _unary(_RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         r"""x if x > 0 else slope·x;  d/dx = 1 if x > 0 else slope."""
-        return _node(*ops.leaky_relu(self, float(slope)), "leaky_relu", (self,))
+        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+            msg = (
+                f"slope must be a number (the gradient for x < 0, e.g. 0.01), not "
+                f"{type(slope).__name__} {slope!r}."
+            )
+            raise TypeError(msg)
+        return apply(OPS["leaky_relu"], (self,), slope=float(slope))
 
     def sum(self) -> Value:
         r"""Σᵢ xᵢ over a batch: a scalar node;  ∂/∂xᵢ = 1."""
-        return _node(*ops.batch_sum(self), "sum", (self,))
+        return apply(OPS["sum"], (self,))
 
     def mean(self) -> Value:
-        r"""(1/n)·Σᵢ xᵢ over a batch of n: a scalar node;  ∂/∂xᵢ = 1/n."""
-        return _node(*ops.batch_mean(self), "mean", (self,))
+        r"""(1/n)·Σᵢ xᵢ over the n numbers of a batch: a scalar node;  ∂/∂xᵢ = 1/n."""
+        return apply(OPS["mean"], (self,))
 
     # --- the backward pass --------------------------------------------------------
 
-    def backward(self) -> None:
+    def backward(self, grad: Any = None) -> None:
         r"""Fill in ``grad`` of every node in the graph by the chain rule.
 
-        Seeds this node's grad with 1 (every element, for a batch: the
-        derivative of the sum over the batch), then walks the graph in reverse
-        topological order doing ``parent.grad += local_grad × node.grad``.
-        Intermediate nodes are reset first, so calling ``backward()`` twice
-        leaves every leaf with exactly twice its gradient.
+        Seeds this node's grad with ``grad`` (default 1: for a batch, 1 for
+        every element, the derivative of the sum over the batch), then walks
+        the graph in reverse topological order doing
+        ``parent.grad += local_grad × node.grad``. Intermediate nodes are
+        reset first, so calling ``backward()`` twice leaves every leaf with
+        exactly twice its gradient.
         """
-        graph.backward(self)
+        graph.backward(self, seed_gradient(self, grad))
 
     def zero_grad(self) -> None:
         """Set the grad of every node in this graph to 0."""
         graph.zero_grad(self)
 
+    def chain_rule(self) -> None:
+        r"""Send this node's gradient to its parents: the chain rule at one node.
 
-def _node(data: Data, local_grads: tuple[Any, ...], op: str, parents: tuple) -> Value:
+        For each parent p with local derivative ∂self/∂p:
+
+            p.grad += ∂self/∂p × self.grad
+
+        For a layer node × is a matrix product (see
+        :class:`~autograd.layer_rules.MatrixLocal`); where a number meets a
+        batch, the share is summed over the batch (see
+        :func:`~autograd.graph.summed_to`).
+        """
+        upstream = self.grad
+        for parent, local in zip(self.parents, self.local_grads):
+            if parent.needs_grad:
+                share = local * upstream
+                if type(share) is not float:
+                    share = graph.summed_to(parent.data, share)
+                parent.grad += share
+
+
+class Constant(Value):
+    r"""A leaf whose gradient nobody needs: given data, not something to learn.
+
+    A batch of inputs, the targets of a loss, a dropout mask. It is drawn and
+    stepped through like any leaf, but the chain rule sends it nothing (its
+    grad stays 0), which spares the work: for a layer's input batch X,
+    dL/dX = dL/dZ·W is a whole matrix product. Make the input a ``Value`` to
+    get dL/dX.
+
+    >>> c = Constant(np.array([1.0, 2.0]), "targets")
+    >>> x = Value(np.array([3.0, 4.0]), "x")
+    >>> ((x - c) ** 2).sum().backward()
+    >>> x.grad.tolist(), c.grad.tolist()
+    ([4.0, 4.0], [0.0, 0.0])
+    """
+
+    __slots__ = ()
+
+    needs_grad = False
+
+
+# --- applying an op ------------------------------------------------------------------
+
+_ADD, _SUB, _MUL, _DIV = (OPS[name] for name in ("add", "sub", "mul", "div"))
+_NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU = (
+    OPS[name] for name in ("neg", "exp", "log", "tanh", "sigmoid", "relu")
+)
+
+
+def apply(op: Op, parents: tuple[Value, ...], name: str = "", **params: Any) -> Value:
+    r"""A new node: ``op``'s rule applied to the parents' data.
+
+    The rule returns the forward value and the local derivatives, which the
+    node keeps; ``name`` is stored as ``Value.op`` (the op's own name unless
+    given, as ``"**2"`` for the ``pow`` record). A rule that refuses its
+    input raises before the node exists, naming the parent to blame.
+
+    >>> from autograd.ops import OPS
+    >>> y = apply(OPS["mul"], (Value(2.0), Value(-3.0)))
+    >>> y.data, y.local_grads
+    (-6.0, (-3.0, 2.0))
+    """
+    try:
+        data, local_grads = op.rule(*[p.data for p in parents], **params)
+    except DomainError as error:
+        raise error.for_input(name_of(parents[error.position])) from None
+    return make_node(data, local_grads, name or op.name, parents)
+
+
+def _binary(op: Op, a: Value, b: Any) -> Value:
+    """``apply`` for the arithmetic ops, the hottest path of a scalar graph."""
+    if not isinstance(b, Value):
+        b = _leaf(to_data(b, what=f"a number to combine with {op.symbol}"))
+    try:
+        data, local_grads = op.rule(a.data, b.data)
+    except DomainError as error:
+        raise error.for_input(name_of((a, b)[error.position])) from None
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+    node.label = ""
+    node.op = op.name
+    node.parents = (a, b)
+    node.local_grads = local_grads
+    return node
+
+
+def _unary(op: Op, a: Value) -> Value:
+    """``apply`` for an op of one input (a function, an activation)."""
+    try:
+        data, local_grads = op.rule(a.data)
+    except DomainError as error:
+        raise error.for_input(name_of(a)) from None
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+    node.label = ""
+    node.op = op.name
+    node.parents = (a,)
+    node.local_grads = local_grads
+    return node
+
+
+_new = object.__new__
+
+
+def make_node(
+    data: Data, local_grads: tuple[Any, ...], op: str, parents: tuple
+) -> Value:
     """Make an op's output node. The op has already checked its inputs."""
-    node = object.__new__(Value)
+    node = _new(Value)
     node.data = data
     node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
     node.label = ""
@@ -201,13 +342,41 @@ def _node(data: Data, local_grads: tuple[Any, ...], op: str, parents: tuple) -> 
     return node
 
 
-_ACCEPTED = "a number (int or float) or a 1-D numpy array of floats (a batch)"
+def _leaf(data: Data) -> Value:
+    """A new unlabelled leaf holding ``data`` (already checked): a constant."""
+    return make_node(data, (), "", ())
 
 
-def _to_data(data: Any, what: str = "a Value's data") -> Data:
-    """Check and convert what a user gave as data: a float or a 1-D float array."""
+def seed_gradient(root: Value, grad: Any) -> Data:
+    """∂root/∂root: 1 (ones for a batch), or the gradient a user hands in."""
+    if grad is None:
+        return 1.0 if type(root.data) is float else np.ones(root.data.shape)
+    seed = to_data(grad, what="the gradient given to backward()")
+    if (type(seed) is float) != (type(root.data) is float) or (
+        is_batch(seed) and seed.shape != root.data.shape
+    ):
+        shape = "one number" if type(root.data) is float else f"shape {root.shape}"
+        msg = f"backward(grad=...) needs {shape}, the shape of this node's data."
+        raise ValueError(msg)
+    return seed
+
+
+# --- data -----------------------------------------------------------------------------
+
+_ACCEPTED = "a number (int or float) or a numpy array of floats (a batch)"
+
+
+def to_data(data: Any, what: str = "a Value's data") -> Data:
+    r"""Check and convert what a user gave as data: a float or a float array.
+
+    Numbers of any kind (``int``, numpy scalars, 0-d arrays) become a plain
+    ``float``; an array becomes a read-only float copy, since the graph
+    relies on data never changing after an op has used it.
+    """
     kind = type(data)
-    if kind is float or kind is int:
+    if kind is float:
+        return data
+    if kind is int:
         return float(data)
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
@@ -216,21 +385,15 @@ def _to_data(data: Any, what: str = "a Value's data") -> Data:
         return float(data)
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
-            return _to_data(data.item(), what)
-        if data.ndim != 1:
-            msg = (
-                f"{what} must be {_ACCEPTED}, but this array has shape "
-                f"{data.shape}; pass one column of the batch at a time."
-            )
-            raise TypeError(msg)
+            return to_data(data.item(), what)
         if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
             msg = f"{what} must be {_ACCEPTED}, not an array of {data.dtype}."
             raise TypeError(msg)
-        if len(data) == 0:
+        if data.size == 0:
             msg = f"{what} is an empty batch; a batch needs at least one sample."
             raise ValueError(msg)
         batch = np.array(data, dtype=float)
-        batch.flags.writeable = False  # the graph relies on data never changing
+        batch.flags.writeable = False
         return batch
     msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__}."
     if isinstance(data, list | tuple):
@@ -238,35 +401,26 @@ def _to_data(data: Any, what: str = "a Value's data") -> Data:
     raise TypeError(msg)
 
 
-def _check_nonzero(data: Data, name: str) -> None:
-    if is_batch(data):
-        zeros = data == 0
-        if zeros.any():
-            i = int(np.flatnonzero(zeros)[0])
-            msg = f"division by zero: {name}[{i}] is 0."
-            raise ZeroDivisionError(msg)
-    elif data == 0:
-        msg = f"division by zero: {name} is 0."
-        raise ZeroDivisionError(msg)
-
-
 def _show(data: Data) -> str:
     if is_batch(data):
-        return np.array2string(data, precision=4, threshold=6, separator=", ")
+        text = np.array2string(data, precision=4, threshold=6, separator=", ")
+        return " ".join(text.split())
     return f"{data:.4g}"
+
+
+def name_of(node: Value) -> str:
+    """The node's label, or a description of it when it has none."""
+    return repr(node.label) if node.label else f"an unlabelled {node.op or 'leaf'}"
 
 
 def as_value(x: Any) -> Value:
     """``x`` itself if it is a Value, else a new leaf Value holding it."""
-    return x if type(x) is Value else Value(x)
+    return x if isinstance(x, Value) else Value(x)
 
 
 def _as_values(items: Iterable[Any]) -> tuple[Value, ...]:
     """A tuple of Values: Values kept as they are, numbers made into leaves."""
-    values = tuple(items)
-    if set(map(type, values)) <= {Value}:
-        return values
-    return tuple(map(as_value, values))
+    return tuple(x if isinstance(x, Value) else Value(x) for x in items)
 
 
 def vsum(values: Iterable[Any]) -> Value:
@@ -280,14 +434,15 @@ def vsum(values: Iterable[Any]) -> Value:
     if not parents:
         msg = "vsum needs at least one value to add up."
         raise ValueError(msg)
-    return _node(*ops.vsum(parents), "vsum", parents)
+    return apply(OPS["vsum"], parents)
 
 
 def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
     r"""The weighted sum Σᵢ wᵢ·xᵢ + b as a single node.
 
     Its local derivatives are ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. The parents
-    are the weights, then the inputs, then the bias (if given).
+    are the weights, then the inputs, then the bias (if given): see
+    :func:`autograd.ops.split_weighted_sum`.
 
     >>> w = [Value(0.5, "w1"), Value(-1.0, "w2")]
     >>> z = wsum(w, [2.0, 3.0], bias=Value(1.0, "b"))
@@ -307,6 +462,5 @@ def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Val
     if not w:
         msg = "wsum needs at least one weight and one input."
         raise ValueError(msg)
-    b = None if bias is None else as_value(bias)
-    parents = (*w, *x) if b is None else (*w, *x, b)
-    return _node(*ops.wsum(w, x, b), "wsum", parents)
+    parents = (*w, *x) if bias is None else (*w, *x, as_value(bias))
+    return apply(OPS["wsum"], parents)

@@ -1,0 +1,190 @@
+r"""Weights that live in arrays, and a Value for each number in them.
+
+A layer's weights are one matrix and its biases one vector: a
+:class:`ParameterArray`, a leaf Value whose ``data`` and ``grad`` are
+writable numpy arrays. A layer node of a batch reads the whole matrix at
+once, and an optimizer updates it in place with a few array operations.
+
+Each number of the array is also a Value of its own, an :class:`Element`, as
+a student sees it in a single sample's graph: ``neuron.w[k]``. An element
+holds no number itself: its ``data`` and ``grad`` read and write its place in
+the array. So the two views never disagree: a batched backward pass fills
+``W.grad`` and every element sees its share; a hand-written update
+``p.data -= lr * p.grad`` on an element changes the matrix the next batch
+reads.
+
+>>> W = ParameterArray([[0.5, -1.0], [2.0, 0.0]], label="W")
+>>> w = W.element(0, 1)
+>>> w.data
+-1.0
+>>> w.data += 3.0          # writes into the matrix
+>>> W.data.tolist()
+[[0.5, 2.0], [2.0, 0.0]]
+>>> W.grad[1, 0] = 7.0     # a batched pass writes the matrix of gradients
+>>> W.element(1, 0).grad
+7.0
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Protocol
+
+import numpy as np
+
+from autograd.value import Value
+
+__all__ = ["Debt", "Element", "ParameterArray", "plain_number"]
+
+
+class Debt(Protocol):
+    """Shares of a gradient not yet added to a parameter array."""
+
+    def settle(self) -> None:
+        """Add the shares to the arrays they are owed to (once)."""
+
+
+def plain_number(value: Any, what: str) -> float:
+    r"""A real number as a plain Python ``float`` (numpy scalars included).
+
+    >>> type(plain_number(np.float64(2.5), "data"))
+    <class 'float'>
+    """
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = (
+            f"{what} must be one number (an int or a float), not "
+            f"{type(value).__name__}; a parameter holds a single number."
+        )
+        raise TypeError(msg)
+    return float(value)
+
+
+class ParameterArray(Value):
+    r"""A leaf whose data is a writable array of parameters (weights or biases).
+
+    ``data`` and ``grad`` are float arrays of the same shape, changed in place
+    by optimizers and ``zero_grad``. :meth:`element` gives the Value of one
+    number, always the same object for the same place.
+
+    Shares of the gradient may be *owed* to the array (see :meth:`owe`): a
+    layer run on one sample sends its weights their shares a layer at a
+    time. Whatever reads or replaces ``grad`` first receives every owed
+    share, so ``grad`` always reads as if each share had been added at once.
+    """
+
+    __slots__ = ("_elements", "_grad", "_owed", "_rows")
+
+    def __init__(self, values: Any, label: str = "") -> None:
+        array = np.array(values, dtype=float)
+        if array.ndim == 0 or array.size == 0:
+            msg = "a ParameterArray holds a non-empty array of numbers."
+            raise ValueError(msg)
+        self._owed: list[Debt] = []
+        super().__init__(1.0, label)
+        self.data = array  # writable: optimizers update it in place
+        self.grad = np.zeros(array.shape)
+        self._elements: dict[tuple[int, ...], Element] = {}
+        self._rows: dict[int, tuple[Element, ...]] = {}  # -1: all of them
+
+    @property  # type: ignore[override]
+    def grad(self) -> np.ndarray:
+        if self._owed:
+            self.settle()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if self._owed:
+            self.settle()
+        self._grad = value
+
+    def owe(self, debt: Debt) -> None:
+        """Remember shares to add to ``grad`` before anything reads it."""
+        self._owed.append(debt)
+
+    def settle(self) -> None:
+        """Add every owed share to ``grad`` now."""
+        owed, self._owed = self._owed, []
+        for debt in owed:
+            debt.settle()
+
+    @property
+    def batch_size(self) -> None:
+        """None: the rows of a weight matrix are neurons, not samples."""
+        return None
+
+    def element(self, *index: int) -> Element:
+        """The Value of the number at ``index`` (the same object every time)."""
+        found = self._elements.get(index)
+        if found is not None:
+            return found
+        key = tuple(int(i) for i in index)
+        found = self._elements.get(key)
+        if found is None:
+            if len(key) != self.data.ndim:
+                msg = (
+                    f"an element of a {self.data.ndim}-D parameter array needs "
+                    f"{self.data.ndim} indices, not {len(key)}."
+                )
+                raise IndexError(msg)
+            self.data[key]  # raises IndexError for a place outside the array
+            found = self._elements[key] = Element(self, key)
+        return found
+
+    def elements(self) -> tuple[Element, ...]:
+        """Every element, in the array's (row by row) order."""
+        found = self._rows.get(-1)
+        if found is None:
+            shape = self.data.shape
+            found = self._rows[-1] = tuple(self.element(*i) for i in np.ndindex(*shape))
+        return found
+
+    def row(self, i: int) -> tuple[Element, ...]:
+        """The elements of row ``i`` (one neuron's weights), in order."""
+        found = self._rows.get(i)
+        if found is None:
+            found = self._rows[i] = tuple(
+                self.element(i, k) for k in range(self.data.shape[1])
+            )
+        return found
+
+
+class Element(Value):
+    r"""One number of a :class:`ParameterArray`, seen as a Value of its own.
+
+    A leaf: ``data`` and ``grad`` read and write the array at ``index`` and
+    are always plain floats.
+    """
+
+    __slots__ = ("array", "index")
+
+    array: ParameterArray
+    index: tuple[int, ...]
+
+    def __init__(self, array: ParameterArray, index: tuple[int, ...]) -> None:
+        self.array = array
+        self.index = index
+        self.label = ""
+        self.op = ""
+        self.parents = ()
+        self.local_grads = ()
+
+    @property
+    def data(self) -> float:
+        return self.array.data.item(self.index)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.array.data[self.index] = plain_number(value, f"{self.label or 'data'}")
+
+    @property
+    def grad(self) -> float:
+        return self.array.grad.item(self.index)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if type(value) is not float:
+            value = plain_number(value, f"the grad of {self.label or 'a parameter'}")
+        self.array.grad[self.index] = value
