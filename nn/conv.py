@@ -5,24 +5,29 @@ neuron that looks at one k×k patch (in every input channel) at a time:
 
     out[f][i][j] = φ(Σ_c Σ_di Σ_dj w[f][c,di,dj] · x[c][i·s+di][j·s+dj] + b[f])
 
-Here each output pixel is one ``wsum`` node, and every node of filter f
-uses *the same* weight Values ``filters[f].w``: weight sharing is visible in
-the graph, and in the backward pass a shared weight collects gradient from
-every position it was used at (the chain rule adds up over all paths).
+For one image, each output pixel is one ``wsum`` node, and every node of
+filter f uses *the same* weight Values ``filters[f].w``: weight sharing is
+visible in the graph, and in the backward pass a shared weight collects
+gradient from every position it was used at (the chain rule adds up over all
+paths). The filters' weights live in one matrix ``conv.W`` (filter f is row
+f), so for a batch the whole convolution is three nodes: the patches of
+every image (one row per sample and position), one layer node
+Z = patches·Wᵀ + b (each filter a neuron), and the rows regrouped as images.
 
 The weights of a filter are ordered channel by channel, then row by row:
 ``filters[f].w[c·k·k + di·k + dj]`` multiplies ``x[c][i·s + di][j·s + dj]``.
 
 Images are lists of channels, each a grid (a list of rows) of Values or
-numbers; for a batch, pass a numpy array of shape (batch, height, width)
-(one channel) or (batch, channels, height, width): every pixel becomes one
-batched Value. A convolution returns the same kind of nested lists,
+numbers, and a convolution returns the same kind of nested lists,
 ``out[filter][row][column]``; :class:`Flatten` turns them into the flat list
-of Values an MLP reads.
+of Values an MLP reads. For a batch, pass a numpy array of shape (batch,
+height, width) (one channel) or (batch, channels, height, width): the
+result is one Value of shape (batch, filters, rows, columns), which
+:class:`Flatten` turns into batch × features.
 
 >>> import numpy as np
 >>> conv = Conv2d(1, 2, kernel_size=2, stride=1, seed=0)
->>> image = np.arange(9.0).reshape(1, 3, 3)       # a batch of one 3×3 image
+>>> image = np.arange(9.0).reshape(3, 3).tolist()   # one 3×3 image
 >>> out = conv(image)
 >>> len(out), len(out[0]), len(out[0][0])           # 2 filters, 2×2 positions
 (2, 2, 2)
@@ -31,6 +36,9 @@ of Values an MLP reads.
 4
 >>> len(Flatten()(out))
 8
+>>> batch = conv(np.arange(18.0).reshape(2, 3, 3))  # a batch of two images
+>>> batch.shape, Flatten()(batch).shape
+((2, 2, 2, 2), (2, 8))
 """
 
 from __future__ import annotations
@@ -41,12 +49,20 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
-from nn.init import Seed, check_scheme, make_rng
-from nn.layers import Neuron, check_activation, check_batch, check_size
+from autograd import (
+    Constant,
+    ParameterArray,
+    Value,
+    linear,
+    patches,
+    reshape,
+    to_channels,
+)
+from nn.init import Seed, check_scheme, initial_layer, make_rng
+from nn.layers import Neuron, activate, check_activation, check_batch, check_size
 from nn.module import Module
 
-__all__ = ["Conv2d", "Flatten", "as_image"]
+__all__ = ["Conv2d", "Flatten", "as_image", "batch_images"]
 
 Image = list[list[list[Value]]]  # image[channel][row][column]
 
@@ -76,17 +92,19 @@ class Conv2d(Module):
         self.kernel_size = check_size(kernel_size, "kernel_size")
         self.stride = check_size(stride, "stride")
         self.activation = check_activation(activation)
-        rng = make_rng(seed)
         k = self.kernel_size
+        W, b = initial_layer(
+            check_scheme(init),
+            make_rng(seed),
+            in_channels * k * k,
+            out_channels,
+            out_channels * k * k,
+        )
+        self.W = ParameterArray(W)
+        self.b = ParameterArray(b)
         self.filters = [
-            Neuron(
-                in_channels * k * k,
-                activation,
-                seed=rng,
-                init=check_scheme(init),
-                fan_out=out_channels * k * k,
-            )
-            for _ in range(out_channels)
+            Neuron.row_of(self.W, self.b, f, self.activation)
+            for f in range(out_channels)
         ]
 
     def output_size(self, height: int, width: int) -> tuple[int, int]:
@@ -100,7 +118,9 @@ class Conv2d(Module):
             raise ValueError(msg)
         return (height - k) // s + 1, (width - k) // s + 1
 
-    def __call__(self, x: Any) -> Image:
+    def __call__(self, x: Any) -> Any:
+        if isinstance(x, np.ndarray) or (isinstance(x, Value) and x.shape):
+            return self._batch(x)
         image = as_image(x, self.in_channels)
         rows, columns = self.output_size(len(image[0]), len(image[0][0]))
         k, s = self.kernel_size, self.stride
@@ -116,6 +136,25 @@ class Conv2d(Module):
                 for f, flt in enumerate(self.filters):
                     out[f][i].append(flt.forward(patch))
         return out
+
+    def _batch(self, x: np.ndarray | Value) -> Value:
+        r"""A batch of images: patches, one layer node for all filters, as images."""
+        images = x if isinstance(x, Value) else batch_images(x, self.in_channels)
+        n, channels, height, width = images.shape
+        if channels != self.in_channels:
+            msg = (
+                f"expected {self.in_channels} input channels, but the batch has "
+                f"{channels} (shape {images.shape})."
+            )
+            raise ValueError(msg)
+        rows, columns = self.output_size(height, width)
+        rows_of_patches = patches(images, self.kernel_size, self.stride)
+        z = linear(self.W, rows_of_patches, self.b)
+        return activate(to_channels(z, n, rows, columns), self.activation)
+
+    def zero_grad(self) -> None:
+        self.W.grad[...] = 0.0
+        self.b.grad[...] = 0.0
 
     def __repr__(self) -> str:
         return (
@@ -135,6 +174,10 @@ class Flatten(Module):
     def __call__(self, x: Any) -> Any:
         if isinstance(x, np.ndarray):
             return x.reshape(len(x), -1) if x.ndim > 1 else x
+        if isinstance(x, Value) and len(x.shape) > 2:
+            return reshape(x, x.shape[0], -1)
+        if isinstance(x, Value):
+            return x
         flat: list[Value] = []
         _flatten_into(x, flat)
         return flat
@@ -161,8 +204,6 @@ def as_image(x: Any, channels: int) -> Image:
     >>> image[0][1][0].label, image[0][1][0].data
     ('x[0,1,0]', 3.0)
     """
-    if isinstance(x, np.ndarray):
-        return _batch_image(x, channels)
     if not _is_sequence(x) or not x:
         msg = (
             "an image must be a list of channels, each a list of rows, or a numpy "
@@ -207,7 +248,11 @@ def _pixel(v: Any, c: int, i: int, j: int) -> Value:
     raise TypeError(msg)
 
 
-def _batch_image(x: np.ndarray, channels: int) -> Image:
+def batch_images(x: np.ndarray, channels: int) -> Value:
+    r"""A numpy batch of images as one leaf Value: batch × channels × height × width.
+
+    A batch of shape (batch, height, width) is one channel.
+    """
     if x.ndim == 3 and channels == 1:
         x = x[:, None, :, :]
     if x.ndim != 4:
@@ -224,11 +269,4 @@ def _batch_image(x: np.ndarray, channels: int) -> Image:
         )
         raise ValueError(msg)
     check_batch(x, "image")
-    pixels = np.ascontiguousarray(np.moveaxis(np.asarray(x, dtype=float), 0, -1))
-    return [
-        [
-            [Value(pixels[c, i, j], label=f"x[{c},{i},{j}]") for j in range(x.shape[3])]
-            for i in range(x.shape[2])
-        ]
-        for c in range(x.shape[1])
-    ]
+    return Constant(x, label="x")

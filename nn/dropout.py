@@ -10,7 +10,7 @@ so the expected output equals the input. In evaluation mode
 For a batch, every sample gets its own mask. The masks come from a seeded
 generator, so a training run can be repeated exactly.
 
->>> from autograd import Value
+>>> from autograd import Constant, Value
 >>> drop = Dropout(0.5, seed=0)
 >>> [v.data for v in drop([Value(1.0), Value(1.0), Value(1.0), Value(1.0)])]
 [2.0, 0.0, 0.0, 0.0]
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Constant, Value
 from nn.init import Seed, make_rng
 from nn.module import Module
 
@@ -38,8 +38,9 @@ __all__ = ["Dropout"]
 class Dropout(Module):
     r"""Drop each input with probability ``p`` in training; identity in eval.
 
-    Takes a list of Values (a flat layer output) or nested lists of them
-    (the channels of a convolution) and returns the same structure.
+    Takes a list of Values (a flat layer output), nested lists of them (the
+    channels of a convolution) or one batch Value (a layer node's output:
+    one mask number per sample and unit) and returns the same structure.
     """
 
     p: float
@@ -62,22 +63,21 @@ class Dropout(Module):
 
     def _drop(self, x: Any) -> Any:
         if isinstance(x, Value):
-            return self._drop([x])[0]
-        if isinstance(x, list | tuple) and x and not isinstance(x[0], Value):
-            return [self._drop(part) for part in x]
-        scale = 1.0 / (1.0 - self.p)
-        out = []
-        for v in x:
-            if not isinstance(v, Value):
-                msg = f"Dropout takes Values (layer outputs), not {type(v).__name__}."
-                raise TypeError(msg)
-            size = v.batch_size
-            keep = self._rng.random(size) >= self.p
-            mask = (
-                np.where(keep, scale, 0.0) if size is not None else float(keep) * scale
+            keep = (
+                self._rng.random(x.shape) >= self.p
+                if x.shape
+                else (self._rng.random() >= self.p)
             )
-            out.append(v * Value(mask, label="mask"))
-        return out
+            mask = np.where(keep, 1.0 / (1.0 - self.p), 0.0)
+            return x * Constant(mask, label="mask")
+        if isinstance(x, list | tuple) and x:
+            return [self._drop(part) for part in x]
+        msg = (
+            "Dropout takes the Values a layer returns (a list of them, nested "
+            f"lists for images, or one batch Value), not {type(x).__name__}; "
+            "use it between layers, e.g. nn.Sequential(layer, nn.Dropout(0.5), ...)."
+        )
+        raise TypeError(msg)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"

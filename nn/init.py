@@ -1,10 +1,11 @@
 r"""Seeded initialisation: where a network's first weights come from.
 
-Three schemes, each drawing from one ``numpy`` random generator, so the same
+Four schemes, each drawing from one ``numpy`` random generator, so the same
 seed gives the same network on every run:
 
-- ``"uniform"``: wᵢ ~ U(−1, 1) and b ~ U(−1, 1), as in micrograd. Simple, but
-  a neuron with many inputs starts with a large weighted sum.
+- ``"uniform"``: wᵢ ~ U(−1, 1) and b ~ U(−1, 1). Simple, but a neuron with
+  many inputs starts with a large weighted sum.
+- ``"micrograd"``: wᵢ ~ U(−1, 1) and b = 0, exactly as micrograd starts.
 - ``"xavier"`` (Glorot): wᵢ ~ U(−a, a) with a = √(6 / (fan_in + fan_out)),
   b = 0. Keeps the variance of the signal about the same from layer to layer
   for tanh and sigmoid neurons.
@@ -28,9 +29,9 @@ import math
 
 import numpy as np
 
-__all__ = ["SCHEMES", "Seed", "initial_weights", "make_rng"]
+__all__ = ["SCHEMES", "Seed", "initial_layer", "initial_weights", "make_rng"]
 
-SCHEMES = ("uniform", "xavier", "he")
+SCHEMES = ("uniform", "micrograd", "xavier", "he")
 ALIASES = {"glorot": "xavier", "kaiming": "he"}  # the same schemes, other names
 
 Seed = int | np.random.Generator | None
@@ -79,8 +80,26 @@ def initial_weights(
     if scheme == "uniform":
         values = rng.uniform(-1.0, 1.0, size=fan_in + 1)
         return values[:-1].tolist(), float(values[-1])
+    if scheme == "micrograd":
+        return rng.uniform(-1.0, 1.0, size=fan_in).tolist(), 0.0
     if scheme == "xavier":
         bound = math.sqrt(6.0 / (fan_in + fan_out))
     else:
         bound = math.sqrt(6.0 / fan_in)
     return rng.uniform(-bound, bound, size=fan_in).tolist(), 0.0
+
+
+def initial_layer(
+    scheme: str, rng: np.random.Generator, fan_in: int, units: int, fan_out: int
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The starting weight matrix (units × fan_in) and biases (units) of a layer.
+
+    Neuron after neuron, each drawn as :func:`initial_weights` draws it, so a
+    layer starts exactly as its neurons would one at a time.
+
+    >>> W, b = initial_layer("he", make_rng(0), fan_in=3, units=2, fan_out=2)
+    >>> W.shape, b.tolist()
+    ((2, 3), [0.0, 0.0])
+    """
+    rows = [initial_weights(scheme, rng, fan_in, fan_out) for _ in range(units)]
+    return np.array([w for w, _ in rows]), np.array([b for _, b in rows])

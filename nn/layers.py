@@ -19,54 +19,81 @@ each reading the outputs of the one before. The structure is micrograd's:
 >>> y.op                               # the last layer is linear: a bare wsum
 'wsum'
 
-A 2-D numpy array is a *batch*: row k is sample k. Its columns become batched
-input Values, and the same graph computes every sample at once.
+A 2-D numpy array is a *batch*: row k is sample k. A batch goes through each
+layer as one *layer node*, Z = X·Wᵀ + b, instead of one node per neuron: the
+weights of a layer live in one matrix ``layer.W`` (row j: neuron j's weights)
+and its biases in ``layer.b``, and ``neuron.w[k]`` reads and writes its place
+in that matrix, so both ways of running the model see the same numbers.
 
 >>> import numpy as np
 >>> out = model(np.array([[1.0, -2.0], [0.5, 0.5], [0.0, 1.0]]))
 >>> out.batch_size, bool(np.isclose(out.data[0], y.data))
 (3, True)
+>>> layer = model.layers[0]
+>>> layer.W.shape, layer.neurons[2].w[1].data == float(layer.W.data[2, 1])
+((3, 2), True)
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd import Value, wsum
-from nn.init import Seed, check_scheme, initial_weights, make_rng
+from autograd import (
+    OPS,
+    Constant,
+    ParameterArray,
+    Value,
+    apply,
+    column,
+    each,
+    linear,
+    reshape,
+    weighted_sums,
+    wsum,
+)
+from nn.init import Seed, check_scheme, initial_layer, make_rng
 from nn.module import Module
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "Sequential", "as_inputs"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "Layer",
+    "Neuron",
+    "Sequential",
+    "activate",
+    "as_inputs",
+]
+
+#: The activations a neuron can have: the op table's, and "linear" (none).
+ACTIVATIONS = (*(name for name, op in OPS.items() if op.kind == "activation"), "linear")
 
 
-def _linear(z: Value) -> Value:
-    return z
+def check_activation(activation: str, nonlin: bool | None = None) -> str:
+    r"""``activation`` itself if it is a known activation, else a ValueError.
 
-
-_ACTIVATE: dict[str, Callable[[Value], Value]] = {
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "leaky_relu": Value.leaky_relu,
-    "linear": _linear,
-}
-
-ACTIVATIONS = tuple(_ACTIVATE)
-
-
-def check_activation(activation: str) -> str:
-    """``activation`` itself if it is a known activation, else a ValueError."""
-    if activation not in _ACTIVATE:
+    ``nonlin`` is micrograd's keyword: True means ReLU, False linear.
+    """
+    if nonlin is not None:
+        if not isinstance(nonlin, bool):
+            msg = f"nonlin must be True (ReLU) or False (linear), not {nonlin!r}."
+            raise TypeError(msg)
+        return "relu" if nonlin else "linear"
+    if activation not in ACTIVATIONS:
         msg = (
             f"unknown activation {activation!r}; choose one of "
             f"{', '.join(ACTIVATIONS)}."
         )
         raise ValueError(msg)
     return activation
+
+
+def activate(z: Value, activation: str) -> Value:
+    """The activation's node on ``z`` (``z`` itself for ``"linear"``)."""
+    return z if activation == "linear" else apply(OPS[activation], (z,))
 
 
 def check_size(value: Any, what: str) -> int:
@@ -80,17 +107,25 @@ def check_size(value: Any, what: str) -> int:
     return int(value)
 
 
-def as_inputs(x: Any, nin: int) -> list[Value]:
-    r"""The ``nin`` input Values of one sample or of a batch.
+Inputs = Value | list[Value]  # a batch (one matrix Value) or one sample's Values
 
-    - a 2-D numpy array of shape (batch, nin): one batched Value per column,
-      labelled ``x1``, ``x2``, ...;
+
+def as_inputs(x: Any, nin: int) -> Inputs:
+    r"""The inputs of one sample, or of a batch.
+
+    - a 2-D numpy array of shape (batch, nin): one leaf holding the matrix,
+      labelled ``x`` (a batch goes through layer nodes); a
+      :class:`~autograd.Constant`, as given data is: pass a Value holding
+      the matrix to get dL/dx;
+    - a Value holding a batch × nin matrix (a layer's output): itself;
     - a sequence (or 1-D array) of numbers and Values: one sample; numbers
-      become Values labelled the same way;
+      become Values labelled ``x1``, ``x2``, ...;
     - a single Value: one input.
 
     >>> [v.label for v in as_inputs([0.5, Value(2.0, "z")], 2)]
     ['x1', 'z']
+    >>> as_inputs(np.zeros((5, 2)), 2).shape
+    (5, 2)
     >>> as_inputs(np.zeros((5, 3)), 2)   # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -106,6 +141,13 @@ def as_inputs(x: Any, nin: int) -> list[Value]:
         )
         raise ValueError(msg)
     if isinstance(x, Value):
+        if x.shape[1:] == (nin,):
+            return x
+        if len(x.shape) == 1 and nin == 1:  # one batched input: a column
+            return reshape(x, len(x.data), 1)
+        if len(x.shape) >= 2:
+            msg = f"expected a batch × {nin} matrix, but got {x.shape}."
+            raise ValueError(msg)
         x = [x]
     if isinstance(x, str) or not isinstance(x, Sequence | np.ndarray):
         msg = (
@@ -118,7 +160,7 @@ def as_inputs(x: Any, nin: int) -> list[Value]:
         raise ValueError(msg)
     inputs = []
     for i, v in enumerate(x):
-        if type(v) is Value:
+        if isinstance(v, Value):
             inputs.append(v)
         elif isinstance(v, numbers.Real) and not isinstance(v, bool):
             inputs.append(Value(float(v), label=f"x{i + 1}"))
@@ -141,7 +183,7 @@ def check_batch(x: np.ndarray, what: str) -> None:
         raise TypeError(msg)
 
 
-def _batch_inputs(x: np.ndarray, nin: int) -> list[Value]:
+def _batch_inputs(x: np.ndarray, nin: int) -> Value:
     if x.shape[1] != nin:
         msg = (
             f"expected {nin} inputs per sample, but the batch has {x.shape[1]} "
@@ -149,23 +191,35 @@ def _batch_inputs(x: np.ndarray, nin: int) -> list[Value]:
         )
         raise ValueError(msg)
     check_batch(x, "sample (one row)")
-    columns = np.asarray(x, dtype=float).T
-    return [Value(column, label=f"x{i + 1}") for i, column in enumerate(columns)]
+    return Constant(x, label="x")
+
+
+def _outputs(out: Inputs) -> Value | list[Value]:
+    """What a layer or a network hands back: one Value for a single output."""
+    if isinstance(out, Value):
+        return out
+    return out[0] if len(out) == 1 else out
 
 
 class Neuron(Module):
     r"""One neuron: ``φ(Σᵢ wᵢ·xᵢ + b)`` as a ``wsum`` node and an activation node.
 
-    ``activation`` is one of ``"relu"``, ``"sigmoid"``, ``"tanh"``,
-    ``"leaky_relu"`` (slope 0.01) or ``"linear"`` (no activation). ``init``
-    is ``"uniform"`` (U(−1, 1), micrograd's), ``"xavier"`` or ``"he"``; see
-    :mod:`nn.init`. ``seed`` makes the starting weights reproducible.
+    ``activation`` is one of :data:`ACTIVATIONS` (``"leaky_relu"`` has slope
+    0.01, ``"linear"`` is none); micrograd's ``nonlin=True/False`` is accepted
+    too (ReLU or linear). ``init`` is one of ``nn.SCHEMES`` (see
+    :mod:`nn.init`). ``seed`` makes the starting weights reproducible.
+
+    The weights are a row of a weight matrix (the neuron's own, or its
+    layer's): ``w[k]`` is the Value of that row's k-th number.
 
     >>> n = Neuron(2, activation="tanh", seed=1)
     >>> out = n([1.0, 2.0])
     >>> out.op, out.parents[0].op
     ('tanh', 'wsum')
     """
+
+    w: Sequence[Value]
+    b: Value
 
     def __init__(
         self,
@@ -175,21 +229,43 @@ class Neuron(Module):
         seed: Seed = 0,
         init: str = "uniform",
         fan_out: int = 1,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
-        self.activation = check_activation(activation)
-        weights, bias = initial_weights(
-            check_scheme(init), make_rng(seed), nin, fan_out
-        )
-        self.w = [Value(w) for w in weights]
-        self.b = Value(bias)
+        self.activation = check_activation(activation, nonlin)
+        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, 1, fan_out)
+        self._bind(ParameterArray(W), ParameterArray(b), 0)
+
+    @classmethod
+    def row_of(
+        cls, W: ParameterArray, b: ParameterArray, j: int, activation: str
+    ) -> Neuron:
+        """Neuron ``j`` of a layer whose weights are the rows of ``W``."""
+        neuron = cls.__new__(cls)
+        neuron.nin = W.data.shape[1]
+        neuron.activation = activation
+        neuron._bind(W, b, j)
+        return neuron
+
+    def _bind(self, W: ParameterArray, b: ParameterArray, j: int) -> None:
+        self._weights, self._biases, self._row = W, b, j
+        self.w = list(W.row(j))
+        self.b = b.element(j)
 
     def __call__(self, x: Any) -> Value:
-        return self.forward(as_inputs(x, self.nin))
+        inputs = as_inputs(x, self.nin)
+        if isinstance(inputs, Value):
+            z = column(linear(self._weights, inputs, self._biases), self._row)
+            return activate(z, self.activation)
+        return self.forward(inputs)
 
     def forward(self, inputs: Sequence[Value]) -> Value:
-        """The neuron on inputs that are already Values (no checks)."""
-        return _ACTIVATE[self.activation](wsum(self.w, inputs, self.b))
+        """The neuron on one sample's input Values (no checks)."""
+        return activate(wsum(self.w, inputs, self.b), self.activation)
+
+    def zero_grad(self) -> None:
+        self._weights.grad[self._row] = 0.0
+        self._biases.grad[self._row] = 0.0
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -198,12 +274,17 @@ class Neuron(Module):
 class Layer(Module):
     r"""``nout`` neurons that all read the same ``nin`` inputs.
 
-    Calling a layer returns a list of Values, or one Value when the layer has
-    one neuron (as in micrograd).
+    Its weights are one matrix ``W`` (nout × nin; row j is neuron j's
+    weights) and its biases one vector ``b``. One sample gives a list of
+    Values, one per neuron (or one Value when the layer has one neuron, as in
+    micrograd); a batch gives one layer node, Z = X·Wᵀ + b, after the
+    activation.
 
     >>> layer = Layer(3, 2, activation="sigmoid")
     >>> len(layer([1.0, 0.0, -1.0]))
     2
+    >>> layer(np.ones((4, 3))).shape
+    (4, 2)
     """
 
     def __init__(
@@ -214,23 +295,41 @@ class Layer(Module):
         *,
         seed: Seed = 0,
         init: str = "uniform",
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
         self.nout = check_size(nout, "nout")
-        self.activation = check_activation(activation)
-        rng = make_rng(seed)
+        self.activation = check_activation(activation, nonlin)
+        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, nout, nout)
+        self.W = ParameterArray(W)
+        self.b = ParameterArray(b)
         self.neurons = [
-            Neuron(nin, activation, seed=rng, init=init, fan_out=nout)
-            for _ in range(nout)
+            Neuron.row_of(self.W, self.b, j, self.activation) for j in range(nout)
         ]
 
     def __call__(self, x: Any) -> Value | list[Value]:
-        out = self.forward(as_inputs(x, self.nin))
-        return out[0] if len(out) == 1 else out
+        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
 
-    def forward(self, inputs: Sequence[Value]) -> list[Value]:
-        """Every neuron's output, always as a list (no checks)."""
-        return [neuron.forward(inputs) for neuron in self.neurons]
+    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+        r"""A batch's layer node, or one sample's list of neuron outputs (no checks).
+
+        With ``last`` (the layer whose output is handed back), a batch through
+        a layer of one neuron gives a 1-D batch: its column, taken before the
+        activation.
+        """
+        if isinstance(inputs, Value):
+            z = linear(self.W, inputs, self.b)
+            if last and self.nout == 1:
+                z = column(z, 0)
+            return activate(z, self.activation)
+        sums = weighted_sums(self.W, inputs, self.b)
+        if self.activation == "linear":
+            return sums
+        return each(OPS[self.activation], sums)
+
+    def zero_grad(self) -> None:
+        self.W.grad[...] = 0.0
+        self.b.grad[...] = 0.0
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -243,7 +342,8 @@ class MLP(Module):
     ``output_activation`` (linear by default, as in micrograd, so its outputs
     are logits or raw scores). Any layer size works, one neuron included.
     All layers draw their starting weights, one after another, from one
-    generator seeded by ``seed``.
+    generator seeded by ``seed``. A batch gives one Value: batch × outputs
+    (or a 1-D batch for one output).
 
     >>> model = MLP(3, [1, 2], seed=0)      # a one-neuron hidden layer is fine
     >>> [round(v.data, 4) for v in model([1.0, 2.0, 3.0])]
@@ -289,14 +389,13 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Any) -> Value | list[Value]:
-        out = self.forward(as_inputs(x, self.nin))
-        return out[0] if len(out) == 1 else out
+        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
 
-    def forward(self, inputs: Sequence[Value]) -> list[Value]:
-        """The outputs of the last layer, always as a list (no checks)."""
-        out = list(inputs)
-        for layer in self.layers:
-            out = layer.forward(out)
+    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+        """The last layer's output: a batch's matrix, or one sample's list."""
+        out = inputs
+        for i, layer in enumerate(self.layers, start=1):
+            out = layer.forward(out, last=last and i == len(self.layers))
         return out
 
     def __repr__(self) -> str:

@@ -17,7 +17,11 @@ loss                       per sample                                 targets
 =========================  =========================================  ==============
 
 They are built from the engine's ops only, so a loss is part of the graph:
-it can be stepped through, explained and drawn like the network.
+it can be stepped through, explained and drawn like the network. The
+outputs of a batch (one Value holding batch × outputs, from layer nodes)
+get a *fused* loss node where there is one (``mse``, ``cross_entropy``),
+whose local derivative is the closed form: 2(o − t)/N, or
+(softmax − one-hot)/n.
 
 >>> from autograd import Value
 >>> logits = [Value(2.0), Value(1.0), Value(0.1)]
@@ -30,14 +34,22 @@ it can be stepped through, explained and drawn like the network.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd import Value, vsum, wsum
-from nn.module import Module
+from autograd import (
+    Value,
+    column,
+    mean_squared_error,
+    softmax_cross_entropy,
+    vsum,
+    wsum,
+)
+from nn.module import Module, array_groups
 
 __all__ = [
     "LOSSES",
@@ -58,9 +70,19 @@ Loss = Callable[[Any, Any], Value]
 # --- checking what a loss is given -------------------------------------------------
 
 
+def is_batch_output(outputs: Any) -> bool:
+    """True for one Value holding a batch (a layer node's output, or a column)."""
+    return isinstance(outputs, Value) and outputs.shape != ()
+
+
 def as_outputs(outputs: Any) -> list[Value]:
-    """The network's outputs as a list of Values (one per output neuron)."""
+    """The network's outputs as a list of Values (one per output neuron).
+
+    A batch × K matrix Value becomes its K columns (one node each).
+    """
     if isinstance(outputs, Value):
+        if len(outputs.shape) == 2:
+            return [column(outputs, j) for j in range(outputs.shape[1])]
         return [outputs]
     if (
         isinstance(outputs, Sequence)
@@ -110,6 +132,14 @@ def real_targets(targets: Any, n: int | None, k: int) -> list[Any]:
     if n is None:
         return [float(x) for x in t.reshape(k)]
     return [np.ascontiguousarray(column) for column in t.reshape(n, k).T]
+
+
+def target_array(targets: Any, outputs: Value) -> np.ndarray:
+    r"""The targets of a batch output, as an array of the output's shape."""
+    n = outputs.shape[0]
+    k = outputs.shape[1] if len(outputs.shape) == 2 else 1
+    columns = real_targets(targets, n, k)
+    return np.stack(columns, axis=1).reshape(outputs.shape)
 
 
 def class_targets(targets: Any, n: int | None, k: int) -> Any:
@@ -172,6 +202,8 @@ def mse(outputs: Any, targets: Any) -> Value:
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data      # (1 + 4) / 2
     2.5
     """
+    if is_batch_output(outputs):
+        return mean_squared_error(outputs, target_array(targets, outputs))
     outs = as_outputs(outputs)
     targets_k = real_targets(targets, batch_size(outs), len(outs))
     return _mean(_average([(o - t) ** 2 for o, t in zip(outs, targets_k)]))
@@ -261,6 +293,9 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
     >>> round(cross_entropy(z, np.array([0, 1])).data, 4)  # mean of log 2 and ~10
     5.3466
     """
+    if is_batch_output(logits) and len(logits.shape) == 2 and logits.shape[1] >= 2:
+        n, k = logits.shape
+        return softmax_cross_entropy(logits, class_targets(targets, n, k))
     outs = as_outputs(logits)
     if len(outs) < 2:
         msg = (
@@ -324,6 +359,8 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
 
     Built as one ``wsum`` node Σᵢ pᵢ·pᵢ whose weights and inputs are the same
     parameters: each pᵢ gets pᵢ from both roles, 2pᵢ in all, as d(p²)/dp.
+    The parameters of a weight matrix are taken together, as Σ (W·W) over
+    the matrix (one node, however many weights).
 
     >>> from autograd import Value
     >>> p = [Value(3.0), Value(-1.0)]
@@ -337,10 +374,30 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
     if not ps or not all(isinstance(p, Value) for p in ps):
         msg = "l2_penalty needs a Module or a non-empty list of parameter Values."
         raise ValueError(msg)
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
-        msg = f"alpha must be a number ≥ 0, not {alpha!r}."
+    if (
+        isinstance(alpha, bool)
+        or not isinstance(alpha, numbers.Real)
+        or not math.isfinite(alpha)
+        or alpha < 0
+    ):
+        msg = f"alpha must be a finite number ≥ 0, not {alpha!r}."
         raise ValueError(msg)
-    return wsum(ps, ps) * float(alpha)
+    return penalty_of(*array_groups(ps), float(alpha))
+
+
+def penalty_of(
+    arrays: list[tuple[Any, Any]], loose: list[Value], alpha: float
+) -> Value:
+    r"""α·(Σ over whole arrays of Σ W² + Σ over the other parameters of p²)."""
+    terms = [(array * array).sum() for array, places in arrays if places is None]
+    rest = [*loose]
+    for array, places in arrays:
+        if places is not None:
+            shape = array.data.shape
+            rest.extend(array.element(*np.unravel_index(i, shape)) for i in places)
+    if rest:
+        terms.append(wsum(rest, rest))
+    return (terms[0] if len(terms) == 1 else vsum(terms)) * alpha
 
 
 bce = binary_cross_entropy  # the short name

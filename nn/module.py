@@ -4,12 +4,15 @@ A module owns parameters (leaf :class:`~autograd.Value` nodes holding one
 number each) and sub-modules. It finds them by looking at its own attributes,
 in the order they were set, so no registration is needed: a ``Value``
 attribute is a parameter, a ``Module`` attribute is a sub-module, and lists
-of either are numbered. That gives every parameter a dotted name that says
+of either are numbered. A :class:`~autograd.ParameterArray` attribute (a
+layer's weight matrix) is where parameters *live*: its numbers are the
+parameters of the neurons that read its rows, listed under those neurons.
+That gives every parameter a dotted name that says
 where it lives, such as ``layers.0.neurons.2.w.1`` (first layer, third
 neuron, second weight), and each parameter's ``label`` is set to that name
 once the module is built, so drawn graphs are legible.
 
->>> from autograd import Value
+>>> from autograd import Element, ParameterArray, Value
 >>> class Line(Module):
 ...     def __init__(self):
 ...         self.w = [Value(2.0), Value(-1.0)]
@@ -42,9 +45,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Element, ParameterArray, Value
 
-__all__ = ["FILE_FORMAT", "Module", "StateDictError"]
+__all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
 
 FILE_FORMAT = "chainrule-model"
 FILE_VERSION = 1
@@ -96,12 +99,25 @@ class Module:
             if not name.startswith("_"):
                 yield from _flatten(name, attribute)
 
+    def _submodules(self) -> Iterator[tuple[str, Module]]:
+        """(name, Module) for each direct sub-module, without walking Values."""
+        for name, attribute in vars(self).items():
+            if not name.startswith("_"):
+                yield from _modules_in(name, attribute)
+
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named ``prefix``) and every sub-module, depth first."""
         yield prefix, self
-        for name, member in self._members():
-            if isinstance(member, Module):
-                yield from member.named_modules(f"{prefix}{name}.")
+        for name, member in self._submodules():
+            yield from member.named_modules(f"{prefix}{name}.")
+
+    def named_arrays(self, prefix: str = "") -> Iterator[tuple[str, ParameterArray]]:
+        """Every parameter array (weight matrix, bias vector) with its dotted name."""
+        for name, attribute in vars(self).items():
+            if not name.startswith("_") and isinstance(attribute, ParameterArray):
+                yield prefix + name, attribute
+        for name, member in self._submodules():
+            yield from member.named_arrays(f"{prefix}{name}.")
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         r"""Every parameter with its dotted name, in a fixed order.
@@ -131,11 +147,16 @@ class Module:
         """Set each parameter's ``label`` to its dotted name (done after building)."""
         for name, p in self.named_parameters():
             p.label = name
+        for name, array in self.named_arrays():
+            array.label = name
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (``backward()`` adds to it)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        for _, member in self._members():
+            if isinstance(member, Module):
+                member.zero_grad()
+            else:
+                member.grad = 0.0
 
     # --- training and evaluation mode -------------------------------------------------
 
@@ -233,13 +254,57 @@ class Module:
 # --- helpers ------------------------------------------------------------------------
 
 
+ArrayGroup = tuple[ParameterArray, np.ndarray | None]
+
+
+def array_groups(params: list[Value]) -> tuple[list[ArrayGroup], list[Value]]:
+    r"""Parameters grouped by the array they live in, and the others.
+
+    Each group is (array, places): ``places`` is None when the parameters
+    are the whole array in its own order (a layer's weights, as a model
+    lists them), else the flat positions of the listed elements, in the
+    order listed. The rest are parameters of their own (``loose``).
+    """
+    found: dict[int, tuple[ParameterArray, list[tuple[int, ...]]]] = {}
+    loose: list[Value] = []
+    for p in params:
+        if isinstance(p, Element):
+            found.setdefault(id(p.array), (p.array, []))[1].append(p.index)
+        elif isinstance(p, ParameterArray):  # a whole array, given as one
+            found.setdefault(id(p), (p, []))[1].extend(np.ndindex(*p.data.shape))
+        else:
+            loose.append(p)
+    groups: list[ArrayGroup] = []
+    for array, indices in found.values():
+        axes = tuple(np.array(indices, dtype=np.intp).T)
+        flat = np.ravel_multi_index(axes, array.data.shape)
+        whole = len(flat) == array.data.size and bool(
+            np.array_equal(flat, np.arange(array.data.size))
+        )
+        groups.append((array, None if whole else flat))
+    return groups, loose
+
+
+def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
+    """The Modules in an attribute (or its lists), skipping lists of Values."""
+    if isinstance(attribute, Module):
+        yield name, attribute
+    elif isinstance(attribute, list | tuple) and attribute:
+        if all(isinstance(item, Value) for item in attribute):
+            return  # a neuron's weights: no modules in there
+        for i, item in enumerate(attribute):
+            yield from _modules_in(f"{name}.{i}", item)
+
+
 def _flatten(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(attribute, ParameterArray):
+        return  # where parameters live, not a parameter: see named_arrays
     if isinstance(attribute, Value | Module):
         yield name, attribute
     elif isinstance(attribute, list | tuple):
         for i, item in enumerate(attribute):
-            if isinstance(item, Value | Module):  # the common case, without recursing
-                yield f"{name}.{i}", item
+            if type(item) is not ParameterArray and isinstance(item, Value | Module):
+                yield f"{name}.{i}", item  # the common case, without recursing
             else:
                 yield from _flatten(f"{name}.{i}", item)
 

@@ -8,9 +8,10 @@ optimizer moves each p a little against its gradient:
 - Adam:       m ← β₁m + (1 − β₁)g;   s ← β₂s + (1 − β₂)g²;
               p ← p − η·m̂ / (√ŝ + ε),   m̂ = m/(1 − β₁ᵗ),  ŝ = s/(1 − β₂ᵗ)
 
-The update is the same for every parameter, so it runs on numpy arrays: the
-gradients are gathered into one array, updated in one go, and the new
-values written back into each ``p.data``.
+The update is the same for every parameter, so it runs on numpy arrays. A
+layer's weights already live in one matrix (``layer.W``), which the update
+reads and writes in place; parameters of their own are gathered into an
+array and written back one by one.
 
 ``backward()`` *adds* to ``p.grad``, so clear the gradients before each
 backward pass with ``optimizer.zero_grad()`` (or ``model.zero_grad()``).
@@ -35,11 +36,12 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
 from autograd import Value
-from nn.module import Module
+from nn.module import Module, array_groups
 
 __all__ = ["SGD", "Adam", "Optimizer", "Schedule", "exponential_decay", "linear_decay"]
 
@@ -87,8 +89,11 @@ class Optimizer:
 
     ``params`` is a Module or a list of parameter Values (a parameter listed
     twice is updated once). Subclasses implement :meth:`update`, the rule on
-    numpy arrays.
+    numpy arrays, and name the state it keeps per parameter in
+    ``state_names`` (one number per parameter each, e.g. a velocity).
     """
+
+    state_names: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -116,49 +121,106 @@ class Optimizer:
             msg = "schedule must be a function: step number -> learning rate."
             raise TypeError(msg)
         self.params = list(unique.values())
+        self._arrays, self._loose = array_groups(self.params)
         self.lr = _positive(lr, "lr")
         self.schedule = schedule
         self.steps = 0
+        # one number of each kind of state per parameter: arrays first, then loose
+        self.state = {name: np.zeros(len(self.params)) for name in self.state_names}
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
-        for p in self.params:
+        for array, places in self._arrays:
+            if places is None:
+                array.grad[...] = 0.0
+            else:
+                array.grad.flat[places] = 0.0
+        for p in self._loose:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its current gradient."""
+        r"""Update every parameter once from its current gradient.
+
+        A whole weight matrix is updated in place by one call of the rule;
+        parameters of their own are gathered into one array and written back.
+        A gradient that is not finite stops the step before any change.
+        """
         if self.schedule is not None:
             self.lr = _positive(
                 self.schedule(self.steps), "the scheduled learning rate"
             )
         grads = self._gradients()
-        data = np.fromiter(map(_data, self.params), float, len(self.params))
-        new = self.update(data, grads)
-        for p, value in zip(self.params, new.tolist()):
-            p.data = value
+        start = 0
+        for (array, places), g in zip(self._arrays, grads):
+            at = slice(start, start + g.size)
+            if places is None:
+                new = self.update(array.data, g, self._views(at, g.shape))
+                if new is not array.data:
+                    array.data[...] = new
+            else:
+                old = array.data.flat[places]
+                array.data.flat[places] = self.update(old, g, self._views(at, g.shape))
+            start += g.size
+        if self._loose:
+            old = np.fromiter(map(_data, self._loose), float, len(self._loose))
+            at = slice(start, None)
+            new = self.update(old, grads[-1], self._views(at, old.shape))
+            for p, value in zip(self._loose, new.tolist()):
+                p.data = value
         self.steps += 1
 
-    def _gradients(self) -> np.ndarray:
-        try:
-            grads = np.fromiter(map(_grad, self.params), float, len(self.params))
-        except (TypeError, ValueError):
-            bad = next(p for p in self.params if not isinstance(p.grad, numbers.Real))
-            msg = (
-                f"the gradient of {bad.label or 'a parameter'} is not one number; "
-                "was a parameter given batched data?"
-            )
-            raise ValueError(msg) from None
-        if not np.isfinite(grads).all():
-            bad = self.params[int(np.flatnonzero(~np.isfinite(grads))[0])]
-            msg = (
-                f"the gradient of {bad.label or 'a parameter'} is {bad.grad}; the loss "
-                "has overflowed, so lower the learning rate (or scale the inputs)."
-            )
-            raise FloatingPointError(msg)
+    def _views(self, at: slice, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+        """This group's part of every state array, in the group's shape."""
+        return {name: state[at].reshape(shape) for name, state in self.state.items()}
+
+    def _gradients(self) -> list[np.ndarray]:
+        """Each array group's gradient, then the loose ones', all checked finite."""
+        grads = [
+            array.grad if places is None else array.grad.flat[places]
+            for array, places in self._arrays
+        ]
+        if self._loose:
+            try:
+                loose = np.fromiter(map(_grad, self._loose), float, len(self._loose))
+            except (TypeError, ValueError):
+                bad = next(
+                    p for p in self._loose if not isinstance(p.grad, numbers.Real)
+                )
+                msg = (
+                    f"the gradient of {bad.label or 'a parameter'} is not one number; "
+                    "was a parameter given batched data?"
+                )
+                raise ValueError(msg) from None
+            grads.append(loose)
+        for g, group in zip(grads, [*self._arrays, None]):
+            if not np.isfinite(g).all():
+                bad = self._first_bad(group, g)
+                msg = (
+                    f"the gradient of {bad.label or 'a parameter'} is {bad.grad}; the "
+                    "loss has overflowed, so lower the learning rate (or scale the "
+                    "inputs)."
+                )
+                raise FloatingPointError(msg)
         return grads
 
-    def update(self, data: np.ndarray, grads: np.ndarray) -> np.ndarray:
-        """The new parameter values, from the old ones and their gradients."""
+    def _first_bad(self, group: Any, grads: np.ndarray) -> Value:
+        """The parameter of the first gradient that is not finite."""
+        first = int(np.flatnonzero(~np.isfinite(grads))[0])
+        if group is None:
+            return self._loose[first]
+        array, places = group
+        flat = first if places is None else int(places[first])
+        return array.element(*np.unravel_index(flat, array.data.shape))
+
+    def update(
+        self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]
+    ) -> np.ndarray:
+        r"""The new parameter values, from the old ones and their gradients.
+
+        ``state`` holds this group's part of each state array (named in
+        ``state_names``), shaped like ``data``: change it in place. The rule
+        may also change ``data`` in place and return it.
+        """
         raise NotImplementedError
 
 
@@ -167,6 +229,8 @@ class SGD(Optimizer):
 
     p ← p − η·g, or with momentum v ← μ·v + g, p ← p − η·v.
     """
+
+    state_names = ("velocity",)
 
     def __init__(
         self,
@@ -177,13 +241,22 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, lr, schedule)
         self.momentum = _fraction(momentum, "momentum")
-        self.velocity = np.zeros(len(self.params))
 
-    def update(self, data: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    @property
+    def velocity(self) -> np.ndarray:
+        """v, one number per parameter (in the order the update keeps them)."""
+        return self.state["velocity"]
+
+    def update(
+        self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]
+    ) -> np.ndarray:
         if self.momentum:
-            self.velocity = self.momentum * self.velocity + grads
-            return data - self.lr * self.velocity
-        return data - self.lr * grads
+            v = state["velocity"]
+            v *= self.momentum
+            v += grads
+            grads = v
+        data -= self.lr * grads
+        return data
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr:g}, momentum={self.momentum:g})"
@@ -194,7 +267,11 @@ class Adam(Optimizer):
 
     Defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8; η = 0.001 is a safe start, and
     0.01 trains the small networks of this library quickly.
+    ``weight_decay`` λ > 0 makes it AdamW: every step also shrinks each
+    parameter, p ← p − η·λ·p, apart from the gradient (decoupled weight decay).
     """
+
+    state_names = ("m", "s")
 
     def __init__(
         self,
@@ -203,6 +280,7 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         schedule: Schedule | None = None,
+        weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, schedule)
         if not isinstance(betas, tuple | list) or len(betas) != 2:
@@ -210,17 +288,43 @@ class Adam(Optimizer):
             raise TypeError(msg)
         self.betas = (_fraction(betas[0], "β₁"), _fraction(betas[1], "β₂"))
         self.eps = _positive(eps, "eps")
-        self.m = np.zeros(len(self.params))
-        self.s = np.zeros(len(self.params))
+        if (
+            isinstance(weight_decay, bool)
+            or not isinstance(weight_decay, numbers.Real)
+            or not math.isfinite(weight_decay)
+            or weight_decay < 0
+        ):
+            msg = f"weight_decay must be a number ≥ 0, not {weight_decay!r}."
+            raise ValueError(msg)
+        self.weight_decay = float(weight_decay)
 
-    def update(self, data: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    @property
+    def m(self) -> np.ndarray:
+        """The running mean of the gradients, one number per parameter."""
+        return self.state["m"]
+
+    @property
+    def s(self) -> np.ndarray:
+        """The running mean of the squared gradients, one number per parameter."""
+        return self.state["s"]
+
+    def update(
+        self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]
+    ) -> np.ndarray:
         beta1, beta2 = self.betas
         t = self.steps + 1
-        self.m = beta1 * self.m + (1.0 - beta1) * grads
-        self.s = beta2 * self.s + (1.0 - beta2) * grads * grads
-        m_hat = self.m / (1.0 - beta1**t)
-        s_hat = self.s / (1.0 - beta2**t)
-        return data - self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
+        m, s = state["m"], state["s"]
+        m *= beta1
+        m += (1.0 - beta1) * grads
+        s *= beta2
+        s += (1.0 - beta2) * grads * grads
+        m_hat = m / (1.0 - beta1**t)
+        s_hat = s / (1.0 - beta2**t)
+        new = data - self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
+        if self.weight_decay:
+            new -= self.lr * self.weight_decay * data
+        return new
 
     def __repr__(self) -> str:
-        return f"Adam(lr={self.lr:g}, betas={self.betas})"
+        decay = f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
+        return f"Adam(lr={self.lr:g}, betas={self.betas}{decay})"

@@ -39,10 +39,10 @@ from nn.losses import (
     cross_entropy,
     get_loss,
     hinge,
-    l2_penalty,
+    penalty_of,
     real_targets,
 )
-from nn.module import Module
+from nn.module import Module, array_groups
 from nn.optim import Adam, Optimizer
 
 __all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
@@ -87,6 +87,8 @@ def _as_matrix(outputs: Any) -> np.ndarray:
         return (
             outputs.reshape(len(outputs), -1) if outputs.ndim else outputs.reshape(1, 1)
         )
+    if isinstance(outputs, Value) and outputs.shape:  # a batch, from layer nodes
+        return outputs.data.reshape(outputs.shape[0], -1)
     outs = as_outputs(outputs)
     columns = [np.atleast_1d(np.asarray(o.data, dtype=float)) for o in outs]
     n = max(len(c) for c in columns)
@@ -96,7 +98,8 @@ def _as_matrix(outputs: Any) -> np.ndarray:
 def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> float:
     r"""The fraction of samples classified correctly.
 
-    With K ≥ 2 outputs the predicted class is the largest output (argmax).
+    With K ≥ 2 outputs the predicted class is the largest output (argmax);
+    targets are class labels, or one-hot rows (the class is the row's argmax).
     With one output the prediction is "class 1" when the output is above
     ``threshold``: targets of −1/+1 (hinge, tanh) are compared with the sign
     (threshold 0), targets of 0/1 with output > 0.5 (a sigmoid probability).
@@ -110,6 +113,14 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
     """
     scores = _as_matrix(outputs)
     t = np.asarray(targets)
+    if t.ndim == 2 and t.shape == scores.shape and scores.shape[1] >= 2:
+        t = np.argmax(t, axis=1)  # one-hot rows (or scores): the class of each
+    if t.ndim == 0 or t.reshape(len(t), -1).shape[1] != 1 or len(t) != len(scores):
+        msg = (
+            f"accuracy needs one target per sample: {len(scores)} (or one-hot rows "
+            f"of shape {scores.shape}), not targets of shape {t.shape}."
+        )
+        raise ValueError(msg)
     if scores.shape[1] >= 2:
         return float(np.mean(np.argmax(scores, axis=1) == t.reshape(-1)))
     s, t = scores[:, 0], t.reshape(-1).astype(float)
@@ -298,33 +309,48 @@ def fit(
             f"{optimizer!r}."
         )
         raise TypeError(msg)
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or l2 < 0:
-        msg = f"l2 must be a number ≥ 0, not {l2!r}."
+    if (
+        isinstance(l2, bool)
+        or not isinstance(l2, numbers.Real)
+        or not math.isfinite(l2)
+        or l2 < 0
+    ):
+        msg = f"l2 must be a finite number ≥ 0, not {l2!r}."
         raise ValueError(msg)
 
     threshold = _threshold_for(loss_fn, y)
     rng = make_rng(seed)
     history = History()
+    groups = array_groups(model.parameters()) if l2 else None
     model.train()
     bar = _progress_bar(epochs, progress)
     for epoch in bar:
         order = rng.permutation(len(X))
         total_loss = 0.0
         correct = 0.0
-        for start in range(0, len(X), batch_size):
+        for step, start in enumerate(range(0, len(X), batch_size), start=1):
             rows = order[start : start + batch_size]
-            outputs = model(X[rows])
-            batch_loss = loss_fn(outputs, y[rows])
-            objective = batch_loss + l2_penalty(model, l2) if l2 else batch_loss
-            if not math.isfinite(objective.data):
-                msg = (
-                    f"the loss became {objective.data} in epoch {epoch + 1}; training "
-                    "diverged, so lower the learning rate (or scale the inputs)."
+            where = f"epoch {epoch + 1}, step {step}"
+            try:
+                outputs = model(X[rows])
+                batch_loss = loss_fn(outputs, y[rows])
+                objective = (
+                    batch_loss + penalty_of(*groups, float(l2))
+                    if groups
+                    else batch_loss
                 )
-                raise FloatingPointError(msg)
-            optimizer.zero_grad()
-            objective.backward()
-            optimizer.step()
+                if not math.isfinite(objective.data):
+                    msg = f"the loss became {objective.data}"
+                    raise FloatingPointError(msg)
+                optimizer.zero_grad()
+                objective.backward()
+                optimizer.step()
+            except FloatingPointError as error:
+                reason = str(error).rstrip(".")
+                if "learning rate" not in reason:
+                    reason += "; lower the learning rate (or scale the inputs)"
+                msg = f"training diverged in {where}: {reason}, and train again."
+                raise FloatingPointError(msg) from None
             total_loss += batch_loss.data * len(rows)
             correct += accuracy(outputs, y[rows], threshold) * len(rows)
         history.loss.append(total_loss / len(X))
