@@ -1,55 +1,85 @@
-r"""Seconds per training epoch: chainrule vs micrograd vs PyTorch.
+r"""Benchmark batched training against PyTorch (CPU, float64, one thread).
 
-The task: MLP(64, [32, 10]) (ReLU hidden layer, linear output) with softmax
-cross-entropy on the 8x8 handwritten digits (1,437 training samples), plain
-SGD (lr 0.1), mini-batches of 64, one epoch = one pass over the samples.
+    python bench/bench_nn.py              # 7 interleaved rounds
+    python bench/bench_nn.py --quick      # one short round: does it run?
+    python bench/bench_nn.py --accuracy   # also: train to the end, test accuracy
 
-- chainrule: ``nn.fit`` through the batched path (one graph per mini-batch);
-- micrograd: one graph per sample, as it must (it has no batches); its loss
-  for a mini-batch is the mean of the per-sample losses, then one backward.
-  It is slow, so only part of an epoch is timed (``--micrograd-samples``)
-  and the time scaled to 1,437 samples. Its closures hold reference
-  cycles, so Python's cycle collector keeps rescanning its graph: that is
-  how micrograd runs, and it is timed so; it is also timed with the
-  collector paused, to show the cost of the scalar graph alone;
-- PyTorch (if installed): the same network on tensors, on the CPU, with one
-  thread (chainrule and micrograd use one core too).
+The targets, each a ratio of medians measured in the same run:
 
-The three run interleaved, round after round, so a busy machine slows them
-all alike; the median over the rounds is reported, with the ratios.
+1. moons: one forward + backward of MLP(2, [16, 16, 1]), ReLU, mean squared
+   error over 100 samples, as one batch: at most PyTorch's time.
+2. 8×8 digits: one epoch of MLP(64, [32, 10]) through ``nn.fit`` (softmax
+   cross-entropy, SGD lr 0.1, batches of 64, 1,437 samples) against the same
+   loop in PyTorch: at most PyTorch's time.
+3. MNIST size: one step (forward, backward, SGD update) of MLP(784, [128, 10])
+   on a batch of 64: at most 1.5× PyTorch's time.
 
-    python bench/bench_nn.py                 # 5 rounds
-    python bench/bench_nn.py --rounds 9 --micrograd-samples 256
-    python bench/bench_nn.py --accuracy      # also: train to the end, test accuracy
+See bench/harness.py for the conditions (one BLAS thread, gc.freeze() after
+the imports, interleaved rounds, medians).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import math
-import statistics
+import itertools
 import time
 from collections.abc import Callable
+from typing import Any
 
+import harness  # before numpy: it pins the BLAS to one thread
 import numpy as np
 
 import nn
 
-BATCH = 64
-LR = 0.1
-SIZES = [32, 10]
+torch = harness.import_torch()
 
 
-# --- chainrule -------------------------------------------------------------------
+# --- 1. moons, one batch --------------------------------------------------------------
 
 
-def chainrule_epoch(split: nn.data.Split, seed: int) -> Callable[[], float]:
-    model = nn.MLP(64, SIZES, init="he", seed=seed)
-    optimizer = nn.SGD(model, lr=LR)
+def moons() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import make_moons
 
-    def epoch() -> float:
-        start = time.perf_counter()
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=0)
+    return X, 2.0 * y - 1.0
+
+
+def chainrule_moons(X: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+
+    def step() -> None:
+        model.zero_grad()
+        nn.mse(model(X), y).backward()
+
+    return step
+
+
+def torch_moons(X: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    model = _torch_mlp([2, 16, 16, 1])
+    inputs, targets = torch.tensor(X), torch.tensor(y).unsqueeze(1)
+
+    def step() -> None:
+        model.zero_grad()
+        ((model(inputs) - targets) ** 2).mean().backward()
+
+    return step
+
+
+def _torch_mlp(sizes: list[int]) -> Any:
+    layers: list[Any] = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
+    return torch.nn.Sequential(*layers[:-1]).double()
+
+
+# --- 2. digits, one epoch through fit -------------------------------------------------
+
+
+def chainrule_epoch(split: nn.data.Split) -> Callable[[], None]:
+    model = nn.MLP(64, [32, 10], init="he", seed=0)
+    optimizer = nn.SGD(model, lr=0.1)
+
+    def epoch() -> None:
         nn.fit(
             model,
             split.X_train,
@@ -57,177 +87,101 @@ def chainrule_epoch(split: nn.data.Split, seed: int) -> Callable[[], float]:
             loss="cross_entropy",
             optimizer=optimizer,
             epochs=1,
-            batch_size=BATCH,
-            seed=seed,
+            batch_size=64,
             progress=False,
         )
-        return time.perf_counter() - start
 
     return epoch
 
 
-# --- micrograd -------------------------------------------------------------------
-
-
-def micrograd_epoch(
-    split: nn.data.Split, samples: int, pause_gc: bool = False
-) -> Callable[[], float] | None:
-    try:
-        from micrograd import nn as mnn
-        from micrograd.engine import Value as MValue
-    except ImportError:
-        return None
-
-    def exp(v: MValue) -> MValue:  # micrograd has no exp or log: added its way
-        out = MValue(math.exp(v.data), (v,), "exp")
-
-        def _backward() -> None:
-            v.grad += out.data * out.grad
-
-        out._backward = _backward
-        return out
-
-    def log(v: MValue) -> MValue:
-        out = MValue(math.log(v.data), (v,), "log")
-
-        def _backward() -> None:
-            v.grad += out.grad / v.data
-
-        out._backward = _backward
-        return out
-
-    def cross_entropy(logits: list[MValue], label: int) -> MValue:
-        top = max(z.data for z in logits)  # a constant: softmax is shift-invariant
-        shifted = [z - top for z in logits]
-        return log(sum((exp(z) for z in shifted), MValue(0.0))) - shifted[label]
-
-    model = mnn.MLP(64, SIZES)
-    params = model.parameters()
-    X, y = split.X_train.tolist(), split.y_train.tolist()
-    rng = np.random.default_rng(0)
-    scale = len(X) / samples
-
-    def epoch() -> float:
-        order = rng.permutation(len(X))[:samples]
-        if pause_gc:
-            gc.disable()
-        start = time.perf_counter()
-        for first in range(0, samples, BATCH):
-            rows = order[first : first + BATCH]
-            losses = [cross_entropy(model(X[i]), y[i]) for i in rows]
-            loss = sum(losses, MValue(0.0)) * (1.0 / len(rows))
-            model.zero_grad()
-            loss.backward()
-            for p in params:
-                p.data -= LR * p.grad
-        seconds = time.perf_counter() - start
-        gc.enable()
-        # Free the cyclic garbage now, untimed, so that collecting it does
-        # not land in the next contender's time.
-        del losses, loss
-        gc.collect()
-        return seconds * scale
-
-    return epoch
-
-
-# --- PyTorch ---------------------------------------------------------------------
-
-
-def torch_epoch(split: nn.data.Split, seed: int) -> Callable[[], float] | None:
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(64, SIZES[0]),
-        torch.nn.ReLU(),
-        torch.nn.Linear(SIZES[0], SIZES[1]),
-    )
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+def torch_epoch(split: nn.data.Split) -> Callable[[], None]:
+    torch.manual_seed(0)
+    model = _torch_mlp([64, 32, 10])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = torch.nn.CrossEntropyLoss()
-    X = torch.tensor(split.X_train, dtype=torch.float32)
-    y = torch.tensor(split.y_train, dtype=torch.long)
+    X, y = torch.tensor(split.X_train), torch.tensor(split.y_train)
 
-    def epoch() -> float:
-        start = time.perf_counter()
+    def epoch() -> None:
         order = torch.randperm(len(X))
-        for first in range(0, len(X), BATCH):
-            rows = order[first : first + BATCH]
+        for first in range(0, len(X), 64):
+            rows = order[first : first + 64]
             loss = loss_fn(model(X[rows]), y[rows])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        return time.perf_counter() - start
 
     return epoch
 
 
-# --- the run ---------------------------------------------------------------------
+# --- 3. an MNIST-sized step -----------------------------------------------------------
 
 
-def speed(rounds: int, micrograd_samples: int) -> dict[str, float]:
-    split = nn.data.digits()
-    contenders = {
-        "chainrule (batched)": chainrule_epoch(split, seed=0),
-        "micrograd (per sample)": micrograd_epoch(split, micrograd_samples),
-        "micrograd, gc paused": micrograd_epoch(split, micrograd_samples, True),
-        "PyTorch (CPU tensors)": torch_epoch(split, seed=0),
-    }
-    times: dict[str, list[float]] = {name: [] for name, f in contenders.items() if f}
-    for f in contenders.values():  # warm up (imports, first allocations)
-        if f is not None:
-            f()
-    for _ in range(rounds):
-        for name, f in contenders.items():
-            if f is not None:
-                times[name].append(f())
-    medians = {name: statistics.median(t) for name, t in times.items()}
+def mnist_batch() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.random((64, 784)), rng.integers(0, 10, 64)
 
-    print(
-        f"MLP(64, {SIZES}), softmax cross-entropy, SGD, batch {BATCH}, "
-        f"{len(split.X_train)} training digits; median of {rounds} interleaved rounds"
-    )
-    print(f"(micrograd: {micrograd_samples} samples timed per round, scaled)\n")
-    print(f"{'':24} {'s / epoch':>10}")
-    for name, seconds in medians.items():
-        print(f"{name:24} {seconds:10.4f}")
-    ours = medians["chainrule (batched)"]
-    print()
-    if "micrograd (per sample)" in medians:
-        ratio = medians["micrograd (per sample)"] / ours
-        print(f"chainrule is {ratio:,.0f}x faster than micrograd (target: >= 100x)")
-        paused = medians["micrograd, gc paused"] / ours
-        print(
-            f"  ({paused:,.0f}x faster than micrograd with its cycle collector paused)"
-        )
-    if "PyTorch (CPU tensors)" in medians:
-        ratio = ours / medians["PyTorch (CPU tensors)"]
-        print(f"chainrule takes {ratio:,.1f}x PyTorch's time (target: <= 10x)")
-    else:
-        print("PyTorch is not installed: skipped.")
-    return medians
+
+def chainrule_mnist(X: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    model = nn.MLP(784, [128, 10], init="he", seed=0)
+    optimizer = nn.SGD(model, lr=0.1)
+
+    def step() -> None:
+        optimizer.zero_grad()
+        nn.cross_entropy(model(X), y).backward()
+        optimizer.step()
+
+    return step
+
+
+def torch_mnist(X: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    model = _torch_mlp([784, 128, 10])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    inputs, labels = torch.tensor(X), torch.tensor(y)
+
+    def step() -> None:
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(inputs), labels).backward()
+        optimizer.step()
+
+    return step
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def speed(rounds: int, quick: bool, json_path: str | None) -> None:
+    harness.settle()
+    repeat = 3 if quick else 20
+    cases = [
+        ("1. moons MLP(2, [16, 16, 1]), one batch of 100: forward + backward",
+         moons(), chainrule_moons, torch_moons, 1.0, repeat),
+        ("2. digits MLP(64, [32, 10]): one epoch through nn.fit, batches of 64",
+         nn.data.digits(), chainrule_epoch, torch_epoch, 1.0, 1 if quick else 3),
+        ("3. MLP(784, [128, 10]): one step on a batch of 64 (MNIST size)",
+         mnist_batch(), chainrule_mnist, torch_mnist, 1.5, repeat),
+    ]  # fmt: skip
+    results = []
+    for title, data, ours, theirs, limit, best_of in cases:
+        args = data if isinstance(data, tuple) and len(data) == 2 else (data,)
+        contenders = {"chainrule": harness.timed(ours(*args))}
+        if torch is not None:
+            contenders["PyTorch"] = harness.timed(theirs(*args))
+        times = harness.interleaved(contenders, rounds, repeat=best_of)
+        target = harness.Target(title.split(":")[0][3:], "chainrule", "PyTorch", limit)
+        results += harness.report(title, times, [target])
+    harness.save_json(json_path, results)
 
 
 def accuracy_runs() -> None:
     """Longer runs: train to the end and report the test accuracy and time."""
     split = nn.data.digits()
     start = time.perf_counter()
-    mlp = nn.MLP(64, SIZES, init="he", seed=0)
-    nn.fit(
-        mlp,
-        split.X_train,
-        split.y_train,
-        optimizer=nn.Adam(mlp, lr=0.01),
-        epochs=30,
-        batch_size=32,
-        progress=False,
-    )
+    mlp = nn.MLP(64, [32, 10], init="he", seed=0)
+    nn.fit(mlp, split.X_train, split.y_train, optimizer=nn.Adam(mlp, lr=0.01),
+           epochs=30, batch_size=32, progress=False)  # fmt: skip
     seconds = time.perf_counter() - start
     test = nn.evaluate(mlp, split.X_test, split.y_test)
-    print(f"\nMLP(64, {SIZES}), Adam, 30 epochs: test accuracy {test:.3f}", end="")
+    print(f"MLP(64, [32, 10]), Adam, 30 epochs: test accuracy {test:.3f}", end="")
     print(f" in {seconds:.1f} s")
 
     images = nn.data.digits(images=True)
@@ -237,15 +191,8 @@ def accuracy_runs() -> None:
         nn.Flatten(),
         nn.MLP(8 * 6 * 6, [32, 10], init="he", seed=1),
     )
-    nn.fit(
-        cnn,
-        images.X_train,
-        images.y_train,
-        optimizer=nn.Adam(cnn, lr=0.01),
-        epochs=20,
-        batch_size=32,
-        progress=False,
-    )
+    nn.fit(cnn, images.X_train, images.y_train, optimizer=nn.Adam(cnn, lr=0.01),
+           epochs=20, batch_size=32, progress=False)  # fmt: skip
     seconds = time.perf_counter() - start
     test = nn.evaluate(cnn, images.X_test, images.y_test)
     print(
@@ -256,11 +203,12 @@ def accuracy_runs() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--micrograd-samples", type=int, default=128)
+    parser.add_argument("--quick", action="store_true", help="one short round")
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--accuracy", action="store_true")
+    parser.add_argument("--json", help="also write the targets' results to this file")
     args = parser.parse_args()
-    speed(args.rounds, args.micrograd_samples)
+    speed(1 if args.quick else args.rounds, args.quick, args.json)
     if args.accuracy:
         accuracy_runs()
 

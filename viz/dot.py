@@ -34,8 +34,17 @@ from typing import Any, Literal
 import graphviz
 import numpy as np
 
-from autograd import Step, Value, backward_steps, spec_for, topological_order
-from autograd.steps import fmt, node_names
+from autograd import (
+    Element,
+    ParameterArray,
+    Step,
+    Value,
+    backward_steps,
+    op_for,
+    topological_order,
+)
+from autograd.ops import shape_text, split_weighted_sum
+from autograd.steps import expression_of, fmt, local_text, node_names
 from viz.layout import Layout
 
 __all__ = [
@@ -99,7 +108,8 @@ def is_parameter_label(label: str) -> bool:
 def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
     r"""Which kind of value a node is: parameter, input, intermediate or output.
 
-    A leaf is a *parameter* if it is in ``params`` or its label looks like an
+    A leaf is a *parameter* if it lives in a parameter array (a layer's
+    weights, or one of them), is in ``params``, or its label looks like an
     ``nn`` parameter name (see :func:`is_parameter_label`); other leaves are
     *inputs* (or constants). The root is the *output*.
     """
@@ -107,7 +117,11 @@ def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
         return "output"
     if node.parents:
         return "intermediate"
-    if (params is not None and node in params) or is_parameter_label(node.label):
+    if (
+        isinstance(node, ParameterArray | Element)
+        or (params is not None and node in params)
+        or is_parameter_label(node.label)
+    ):
         return "parameter"
     return "input"
 
@@ -180,10 +194,10 @@ def _step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
 # --- collapsing large graphs ------------------------------------------------------
 
 
-def _weight_positions(node: Value) -> range | list[int]:
+def _weight_positions(node: Value) -> set[int]:
     """Positions of a wsum node's weights and bias among its parents."""
-    n = len(node.parents) // 2
-    return [*range(n), 2 * n] if len(node.parents) % 2 else range(n)
+    weights, _, bias = split_weighted_sum(range(len(node.parents)))
+    return {*weights, bias} if bias is not None else set(weights)
 
 
 def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
@@ -197,7 +211,7 @@ def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
     for node in order:
         if not node.parents:
             continue
-        in_weights = set(_weight_positions(node)) if node.op == "wsum" else set()
+        in_weights = _weight_positions(node) if node.op == "wsum" else set()
         for position, parent in enumerate(node.parents):
             if parent.parents:
                 continue
@@ -434,7 +448,7 @@ def draw_frame(
             grad = "?"
         fields = " | ".join(
             _field(text)
-            for text in (names[node], f"data {fmt(node.data)}", f"grad {grad}")
+            for text in (_title(node, names), f"data {fmt(node.data)}", f"grad {grad}")
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
         if node is current:
@@ -449,11 +463,12 @@ def draw_frame(
         )
         if not node.parents:
             continue
-        parts = [spec_for(node.op).symbol]
+        parts = [op_for(node.op).symbol]
         if collapsing and node.op == "wsum":
-            n = len(node.parents) // 2
-            bias = " + bias" if len(node.parents) % 2 else ""
-            parts.append(f"{n} weight{'s' if n != 1 else ''}{bias}")
+            weights, _, bias = split_weighted_sum(node.parents)
+            n = len(weights)
+            plus = " + bias" if bias is not None else ""
+            parts.append(f"{n} weight{'s' if n != 1 else ''}{plus}")
         symbol = _lines(*parts)
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
         if node is current:
@@ -474,7 +489,8 @@ def draw_frame(
                 continue
             lines = []
             if label_locals:
-                lines.append(f"∂{names[node]}/∂{names[parent]} = {fmt(local)}")
+                local_value = local_text(node, i, names)
+                lines.append(f"∂{names[node]}/∂{names[parent]} = {local_value}")
             edge_attrs: dict[str, Any] = dict(FLOW) if node is current else {}
             if chain is not None:
                 lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
@@ -482,6 +498,18 @@ def draw_frame(
                 edge_attrs["label"] = _lines(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
     return g
+
+
+def _title(node: Value, names: dict[Value, str]) -> str:
+    r"""A value's name in its box.
+
+    A layer node is titled as the layer it is, with its shape (batch ×
+    units): ``Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
+    """
+    if node.op == "linear":
+        shape = shape_text(node.data.shape)
+        return f"{names[node]} = {expression_of(node, names)}  ({shape})"
+    return names[node]
 
 
 def _legend(g: graphviz.Digraph, stepping: bool, layout: Layout | None) -> None:

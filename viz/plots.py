@@ -108,6 +108,8 @@ def plot_history(history: Any, path: str | Path | None = None) -> Figure:
 
 def _scores(output: Any) -> np.ndarray:
     """The model's output for a batch as an array of shape (n, outputs)."""
+    if isinstance(output, Value) and len(output.shape) == 2:  # batch × outputs
+        return np.asarray(output.data, dtype=float)
     outputs = [output] if isinstance(output, Value) else list(output)
     if not outputs or not all(isinstance(v, Value) for v in outputs):
         msg = "the model must return a Value or a list of Values."

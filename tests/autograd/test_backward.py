@@ -161,38 +161,3 @@ def test_grads_have_the_shape_of_the_data():
     y.backward()
     assert isinstance(w.grad, float)
     assert x.grad.shape == (3,)
-
-
-def test_batched_layers_hold_no_memory_after_backward():
-    from autograd.batched import stacked
-
-    columns = [Value(np.arange(4.0) + k) for k in range(3)]
-    hidden = [wsum([0.5, -1.0, 2.0], columns, 0.1).relu() for _ in range(5)]
-    out = wsum([1.0] * 5, hidden).sum()
-    assert stacked.entries  # the forward pass stacked each layer's inputs once
-    out.backward()
-    assert not stacked.entries
-    big = [np.zeros(5_000_000), np.zeros(5_000_000)]  # 80 MB stacked: not kept
-    stacked(big)
-    assert not stacked.entries
-
-
-def test_a_layer_pushed_at_once_equals_the_rule_one_weight_at_a_time():
-    rng = np.random.default_rng(1)
-    columns = [Value(rng.normal(size=6), f"x{k}") for k in range(4)]
-    weights = [[Value(float(w)) for w in rng.normal(size=4)] for _ in range(3)]
-    hidden = [wsum(w, columns, 0.2).tanh() for w in weights]
-    loss = (vsum(hidden) ** 2).mean()
-    loss.backward()
-    fast = [x.grad.copy() for x in columns] + [w.grad for row in weights for w in row]
-    for node in topological_order(loss):
-        node.grad = np.zeros(node.data.shape) if node.batch_size else 0.0
-    # the textbook rule, one parent at a time: dL/dxᵢ += wᵢ·dL/dz
-    from autograd.graph import prepare_backward, push_gradient
-
-    for node in reversed(prepare_backward(loss)):
-        if node.parents:
-            push_gradient(node)  # without the layer grouping
-    slow = [x.grad for x in columns] + [w.grad for row in weights for w in row]
-    for a, b in zip(fast, slow):
-        assert np.allclose(a, b, rtol=1e-12, atol=1e-15)

@@ -30,11 +30,11 @@ def reference_conv(images, conv):
 def test_conv_matches_numpy(k, s):
     conv = nn.Conv2d(2, 3, kernel_size=k, stride=s, activation="linear", seed=0)
     images = RNG.normal(size=(4, 2, 7, 8))
-    out = conv(images)
-    got = np.stack(
-        [np.stack([np.stack([v.data for v in row]) for row in ch]) for ch in out]
-    )  # (filters, rows, cols, batch)
-    np.testing.assert_allclose(np.moveaxis(got, -1, 0), reference_conv(images, conv))
+    out = conv(images)  # one Value: batch × filters × rows × columns
+    np.testing.assert_allclose(out.data, reference_conv(images, conv))
+    sample = conv(images[1].tolist())  # one image: nested lists of Values
+    got = [[[v.data for v in row] for row in channel] for channel in sample]
+    np.testing.assert_allclose(got, out.data[1])
 
 
 def test_relu_conv_and_sample_forms_agree():
@@ -46,7 +46,7 @@ def test_relu_conv_and_sample_forms_agree():
     for f in range(2):
         for i in range(2):
             for j in range(2):
-                assert batch[f][i][j].data[0] == pytest.approx(one_grid[f][i][j].data)
+                assert batch.data[0, f, i, j] == pytest.approx(one_grid[f][i][j].data)
                 assert channels[f][i][j].data == one_grid[f][i][j].data
                 assert one_grid[f][i][j].op == "relu"
 
@@ -67,7 +67,7 @@ def test_small_cnn_pipeline_shapes_and_names():
         nn.MLP(2 * 3 * 3, [5, 10], seed=1),
     )
     out = cnn(RNG.normal(size=(6, 8, 8)))
-    assert len(out) == 10 and out[0].batch_size == 6
+    assert out.shape == (6, 10) and out.batch_size == 6
     assert cnn.layers[0].filters[1].b.label == "layers.0.filters.1.b"
     assert (
         cnn.layers[2].layers[1].neurons[9].w[4].label
@@ -90,7 +90,9 @@ def test_conv_takes_a_conv_output():
     first = nn.Conv2d(1, 2, kernel_size=2, seed=0)
     second = nn.Conv2d(2, 3, kernel_size=2, seed=1)
     out = second(first(RNG.normal(size=(2, 4, 4))))
-    assert (len(out), len(out[0]), len(out[0][0])) == (3, 2, 2)
+    assert out.shape == (2, 3, 2, 2)
+    one = second(first(RNG.normal(size=(4, 4)).tolist()))
+    assert (len(one), len(one[0]), len(one[0][0])) == (3, 2, 2)
 
 
 @pytest.mark.parametrize(
@@ -150,17 +152,19 @@ def test_dropout_in_a_network_follows_model_mode():
     )
     X = RNG.normal(size=(4, 3))
     net.eval()
-    first = [v.data for v in net(X)]
-    second = [v.data for v in net(X)]
+    first = net(X).data
+    second = net(X).data
     np.testing.assert_array_equal(first, second)
     net.train()
-    assert not np.allclose([v.data for v in net(X)], first)
+    assert not np.allclose(net(X).data, first)
 
 
 def test_dropout_keeps_nested_structure():
-    conv_out = nn.Conv2d(1, 2, kernel_size=2, seed=0)(RNG.normal(size=(3, 3, 3)))
-    dropped = nn.Dropout(0.5, seed=0)(conv_out)
+    conv = nn.Conv2d(1, 2, kernel_size=2, seed=0)
+    dropped = nn.Dropout(0.5, seed=0)(conv(RNG.normal(size=(3, 3)).tolist()))
     assert len(dropped) == 2 and len(dropped[0]) == 2 and len(dropped[0][0]) == 2
+    batch = nn.Dropout(0.5, seed=0)(conv(RNG.normal(size=(3, 3, 3))))
+    assert batch.shape == (3, 2, 2, 2) and batch.op == "mul"
 
 
 @pytest.mark.parametrize(

@@ -42,13 +42,12 @@ def test_conv2d_gradients_match_central_differences():
     head = nn.MLP(2 * 2 * 2, [3], seed=1)
     images = RNG.normal(size=(3, 2, 3, 3))
     y = np.array([0, 2, 1])
-    pixels = nn.conv.as_image(images, 2)
-    flat_pixels = [v for channel in pixels for row in channel for v in row]
+    batch = Value(images, "x")  # a Value (not a Constant): dL/dx is checked too
 
     def loss(*_):
-        return nn.cross_entropy(head(nn.Flatten()(conv(pixels))), y)
+        return nn.cross_entropy(head(nn.Flatten()(conv(batch))), y)
 
-    check(loss, conv.parameters() + flat_pixels[:5])
+    check(loss, [*conv.parameters(), *head.parameters()[:4], batch])
 
 
 def test_conv2d_with_stride_gradients():

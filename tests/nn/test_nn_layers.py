@@ -98,7 +98,7 @@ def test_single_neuron_hidden_layer_works():
     out = model([0.5, -0.5])
     assert len(out) == 3
     batch = model(np.array([[0.5, -0.5], [1.0, 2.0]]))
-    assert [o.batch_size for o in batch] == [2, 2, 2]
+    assert batch.shape == (2, 3)
     loss = nn.cross_entropy(batch, np.array([0, 2]))
     loss.backward()
     assert all(np.isfinite(p.grad) for p in model.parameters())
@@ -128,7 +128,10 @@ def test_init_schemes_bounds(init):
     b = np.array(
         [p.data for name, p in model.named_parameters() if name.endswith(".b")]
     )
-    if init == "uniform":
+    if init == "micrograd":  # micrograd's own start: U(−1, 1) weights, zero biases
+        assert np.abs(w).max() <= 1.0 and np.abs(w).max() > 0.9
+        assert not b.any()
+    elif init == "uniform":
         assert np.abs(w).max() <= 1.0 and np.abs(b).max() <= 1.0
         assert np.abs(w).max() > 0.9
         assert np.abs(b).max() > 0.0
@@ -151,18 +154,26 @@ def test_batch_equals_one_sample_at_a_time():
     model = nn.MLP(3, [4, 2], activation="tanh", seed=0)
     X = np.random.default_rng(0).normal(size=(5, 3))
     batch = model(X)
+    assert batch.shape == (5, 2) and batch.op == "linear"
     for k, row in enumerate(X):
         single = model(row.tolist())
-        for b, s in zip(batch, single):
-            assert b.data[k] == pytest.approx(s.data)
+        for j, s in enumerate(single):
+            assert batch.data[k, j] == pytest.approx(s.data, rel=1e-12)
 
 
-def test_batched_inputs_are_labelled_columns():
-    model = nn.MLP(2, [1])
+def test_a_batch_is_one_input_matrix_and_a_layer_node_per_layer():
+    model = nn.MLP(2, [3, 1], activation="tanh")
     out = model(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    inputs = out.parents[2:4]  # parents: w1, w2, x1, x2, b
-    assert [x.label for x in inputs] == ["x1", "x2"]
-    assert inputs[1].data.tolist() == [2.0, 4.0]
+    assert out.op == "column" and out.shape == (2,)  # one output: a 1-D batch
+    z = out.parents[0]
+    assert z.op == "linear" and z.parents[0] is model.layers[1].W
+    tanh = z.parents[1]
+    assert tanh.op == "tanh" and tanh.parents[0].op == "linear"
+    x = tanh.parents[0].parents[1]
+    assert x.label == "x" and x.data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert model.layers[0].W.label == "layers.0.W"
+    probability = nn.MLP(2, [3, 1], output_activation="sigmoid")(np.ones((4, 2)))
+    assert probability.op == "sigmoid" and probability.parents[0].op == "column"
 
 
 def test_values_as_inputs_keep_the_graph():
