@@ -27,6 +27,16 @@ def _check_file(path: Path) -> None:
         assert "http://" not in text.replace("http://www.w3.org", "")
 
 
+# What the training lessons reach in quick mode (seed 0), with a margin below
+# the measured figure; chance is 0.5 for these two-class problems.
+QUICK_FLOORS = {
+    "neuron": {"accuracy": 0.8},  # measured 0.925 (0.875 to 0.95 over seeds 0-3)
+    "moons": {"test accuracy": 0.75},  # measured 0.92 (0.84 to 0.96)
+    "xor": {"mlp accuracy": 1.0},
+    "pixels": {"accuracy": 1.0},
+}
+
+
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_every_lesson_writes_the_files_it_promises(name: str, tmp_path: Path) -> None:
     said = io.StringIO()
@@ -40,6 +50,8 @@ def test_every_lesson_writes_the_files_it_promises(name: str, tmp_path: Path) ->
     assert "Look at" in text
     for number in result.numbers.values():
         assert isinstance(number, float) and not math.isnan(number)
+    for key, floor in QUICK_FLOORS.get(name, {}).items():
+        assert result.numbers[key] >= floor, (key, result.numbers[key])
 
 
 def test_chain_numbers(tmp_path: Path) -> None:
@@ -75,19 +87,23 @@ def test_pixels_reaches_full_accuracy(tmp_path: Path) -> None:
     assert result.numbers["accuracy"] == 1.0
 
 
-def test_digits_quick_gives_an_accuracy(tmp_path: Path) -> None:
+# Quick mode trains on 200 of the 1,437 images; chance is 0.1 on ten classes.
+# (The full lessons' ≥ 95% is checked in tests/nn/test_nn_train.py.)
+
+
+def test_digits_quick_learns_the_digits(tmp_path: Path) -> None:
     result = run_lesson(
-        "digits", tmp_path, quick=True, progress=False, stream=io.StringIO()
+        "digits", tmp_path, quick=True, epochs=10, progress=False, stream=io.StringIO()
     )
-    assert 0.0 <= result.numbers["test accuracy"] <= 1.0
+    assert result.numbers["test accuracy"] >= 0.75  # measured 0.88 (0.85 to 0.90)
 
 
 def test_digits_cnn_quick(tmp_path: Path) -> None:
     said = io.StringIO()
     result = run_lesson(
-        "digits", tmp_path, cnn=True, quick=True, progress=False, stream=said
+        "digits", tmp_path, cnn=True, quick=True, epochs=3, progress=False, stream=said
     )
-    assert 0.0 <= result.numbers["test accuracy"] <= 1.0
+    assert result.numbers["test accuracy"] >= 0.6  # measured 0.88 (0.76 to 0.88)
     assert "filters" in said.getvalue()
     assert {p.name for p in result.files} == set(LESSONS["digits"].files)
 
