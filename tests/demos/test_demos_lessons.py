@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import math
-import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,14 +13,6 @@ import pytest
 from demos import LESSONS, DemoError, MissingExtraError, run_lesson
 from demos.cli import main
 from demos.extras import DISTRIBUTIONS
-
-
-def block_imports(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
-    """Make ``import module`` (and its submodules) fail, as if not installed."""
-    for module in modules:
-        loaded = [name for name in sys.modules if name.split(".")[0] == module]
-        for name in [module, *loaded]:
-            monkeypatch.setitem(sys.modules, name, None)
 
 
 def _check_file(path: Path) -> None:
@@ -49,10 +41,10 @@ QUICK_FLOORS = {
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_every_lesson_writes_the_files_it_promises(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, tmp_path: Path, block_imports: Callable[..., None]
 ) -> None:
     # Only the extras the lesson declares are importable: its NEEDS are complete.
-    block_imports(monkeypatch, *(set(DISTRIBUTIONS) - set(LESSONS[name].needs)))
+    block_imports(*(set(DISTRIBUTIONS) - set(LESSONS[name].needs)))
     said = io.StringIO()
     result = run_lesson(name, tmp_path, quick=True, progress=False, stream=said)
     promised = LESSONS[name].files
@@ -209,9 +201,9 @@ def test_gallery_copies_one_picture_per_lesson(tmp_path: Path) -> None:
     "name", [name for name, lesson in LESSONS.items() if lesson.needs]
 )
 def test_a_lesson_without_its_extras_says_what_to_install(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, tmp_path: Path, block_imports: Callable[..., None]
 ) -> None:
-    block_imports(monkeypatch, *LESSONS[name].needs)
+    block_imports(*LESSONS[name].needs)
     with pytest.raises(MissingExtraError) as caught:
         run_lesson(name, tmp_path / "out", stream=io.StringIO())
     message = str(caught.value)
@@ -222,10 +214,10 @@ def test_a_lesson_without_its_extras_says_what_to_install(
 
 def test_chainrule_demo_without_matplotlib_is_one_line_and_exit_code_2(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    block_imports: Callable[..., None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    block_imports(monkeypatch, "matplotlib")
+    block_imports("matplotlib")
     code = main(["demo", "xor", "--out", str(tmp_path / "xor")])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
@@ -233,7 +225,7 @@ def test_chainrule_demo_without_matplotlib_is_one_line_and_exit_code_2(
         "chainrule demo: error: the xor lesson needs matplotlib, which is not "
         "installed; install with pip install 'chainrule[demos]'.\n"
     )
-    block_imports(monkeypatch, "sklearn")
+    block_imports("sklearn")
     assert main(["demo", "digits", "--quick"]) == 2
     assert "needs matplotlib and scikit-learn, which are" in capsys.readouterr().err
 
