@@ -1,8 +1,8 @@
-"""The documentation: a small README, a manual whose links and shell sessions hold.
+"""The documentation: a small README, a manual whose links and shell examples hold.
 
 The Python examples of README.md and docs/*.md run as doctests (pyproject's
 ``--doctest-glob``); these tests check what doctests cannot: the README's
-size, the links between pages, and the ``console`` sessions, whose commands
+size, the links between pages, and the ``console`` examples, whose commands
 are run through ``demos.cli.main`` and must print what the page shows.
 """
 
@@ -76,9 +76,9 @@ def test_every_link_leads_somewhere(page: Path) -> None:
             assert anchor in anchors(where), f"{_name(page)} links {target}: no anchor"
 
 
-def console_sessions() -> list[object]:
+def console_examples() -> list[object]:
     """(page, command, the output shown) for every ``$ chainrule`` line."""
-    sessions = []
+    examples = []
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
         for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
@@ -86,12 +86,12 @@ def console_sessions() -> list[object]:
                 r"^\$ (.+)\n((?:(?!\$ ).*\n)*)", block, flags=re.MULTILINE
             ):
                 name = f"{_name(page)}: {command.split('#')[0].strip()}"
-                sessions.append(pytest.param(_name(page), command, output, id=name))
-    return sessions
+                examples.append(pytest.param(_name(page), command, output, id=name))
+    return examples
 
 
-@pytest.mark.parametrize(("page", "command", "shown"), console_sessions())
-def test_console_sessions_print_what_the_page_shows(
+@pytest.mark.parametrize(("page", "command", "shown"), console_examples())
+def test_console_examples_print_what_the_page_shows(
     page: str,
     command: str,
     shown: str,
@@ -104,7 +104,7 @@ def test_console_sessions_print_what_the_page_shows(
     if "without the demos extra" in command:
         block_imports(*DISTRIBUTIONS)  # as after a plain pip install chainrule
     program, *argv = shlex.split(command, comments=True)
-    assert program == "chainrule", f"{page}: only chainrule sessions are checked"
+    assert program == "chainrule", f"{page}: only chainrule commands are checked"
     main(argv)
     out, err = capsys.readouterr()
     assert out + err == shown, f"{page}: $ {command}"
