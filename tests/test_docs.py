@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from demos import LESSONS
 from demos.cli import main
 from demos.extras import DISTRIBUTIONS
 
@@ -43,6 +44,12 @@ def test_the_manual_index_lists_every_page() -> None:
     assert set(MANUAL) <= pages
     for page in pages:
         assert f"]({page}.md)" in index, f"docs/README.md does not link {page}.md"
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/lessons.md"])
+def test_every_lesson_has_a_row_in_the_lessons_tables(page: str) -> None:
+    rows = re.findall(r"^\| `([\w-]+)` \|", (ROOT / page).read_text("utf-8"), re.M)
+    assert [row for row in rows if row in LESSONS] == list(LESSONS)
 
 
 def anchors(page: Path) -> set[str]:
