@@ -24,6 +24,7 @@ backward pass:
 
 from demos.cli import main
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
+from demos.extras import MissingExtraError
 from demos.lesson import DemoError, Lesson, LessonResult, LessonRun, Settings
 from demos.registry import LESSONS, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment
@@ -35,6 +36,7 @@ __all__ = [
     "Lesson",
     "LessonResult",
     "LessonRun",
+    "MissingExtraError",
     "ParsedExpression",
     "Settings",
     "describe_lessons",

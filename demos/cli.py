@@ -6,7 +6,9 @@ r"""The ``chainrule`` command: run a lesson, or step through an expression.
     chainrule --version
 
 A user's mistake (a bad expression, an unknown lesson, a folder that cannot be
-written) is reported on standard error with exit code 2, never a traceback.
+written) is reported on standard error with exit code 2, never a traceback; so
+is a lesson that needs the ``demos`` extra on a plain install (the line says
+what to ``pip install``).
 
 >>> main(["step", "x * w", "--set", "x=2", "--set", "w=-3"])  # doctest: +ELLIPSIS
 expression: x * w
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from demos.expression import ExpressionError
 from demos.lesson import DemoError
-from demos.registry import describe_lessons, get_lesson, run_lesson
+from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment
 
 __all__ = ["build_parser", "main"]
@@ -192,6 +194,7 @@ def _demo(args: argparse.Namespace) -> int:
         msg = "name a lesson, as in 'chainrule demo chain'. The lessons:\n"
         raise DemoError(msg + describe_lessons())
     lesson = get_lesson(args.name)
+    check_needs(lesson)  # a missing extra: one line on stderr, before anything else
     print(f"chainrule demo {lesson.name}: {lesson.summary}")
     result = run_lesson(
         args.name,
@@ -245,8 +248,9 @@ def _is_missing_graphviz(error: BaseException) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     r"""Run the ``chainrule`` command with ``argv`` (default: ``sys.argv[1:]``).
 
-    Returns the exit code: 0 when all went well, 2 for a usage mistake, 1 when
-    something the machine needs (Graphviz) is missing, 130 when interrupted.
+    Returns the exit code: 0 when all went well, 2 for a usage mistake or a
+    missing package of the ``demos`` extra, 1 when a program the machine needs
+    (Graphviz) is missing, 130 when interrupted.
     """
     parser = build_parser()
     try:

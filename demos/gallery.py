@@ -1,8 +1,8 @@
-r"""Make the README's lesson pictures: ``python -m demos.gallery docs/lessons``.
+r"""Make the lessons' pictures: ``python -m demos.gallery docs/lessons``.
 
 Runs every lesson at its default settings (seed 0, no progress bars) in a
 temporary folder and copies each lesson's best picture into the given folder
-as ``<lesson>.<svg|png>``, so the pictures in the README can be made again
+as ``<lesson>.<svg|png>``, so the pictures in docs/lessons.md can be made again
 at any time. Takes about half a minute.
 """
 

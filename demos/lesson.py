@@ -70,7 +70,9 @@ class Lesson:
     r"""One entry of the lesson list: its name, a one-line summary, its code.
 
     ``files`` names the files the lesson promises to write into its folder;
-    ``picture`` is the one that shows it best (the README's lessons table).
+    ``picture`` is the one that shows it best (the lessons table in
+    docs/lessons.md); ``needs`` names the modules of the ``demos`` extra it
+    imports (``"matplotlib"``, ``"sklearn"``), checked before it runs.
     """
 
     name: str
@@ -78,6 +80,7 @@ class Lesson:
     run: Callable[[LessonRun], None]
     files: tuple[str, ...] = ()
     picture: str = ""
+    needs: tuple[str, ...] = ()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
+from demos.extras import require_extras
 from demos.lesson import DemoError, Lesson, LessonResult, LessonRun, Settings
 from demos.lessons import (
     activations,
@@ -29,12 +30,24 @@ from demos.lessons import (
     xor,
 )
 
-__all__ = ["ALIASES", "LESSONS", "describe_lessons", "get_lesson", "run_lesson"]
+__all__ = [
+    "ALIASES",
+    "LESSONS",
+    "check_needs",
+    "describe_lessons",
+    "get_lesson",
+    "run_lesson",
+]
 
 
 def _lesson(module: ModuleType) -> Lesson:
     return Lesson(
-        module.NAME, module.SUMMARY, module.run, tuple(module.FILES), module.PICTURE
+        module.NAME,
+        module.SUMMARY,
+        module.run,
+        tuple(module.FILES),
+        module.PICTURE,
+        tuple(module.NEEDS),
     )
 
 
@@ -86,6 +99,15 @@ def get_lesson(name: str) -> Lesson:
     raise DemoError(msg)
 
 
+def check_needs(lesson: Lesson) -> None:
+    r"""A one-line :class:`~demos.extras.MissingExtraError` if the lesson cannot run.
+
+    It names what is missing and what to install (``pip install
+    'chainrule[demos]'``), before the lesson has said or written anything.
+    """
+    require_extras(f"the {lesson.name} lesson", lesson.needs)
+
+
 def run_lesson(
     name: str,
     out: str | Path | None = None,
@@ -102,9 +124,12 @@ def run_lesson(
     ``out`` defaults to ``./chainrule-out/<name>``. ``quick=True`` (or a
     small ``epochs``) keeps the training lessons short; ``stream`` receives
     what the lesson says (standard output by default; ``io.StringIO()`` to
-    keep it quiet).
+    keep it quiet). A lesson that needs a package of the ``demos`` extra that
+    is not installed raises :class:`~demos.extras.MissingExtraError` (a
+    :class:`DemoError`) before it starts.
     """
     lesson = get_lesson(name)
+    check_needs(lesson)
     cnn = cnn or ALIASES.get(name, ("", {}))[1].get("cnn", False)
     if cnn and lesson.name != "digits":
         msg = f"--cnn is an option of the digits lesson, not of {lesson.name!r}."

@@ -25,8 +25,9 @@ NAME = "activations"
 SUMMARY = (
     "sigmoid, tanh, ReLU, leaky ReLU and their slopes; vanishing gradients, dead ReLUs"
 )
-PICTURE = "activations.png"  # the one shown in the README
+PICTURE = "activations.png"  # the one shown in docs/lessons.md
 FILES = ("activations.png", "gradients.png")
+NEEDS = ("matplotlib", "sklearn")  # from the demos extra (moons)
 
 FUNCTIONS = {
     "sigmoid": lambda v: v.sigmoid(),

@@ -17,8 +17,9 @@ NAME = "building-blocks"
 SUMMARY = (
     "the rule of each block: connection ∂b/∂a = w, sum 1, sigmoid σ(1−σ), ReLU 1 or 0"
 )
-PICTURE = "relu.svg"  # the one shown in the README
+PICTURE = "relu.svg"  # the one shown in docs/lessons.md
 FILES = ("connection.svg", "sum.svg", "sigmoid.svg", "relu.svg", "steps.html")
+NEEDS = ()  # nothing beyond a plain install
 
 
 def connection() -> Value:

@@ -13,8 +13,9 @@ from demos.lesson import LessonRun
 
 NAME = "chain"
 SUMMARY = "the chain rule: dE/dw1 = x·w2 is the product of each tiny step's derivative"
-PICTURE = "graph.svg"  # the one shown in the README
+PICTURE = "graph.svg"  # the one shown in docs/lessons.md
 FILES = ("graph.svg", "steps.html")
+NEEDS = ()  # nothing beyond a plain install
 
 X, W1, W2 = 1.5, 2.0, -0.5
 

@@ -24,8 +24,9 @@ NAME = "digits"
 SUMMARY = (
     "handwritten 8x8 digits: an MLP to ≥95% test accuracy, mistakes, receptive fields"
 )
-PICTURE = "mistakes.png"  # the one shown in the README
+PICTURE = "mistakes.png"  # the one shown in docs/lessons.md
 FILES = ("history.png", "mistakes.png", "fields.svg")
+NEEDS = ("matplotlib", "sklearn")  # from the demos extra
 
 BATCH = 32
 

@@ -12,8 +12,9 @@ from demos.lesson import LessonRun
 
 NAME = "moons"
 SUMMARY = "an MLP on two moons: a curved decision boundary and the loss curve"
-PICTURE = "boundary.png"  # the one shown in the README
+PICTURE = "boundary.png"  # the one shown in docs/lessons.md
 FILES = ("boundary.png", "history.png", "network.svg")
+NEEDS = ("matplotlib", "sklearn")  # from the demos extra
 
 
 def run(lesson: LessonRun) -> None:

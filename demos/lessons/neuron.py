@@ -24,8 +24,9 @@ NAME = "neuron"
 SUMMARY = (
     "one neuron z = w·x + b, a = σ(z) is logistic regression: graph, gradient, fit"
 )
-PICTURE = "fit.png"  # the one shown in the README
+PICTURE = "fit.png"  # the one shown in docs/lessons.md
 FILES = ("graph.svg", "steps.html", "fit.png", "history.png")
+NEEDS = ("matplotlib",)  # from the demos extra
 
 
 def study_hours(seed: int = 0, n: int = 40) -> tuple[np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ NAME = "pixels"
 SUMMARY = (
     "the four-pixel camera: solid, vertical, diagonal or horizontal; receptive fields"
 )
-PICTURE = "fields_layer1.svg"  # the one shown in the README
+PICTURE = "fields_layer1.svg"  # the one shown in docs/lessons.md
 FILES = (
     "images.png",
     "fields_layer1.svg",
@@ -32,6 +32,7 @@ FILES = (
     "network.svg",
     "history.png",
 )
+NEEDS = ("matplotlib",)  # from the demos extra
 
 HIDDEN = 8
 ATTEMPTS = 3

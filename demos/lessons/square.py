@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 NAME = "square"
 SUMMARY = "E = w² at w = −1: the slope dE/dw = 2w = −2 and one gradient-descent step"
-PICTURE = "descent.png"  # the one shown in the README
+PICTURE = "descent.png"  # the one shown in docs/lessons.md
 FILES = ("graph.svg", "steps.html", "descent.png")
+NEEDS = ("matplotlib",)  # from the demos extra
 
 START = -1.0
 RATES = (0.1, 0.5, 0.9, 1.0, 1.1)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 NAME = "xor"
 SUMMARY = "XOR is not linearly separable: a linear model fails, a small MLP solves it"
-PICTURE = "mlp_boundary.png"  # the one shown in the README
+PICTURE = "mlp_boundary.png"  # the one shown in docs/lessons.md
 FILES = (
     "linear_boundary.png",
     "mlp_boundary.png",
@@ -33,6 +33,7 @@ FILES = (
     "network.svg",
     "graph.svg",
 )
+NEEDS = ("matplotlib",)  # from the demos extra
 
 HIDDEN = 8
 

@@ -1,4 +1,4 @@
-"""python -m viz.examples FOLDER: the README's pictures, made again."""
+"""python -m viz.examples FOLDER: the pictures in docs/, made again."""
 
 from __future__ import annotations
 
