@@ -16,7 +16,7 @@ applies a record to its parents' data and keeps what the rule returns.
 >>> out, local                     # ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
 (-6.0, (-3.0, 2.0))
 >>> OPS["mul"].formula(0, 2)
-'∂(a × b)/∂a = b'
+'∂(a·b)/∂a = b'
 >>> OPS["sigmoid"].local_text(0, ("z",), "y")
 'y·(1 − y)'
 
@@ -41,7 +41,6 @@ from typing import TypeVar
 
 import numpy as np
 
-from autograd import layer_rules
 from autograd.data import (
     Data,
     DomainError,
@@ -51,6 +50,15 @@ from autograd.data import (
     shape_text,
     subscript,
     value_at,
+)
+from autograd.layer_rules import (  # the rules of layer nodes
+    column,
+    cross_entropy,
+    linear,
+    mse,
+    patches,
+    reshape,
+    to_channels,
 )
 
 __all__ = [
@@ -92,7 +100,8 @@ class Op:
       expression can call by name; ``"layer"`` and ``"loss"`` ops work on
       whole batches (layer nodes).
     - ``arity`` is the number of inputs, ``None`` for any number (Σ);
-      ``letters`` name the inputs in :meth:`formula`.
+      ``letters`` name the inputs in :meth:`formula`, and ``textbook``
+      writes the op there when it differs from ``expression`` (``a·b``).
     """
 
     name: str
@@ -104,6 +113,7 @@ class Op:
     kind: str
     arity: int | None = 1
     letters: str = "abc"
+    textbook: str = ""  # the op in the derivative rules, if not as written
 
     def write(self, names: Sequence[str], out: str = "") -> str:
         """The op written with its inputs' names: ``x × w``."""
@@ -124,6 +134,8 @@ class Op:
         names = self.letters.split() if " " in self.letters else list(self.letters)
         letters = names[: self.arity]
         written = self.write(letters)
+        if self.textbook:
+            written = self.textbook.format(*letters)
         head = written.split("(")[0]
         called = written.endswith(")") and head and " " not in head
         wrapped = written if called else f"({written})"
@@ -439,10 +451,50 @@ OPS: dict[str, Op] = {
     op.name: op
     for op in (
         # arithmetic
-        Op("add", "+", "{0} + {1}", ("1", "1"), add, "+", "arithmetic", 2),
-        Op("sub", "−", "{0} − {1}", ("1", "−1"), sub, "-", "arithmetic", 2),
-        Op("mul", "×", "{0} × {1}", ("{1}", "{0}"), mul, "*", "arithmetic", 2),
-        Op("div", "÷", "{0} / {1}", ("1/{1}", "−{0}/{1}²"), div, "/", "arithmetic", 2),
+        Op(
+            "add",
+            "+",
+            "{0} + {1}",
+            ("1", "1"),
+            add,
+            "+",
+            "arithmetic",
+            2,
+            textbook="{0}+{1}",
+        ),
+        Op(
+            "sub",
+            "−",
+            "{0} − {1}",
+            ("1", "−1"),
+            sub,
+            "-",
+            "arithmetic",
+            2,
+            textbook="{0}−{1}",
+        ),
+        Op(
+            "mul",
+            "×",
+            "{0} × {1}",
+            ("{1}", "{0}"),
+            mul,
+            "*",
+            "arithmetic",
+            2,
+            textbook="{0}·{1}",
+        ),
+        Op(
+            "div",
+            "÷",
+            "{0} / {1}",
+            ("1/{1}", "−{0}/{1}²"),
+            div,
+            "/",
+            "arithmetic",
+            2,
+            textbook="{0}/{1}",
+        ),
         Op(
             "powv",
             "^",
@@ -452,6 +504,7 @@ OPS: dict[str, Op] = {
             "**",
             "arithmetic",
             2,
+            textbook="{0}^{1}",
         ),
         Op("neg", "−", "−{0}", ("−1",), neg, "-", "arithmetic"),
         Op("pow", "^n", "{0}^n", ("n·{0}^(n − 1)",), pow_number, "**n", "arithmetic"),
@@ -497,7 +550,7 @@ OPS: dict[str, Op] = {
             "X·Wᵀ+b",
             "{1}·{0}ᵀ + {2}",
             ("{1}", "{0}", "1"),
-            layer_rules.linear,
+            linear,
             "linear",
             "layer",
             3,
@@ -508,7 +561,7 @@ OPS: dict[str, Op] = {
             "[:, j]",
             "{0}[:, j]",
             ("1 at column j",),
-            layer_rules.column,
+            column,
             "[]",
             "layer",
             1,
@@ -519,7 +572,7 @@ OPS: dict[str, Op] = {
             "reshape",
             "reshape({0})",
             ("1",),
-            layer_rules.reshape,
+            reshape,
             "view",
             "layer",
         ),
@@ -528,7 +581,7 @@ OPS: dict[str, Op] = {
             "patches",
             "patches({0})",
             ("1 for each patch",),
-            layer_rules.patches,
+            patches,
             "unfold",
             "layer",
         ),
@@ -537,7 +590,7 @@ OPS: dict[str, Op] = {
             "to channels",
             "channels({0})",
             ("1",),
-            layer_rules.to_channels,
+            to_channels,
             "view",
             "layer",
         ),
@@ -547,7 +600,7 @@ OPS: dict[str, Op] = {
             "CE",
             "cross_entropy({0}, {1})",
             ("(softmax({0}) − {1})/n", "−log softmax({0})/n"),
-            layer_rules.cross_entropy,
+            cross_entropy,
             "cross_entropy",
             "loss",
             2,
@@ -558,7 +611,7 @@ OPS: dict[str, Op] = {
             "MSE",
             "mse({0}, {1})",
             ("2·({0} − {1})/N", "−2·({0} − {1})/N"),
-            layer_rules.mse,
+            mse,
             "mse",
             "loss",
             2,

@@ -88,7 +88,7 @@ class ParameterArray(Value):
         self._elements: dict[tuple[int, ...], Element] = {}
         self._rows: dict[int, tuple[Element, ...]] = {}  # -1: all of them
 
-    @property  # type: ignore[override]
+    @property
     def grad(self) -> np.ndarray:
         if self._owed:
             self.settle()

@@ -12,8 +12,8 @@ node's gradient, and for every parent the chain-rule line
 >>> steps = list(backward_steps(y))
 >>> print(steps[0])
 step 1/3  y = x × w = -6  (mul)   dy/dy = 1
-  dy/dx += dy/dy × ∂y/∂x = 1 × -3 = -3   ∂(a × b)/∂a = b
-  dy/dw += dy/dy × ∂y/∂w = 1 × 2 = 2     ∂(a × b)/∂b = a
+  dy/dx += dy/dy × ∂y/∂x = 1 × -3 = -3   ∂(a·b)/∂a = b
+  dy/dw += dy/dy × ∂y/∂w = 1 × 2 = 2     ∂(a·b)/∂b = a
 >>> x.grad, w.grad
 (-3.0, 2.0)
 

@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import graph
+from autograd.graph import backward as backward_pass
+from autograd.graph import summed_to
+from autograd.graph import zero_grad as zero_graph
 from autograd.ops import OPS, Data, DomainError, Op, is_batch, op_for
 
 __all__ = [
@@ -215,11 +217,11 @@ class Value:
         reset first, so calling ``backward()`` twice leaves every leaf with
         exactly twice its gradient.
         """
-        graph.backward(self, seed_gradient(self, grad))
+        backward_pass(self, seed_gradient(self, grad))
 
     def zero_grad(self) -> None:
         """Set the grad of every node in this graph to 0."""
-        graph.zero_grad(self)
+        zero_graph(self)
 
     def chain_rule(self) -> None:
         r"""Send this node's gradient to its parents: the chain rule at one node.
@@ -238,7 +240,7 @@ class Value:
             if parent.needs_grad:
                 share = local * upstream
                 if type(share) is not float:
-                    share = graph.summed_to(parent.data, share)
+                    share = summed_to(parent.data, share)
                 parent.grad += share
 
 

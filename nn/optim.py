@@ -272,6 +272,7 @@ class Adam(Optimizer):
     """
 
     state_names = ("m", "s")
+    weight_decay: float
 
     def __init__(
         self,

@@ -484,7 +484,7 @@ def draw_frame(
             chain = frame.steps[total - k - 1].lines
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and node.op == "wsum")
-        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        for i, parent in enumerate(node.parents):
             if parent in hidden:
                 continue
             lines = []

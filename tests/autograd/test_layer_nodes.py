@@ -111,7 +111,9 @@ def test_conv_batch_and_samples_agree():
 
 def test_dropout_with_the_same_mask_gives_the_same_gradients():
     model = nn.Sequential(
-        nn.Layer(3, 6, "relu", seed=0), nn.Dropout(0.5, seed=3), nn.Layer(6, 2, "linear")
+        nn.Layer(3, 6, "relu", seed=0),
+        nn.Dropout(0.5, seed=3),
+        nn.Layer(6, 2, "linear"),
     )
     X = RNG.normal(size=(5, 3))
     y = np.array([0, 1, 1, 0, 1])

@@ -127,7 +127,7 @@ def test_steps_narrate_the_chain_rule():
     assert line.share == pytest.approx(a.data * (1 - a.data))
     text = str(steps[1])
     assert "step 2/4" in text and "z = x × w" in text
-    assert "da/dx += da/dz × ∂z/∂x" in text and "∂(a × b)/∂a = b" in text
+    assert "da/dx += da/dz × ∂z/∂x" in text and "∂(a·b)/∂a = b" in text
     assert f"{line.share:.4g} × -3 = {-3 * line.share:.4g}" in text
     assert "(leaf)" in str(steps[3]) and "final" in str(steps[3])
 
