@@ -117,6 +117,7 @@ def report(
     for target in targets:
         if target.ours not in times or target.peer not in times:
             print(f"  {target.name}: skipped ({target.peer} is not installed)")
+            results.append({"target": target.name, "skipped": f"no {target.peer}"})
             continue
         ours = statistics.median(times[target.ours])
         peer = statistics.median(times[target.peer])

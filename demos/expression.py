@@ -6,8 +6,8 @@ one op at a time. Only this small language gets through:
 
 - numbers (``2``, ``0.5``, ``1e-3``) and the names given with ``--set``;
 - ``+  -  *  /  **`` and a unary ``-`` (or ``+``);
-- the functions ``exp  log  tanh  sigmoid  relu``, called by their plain name
-  with one argument.
+- the functions of the engine's op table (``exp  log  tanh  sigmoid  relu
+  leaky_relu``), called by their plain name with one argument.
 
 Anything else (attribute access, subscripts, lambdas, comprehensions, calls of
 anything else, keyword arguments, ...) is refused with an
@@ -33,7 +33,7 @@ import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from autograd import Value
+from autograd import OPS, Op, Value, apply
 
 __all__ = [
     "FUNCTIONS",
@@ -44,13 +44,17 @@ __all__ = [
     "parse_expression",
 ]
 
-#: The functions an expression may call, each one op of the engine.
+
+def _calling(op: Op) -> Callable[[Value], Value]:
+    return lambda x: apply(op, (x,))
+
+
+#: The functions an expression may call: every function and activation of the
+#: engine's op table, by its name.
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
+    name: _calling(op)
+    for name, op in OPS.items()
+    if op.kind in ("function", "activation")
 }
 
 #: The largest exponent (in size) that ``**`` accepts.
@@ -63,8 +67,7 @@ MAX_LENGTH = 1000
 MAX_NODES = 300
 
 _ALLOWED = (
-    "use numbers, the names given with --set, + - * / **, "
-    "and exp, log, tanh, sigmoid, relu."
+    f"use numbers, the names given with --set, + - * / **, and {', '.join(FUNCTIONS)}."
 )
 _ALLOWED_SENTENCE = "U" + _ALLOWED[1:]
 

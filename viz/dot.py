@@ -504,11 +504,13 @@ def _title(node: Value, names: dict[Value, str]) -> str:
     r"""A value's name in its box.
 
     A layer node is titled as the layer it is, with its shape (batch ×
-    units): ``Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
+    units): ``layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
     """
     if node.op == "linear":
+        name = names[node]
+        layer = f"layer {name[1:]}: " if name[:1] == "Z" and name[1:].isdigit() else ""
         shape = shape_text(node.data.shape)
-        return f"{names[node]} = {expression_of(node, names)}  ({shape})"
+        return f"{layer}{name} = {expression_of(node, names)}  ({shape})"
     return names[node]
 
 

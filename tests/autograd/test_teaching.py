@@ -256,3 +256,21 @@ def test_sigmoid_steps_at_extremes_stay_finite():
     steps = list(backward_steps(x.sigmoid() * x.tanh()))
     for step in steps:
         assert math.isfinite(step.grad)
+
+
+def test_steps_narrate_a_layer_node_with_matrices_and_shapes():
+    import nn
+
+    model = nn.MLP(2, [3, 2], seed=0)
+    X = np.ones((5, 2))
+    loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0, 1]))
+    layer = next(s for s in backward_steps(loss) if s.node.op == "linear")
+    to_W, to_A, to_b = layer.lines
+    assert to_W.rule == "dL/dlayers.1.W += (dL/dZ2)ᵀ·A1"
+    assert to_W.numbers.startswith("= (2×5)·(5×3) = [2×3 matrix, mean ")
+    assert to_A.rule == "dL/dA1 += dL/dZ2·layers.1.W"
+    assert "summed over the batch" in to_b.numbers
+    assert to_W.formula == "∂(X·Wᵀ + b)/∂W = X"
+    np.testing.assert_allclose(to_W.share, model.layers[1].W.grad)
+    first = [s for s in backward_steps(loss) if s.node.op == "linear"][1]
+    assert "(a constant: not sent)" in first.lines[1].numbers  # the input batch

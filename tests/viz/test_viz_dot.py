@@ -260,3 +260,19 @@ def test_still_too_large_raises_naming_the_limit_and_the_option():
     message = str(info.value)
     assert "max_nodes=300" in message and "max_nodes=801" in message
     assert str(draw_graph(y, max_nodes=801)).count("shape=record") == 801
+
+
+def test_a_layer_node_is_one_box_with_its_formula_and_shapes():
+    import nn
+
+    model = nn.MLP(2, [3, 2], seed=0)
+    X = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [2.0, 0.0]])
+    loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
+    loss.backward()
+    dot = str(draw_graph(loss))
+    assert "layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (4×3)" in dot
+    assert "layer 2: Z2 = A1·layers.1.Wᵀ + layers.1.b  (4×2)" in dot
+    assert "∂Z1/∂layers.0.W = x (4×2)" in dot  # ∂Z/∂W = X, with its shape
+    assert "∂Z2/∂A1 = layers.1.W (2×3)" in dot  # ∂Z/∂X = W
+    # a layer's weights are drawn as parameters, its input batch as an input
+    assert dot.count('fillcolor="#fde2c4"') == 4  # W and b of each layer
