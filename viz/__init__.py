@@ -20,7 +20,7 @@ True
 """
 
 from viz.dot import GraphTooLargeError, draw_graph, frames_of
-from viz.fields import receptive_fields
+from viz.fields import pixel_fields, receptive_fields
 from viz.html import save_steps_html, steps_html
 from viz.network import draw_network
 from viz.plots import plot_decision_boundary, plot_history, predict_classes
@@ -32,6 +32,7 @@ __all__ = [
     "draw_graph",
     "draw_network",
     "frames_of",
+    "pixel_fields",
     "plot_decision_boundary",
     "plot_history",
     "predict_classes",

@@ -23,10 +23,54 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograd.steps import fmt
 from viz.network import layers_of
 
-__all__ = ["receptive_fields", "weight_colour"]
+__all__ = ["pixel_fields", "receptive_fields", "weight_colour"]
+
+
+def pixel_fields(layer_or_model: Any, layer: int = 0) -> np.ndarray:
+    r"""What each neuron of a layer looks for, in pixel space: one row per neuron.
+
+    Layer 0's fields are its weights. A deeper neuron reads the neurons
+    below it, so its field is theirs combined by its weights, as the fourth
+    article does for its four-pixel camera:
+
+        field(layer ℓ) = W_ℓ · field(layer ℓ − 1),   field(layer 0) = W_0
+
+    (the activations are left out: a field says which pixels push a neuron
+    up or down, not by how much after squashing).
+
+    >>> from autograd import Value
+    >>> class Neuron:
+    ...     def __init__(self, w):
+    ...         self.w = [Value(v) for v in w]
+    ...         self.b = Value(0.0)
+    >>> class Layer:
+    ...     def __init__(self, rows):
+    ...         self.neurons = [Neuron(r) for r in rows]
+    >>> class Model:
+    ...     layers = [Layer([[1.0, 0.0], [0.0, 1.0]]), Layer([[1.0, -1.0]])]
+    >>> pixel_fields(Model(), layer=1).tolist()       # pixel 0 minus pixel 1
+    [[1.0, -1.0]]
+    """
+    layers = layers_of(layer_or_model)
+    if isinstance(layer, bool) or not isinstance(layer, int):
+        msg = f"layer must be a layer number (0 is the first), not {layer!r}."
+        raise TypeError(msg)
+    if not 0 <= layer < len(layers):
+        msg = (
+            f"layer must be between 0 and {len(layers) - 1} (this model has "
+            f"{len(layers)} layers of neurons), not {layer}."
+        )
+        raise ValueError(msg)
+    field = np.eye(len(layers[0].neurons[0].w))
+    for below in layers[: layer + 1]:
+        weights = np.array([[float(v.data) for v in n.w] for n in below.neurons])
+        field = weights @ field
+    return field
 
 
 def weight_colour(w: float, largest: float) -> str:
@@ -48,8 +92,12 @@ def receptive_fields(
     cell: int = 12,
     columns: int | None = None,
     shared_scale: bool = False,
+    layer: int = 0,
 ) -> str:
-    r"""One small image per neuron of the (first) layer: its weights on the grid.
+    r"""One small image per neuron of a layer: what it looks for, on the grid.
+
+    ``layer`` (0, the first, by default) picks the layer of a model; a deeper
+    layer is drawn in pixel space (see :func:`pixel_fields`).
 
     ``shape=(h, w)`` is the input image's height and width (h·w must equal the
     number of weights per neuron: ``(2, 2)`` for the four-pixel camera,
@@ -58,8 +106,7 @@ def receptive_fields(
     Returns SVG text, also written to ``path`` if given. Hovering a cell shows
     its weight.
     """
-    layer = layers_of(layer_or_model)[0]
-    neurons = list(layer.neurons)
+    fields = pixel_fields(layer_or_model, layer)
     if not (
         isinstance(shape, tuple | list)
         and len(shape) == 2
@@ -68,20 +115,20 @@ def receptive_fields(
         msg = f"shape must be (height, width) in pixels, like (8, 8), not {shape!r}."
         raise ValueError(msg)
     h, w = shape
-    nin = len(neurons[0].w)
+    nin = fields.shape[1]
     if h * w != nin:
         msg = (
             f"shape {h}x{w} has {h * w} pixels, but each neuron has {nin} weights; "
             f"pass a shape whose height × width is {nin}."
         )
         raise ValueError(msg)
-    columns = columns or min(len(neurons), 8)
-    rows = -(-len(neurons) // columns)
+    columns = columns or min(len(fields), 8)
+    rows = -(-len(fields) // columns)
     gap, caption = cell, 14
     tile_w, tile_h = w * cell, h * cell + caption
     width = columns * tile_w + (columns + 1) * gap
     height = rows * tile_h + (rows + 1) * gap
-    weights = [[float(v.data) for v in n.w] for n in neurons]
+    weights = fields.tolist()
     layer_largest = max(abs(v) for ws in weights for v in ws)
 
     parts = [
