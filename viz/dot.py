@@ -317,17 +317,26 @@ class Frame:
     forward: bool = False
 
 
-def received(steps: Sequence[Step], index: int) -> dict[int, Any]:
+def received(steps: Sequence[Step], index: int) -> dict[int, tuple[Any, bool]]:
     r"""The gradient each node has received after backward step ``index``.
 
-    Keyed by ``id(node)``: the running total of the last share sent to it
-    (nodes nothing has reached yet are missing).
+    Keyed by ``id(node)``: the running total of the last share sent to it,
+    and whether that was its last share (every node that uses it has sent
+    its part). Nodes nothing has reached yet are missing.
     """
-    totals: dict[int, Any] = {}
+    expected: dict[int, int] = {}
+    for step in steps:
+        for line in step.lines:
+            if line.after is not None:
+                expected[id(line.parent)] = expected.get(id(line.parent), 0) + 1
+    totals: dict[int, tuple[Any, bool]] = {}
+    counts: dict[int, int] = {}
     for step in steps[:index]:
         for line in step.lines:
             if line.after is not None:
-                totals[id(line.parent)] = line.after
+                key = id(line.parent)
+                counts[key] = counts.get(key, 0) + 1
+                totals[key] = (line.after, counts[key] == expected[key])
     return totals
 
 
@@ -363,7 +372,8 @@ def draw_graph(
       :class:`autograd.Step`: the k-th node of the backward pass and the edges
       carrying its gradient to its parents are highlighted; nodes reached
       earlier show their final grad, nodes that have received part of their
-      gradient show it as ``grad 2 (so far)``, and nodes nothing has reached
+      gradient show it as ``grad 2 (so far)`` (without "so far" once every
+      node that uses them has sent its share), and nodes nothing has reached
       yet ``grad ?``. To know those grads, a fresh backward pass runs on the
       side (see :func:`frames_of`): the graph's own grads are left as they
       were.
@@ -590,7 +600,7 @@ def draw_frame(
 
 def _frame_state(
     order: Sequence[Value], frame: Frame | None
-) -> tuple[Value | None, set[Value] | None, dict[int, Any]]:
+) -> tuple[Value | None, set[Value] | None, dict[int, tuple[Any, bool]]]:
     """The current node, the values computed so far (forward frames only) and
     the gradients received so far (backward frames only)."""
     if frame is None:
@@ -605,7 +615,11 @@ def _frame_state(
 
 
 def _grad_text(
-    node: Value, k: int, total: int, frame: Frame | None, totals: dict[int, Any]
+    node: Value,
+    k: int,
+    total: int,
+    frame: Frame | None,
+    totals: dict[int, tuple[Any, bool]],
 ) -> str:
     """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
     if frame is None:
@@ -618,7 +632,8 @@ def _grad_text(
     if total - k <= frame.index:
         return final
     if id(node) in totals:
-        return f"{fmt(totals[id(node)])} (so far)"
+        grad, complete = totals[id(node)]
+        return fmt(grad) if complete else f"{fmt(grad)} (so far)"
     return "?"
 
 

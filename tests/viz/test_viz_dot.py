@@ -129,10 +129,11 @@ def test_step_highlights_the_node_and_the_edges_carrying_its_gradient():
         assert FLOW["color"] in edge
         assert f"do/d{parent} += 0.5 × 1 = 0.5" in edge
     assert FLOW["color"] not in edge_line(dot, v["s"], v["n"], o)
-    # reached before: final grads; a share received: so far; nothing yet: "?"
+    # reached before: final grads; its only share received: that grad (every
+    # node using it has sent its part); nothing yet: "?"
     assert "{n | data 0.8814 | grad 0.5}" in dot
     assert "{b | data 6.881 | grad 0.5}" in dot
-    assert "{x1w1 | data -6 | grad 0.5 (so far)}" in dot
+    assert "{x1w1 | data -6 | grad 0.5}" in dot
     assert "{x1 | data 2 | grad ?}" in dot
 
 
@@ -286,9 +287,10 @@ def test_a_value_used_twice_shows_its_gradient_so_far():
     y.label = "y"
     z = y + x
     z.label = "z"
-    # z first: x receives 1 from z; then y sends 2 + 2 more; x last
+    # z first: x receives 1 from z, y has yet to send its part: "so far";
+    # then y sends 2 + 2 more: complete before x's own step
     assert "{x | data 2 | grad 1 (so far)}" in str(draw_graph(z, step=1))
-    assert "{x | data 2 | grad 5 (so far)}" in str(draw_graph(z, step=2))
+    assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=2))
     assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=3))
     assert "grad ?" not in str(draw_graph(z, step=1))  # every node has a share
 
