@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,6 @@ from autograd import Value, topological_order
 from viz import save_steps_html, steps_html
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PROJECTOR = {"width": 1024, "height": 768}
 
 
@@ -152,17 +143,9 @@ def test_labels_that_break_rendering_are_shown_as_typed(tmp_path):
 # --- in the browser ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+@pytest.fixture
+def browser(chromium: Any) -> Any:
+    return chromium
 
 
 def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
