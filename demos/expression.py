@@ -381,10 +381,10 @@ class _Builder:
     def binary(self, node: ast.BinOp) -> Value:
         symbol = _OPERATORS.get(type(node.op))
         if isinstance(node.op, ast.BitXor):
-            left, right = self.source(node.left), self.source(node.right)
+            base, power = self.source(node.left), self.source(node.right)
             msg = (
                 f"^ is not a power in Python: {self.source(node)!r}; "
-                f"use ** for powers, as in {left}**{right}."
+                f"use ** for powers, as in {base}**{power}."
             )
             raise ExpressionError(msg)
         if symbol is None:

@@ -110,16 +110,14 @@ def same_canvas(svgs: list[str]) -> list[str]:
             svg,
             count=1,
         )
-        svg = _SHIFT.sub(
-            lambda m, grow=grow: (
-                'transform="scale(1 1) rotate(0) translate('
-                f'{m.group(1)} {float(m.group(2)) + grow:.2f})"'
-            ),
-            svg,
-            count=1,
-        )
+        svg = _SHIFT.sub(partial(_shifted, grow=grow), svg, count=1)
         out.append(svg)
     return out
+
+
+def _shifted(found: re.Match[str], grow: float) -> str:
+    x, y = found.group(1), float(found.group(2)) + grow
+    return f'transform="scale(1 1) rotate(0) translate({x} {y:.2f})"'
 
 
 def _asset(name: str) -> str:

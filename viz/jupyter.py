@@ -48,7 +48,7 @@ def show_values_as_graphs(enabled: bool = True) -> bool:
     ``import viz`` calls it once.
     """
     ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
     formatter: Any = shell.display_formatter.formatters["image/svg+xml"]

@@ -222,7 +222,7 @@ def _text_box(x: float, y: float, text: str, size: float) -> tuple[float, ...]:
 
 def _place(
     ends: list[tuple[tuple[float, float], tuple[float, float], str]],
-    blocked: list[tuple[float, ...]],
+    blocked: Sequence[tuple[float, ...]],
 ) -> list[tuple[float, float]] | None:
     """A spot on each line for its label, covering no other label and no
     neuron; ``None`` when some label finds no free spot."""

@@ -195,7 +195,7 @@ def test_stepping_twice_says_the_leaves_accumulate_or_starts_fresh():
         warnings.simplefilter("error")
         fresh = list(backward_steps(y, fresh=True))
     assert fresh[0].note == "" and x.grad == -3.0 and w.grad == 2.0
-    assert str(fresh[0]) == str(list(backward_steps(y, fresh=True))[0])
+    assert str(fresh[0]) == str(next(backward_steps(y, fresh=True)))
     with pytest.raises(TypeError, match="Value at the end of a graph"):
         list(backward_steps(2.0))
 
