@@ -10,8 +10,9 @@ forward pass (each node after its inputs)
 <BLANKLINE>
 backward pass (one node at a time, from L back to the inputs)
 step 1/3  L = x × w = -6  (mul)   dL/dL = 1
-  dL/dx += dL/dL × ∂L/∂x = 1 × -3 = -3    ∂(a·b)/∂a = b
-  dL/dw += dL/dL × ∂L/∂w = 1 × 2 = 2      ∂(a·b)/∂b = a
+  ∂L/∂x = w = -3   dL/dx += dL/dL × ∂L/∂x = 1 × -3 = -3   dL/dx: 0 → -3
+  ∂L/∂w = x = 2    dL/dw += dL/dL × ∂L/∂w = 1 × 2 = 2     dL/dw: 0 → 2
+  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
 step 2/3  w = -3  (leaf)   dL/dw = 2  final
 step 3/3  x = 2  (leaf)   dL/dx = -3  final
 <BLANKLINE>
