@@ -157,3 +157,19 @@ def test_wrt_lists_each_distinct_path_once(capsys) -> None:
     assert len(listed) == len(set(listed)) == 2
     assert "sum over 2 paths (3 edges)" in paths
     assert "along 2 edges: 4" in paths and "dL/dx = 7" in paths
+
+
+@needs_dot
+def test_the_gallery_photographs_the_step_page_as_on_a_projector(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("playwright.sync_api")
+    from demos.gallery import CHROMIUM, main
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium")
+    assert main(["--page", str(tmp_path)]) == 0
+    png = (tmp_path / "step-page.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1024, 768)
