@@ -46,7 +46,7 @@ def make_gallery(folder: str | Path, names: Sequence[str] | None = None) -> list
 
 #: Debian's chromium; Playwright drives it (it never fetches a browser).
 CHROMIUM = "/usr/bin/chromium"
-PROJECTOR = {"width": 1024, "height": 768}
+WIDTH, HEIGHT = 1024, 768  # a classroom projector
 
 
 def page_screenshots(folder: str | Path, frame: int = 9) -> list[Path]:
@@ -85,7 +85,7 @@ def page_screenshots(folder: str | Path, frame: int = 9) -> list[Path]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=arguments)
             try:
-                page = browser.new_page(viewport=PROJECTOR)
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
                 page.goto(page_path.as_uri())
                 page.evaluate(f"() => window.chainrule.show({frame - 1})")
                 page.screenshot(path=str(shot))

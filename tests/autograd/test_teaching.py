@@ -160,7 +160,7 @@ def test_rules_are_written_in_the_graphs_own_names_and_numbers():
     assert text[-1] == "  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"  # generic, last
     z = (b * 3.0).sigmoid()
     assert (
-        next(backward_steps(z))
+        next(backward_steps(z, fresh=True))
         .lines[0]
         .local_formula.startswith("∂L/∂v2 = L·(1 − L) = ")
     )
