@@ -265,3 +265,25 @@ def test_keys_buttons_wheel_and_drag(browser, page_path, tmp_path):
     page.screenshot(path=str(tmp_path / "page.png"))
     assert (tmp_path / "page.png").read_bytes().startswith(b"\x89PNG")
     assert errors == []
+
+
+@needs_dot
+def test_a_batch_page_draws_each_layer_as_one_box(tmp_path, chromium):
+    nn = pytest.importorskip("nn")
+    import numpy as np
+
+    model = nn.MLP(2, [3, 2], seed=0)
+    X = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [2.0, 0.0]])
+    loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
+    path = save_steps_html(loss, tmp_path / "batch.html", params=model)
+    page_text = path.read_text(encoding="utf-8")
+    assert "layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b (4×3)" in page_text  # in SVG
+    assert "∂Z1/∂layers.0.W = x (4×2)" in page_text
+    assert "dL/dlayers.0.W += (dL/dZ1)ᵀ·x = (3×4)·(4×2)" in page_text
+    page, errors, _ = open_page(chromium, path)
+    for _ in range(page.locator("section.frame").count()):
+        found = page.evaluate(MEASURE)
+        assert found["small"] == [] and found["current"]
+        assert found["pageWide"] <= found["pageWidth"]
+        page.keyboard.press("ArrowRight")
+    assert errors == []
