@@ -26,10 +26,11 @@ def neuron() -> Value:
     return y
 
 
-def small_mlp() -> tuple[Value, Any]:
-    """A 2-2-1 tanh MLP on one sample, and its squared error: 19 values."""
+def small_mlp(hidden: int = 2) -> tuple[Value, Any]:
+    """A 2-h-1 tanh MLP on one sample, and its squared error: 19 values for
+    h = 2, 31 for h = 4."""
     nn = pytest.importorskip("nn")
-    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    model = nn.MLP(2, [hidden, 1], activation="tanh", seed=0)
     out = model([Value(1.0, "x1"), Value(-1.0, "x2")])
     out = out[0] if isinstance(out, list) else out
     loss = (out - 1.0) ** 2
@@ -56,6 +57,16 @@ def mlp_page(tmp_path_factory) -> Path:
     loss, model = small_mlp()
     path = tmp_path_factory.mktemp("html") / "mlp.html"
     return save_steps_html(loss, path, title="A 2-2-1 MLP", params=model)
+
+
+@pytest.fixture(scope="module")
+def wider_page(tmp_path_factory) -> Path:
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz")
+    loss, model = small_mlp(hidden=4)
+    assert len(topological_order(loss)) == 31  # a few dozen values
+    path = tmp_path_factory.mktemp("html") / "mlp4.html"
+    return save_steps_html(loss, path, title="A 2-4-1 MLP", params=model)
 
 
 def test_forward_frames_then_one_frame_per_backward_step(page_path):
@@ -191,9 +202,11 @@ MEASURE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("which", ["neuron", "mlp"])
-def test_every_frame_reads_at_1024_by_768(browser, page_path, mlp_page, which):
-    path = page_path if which == "neuron" else mlp_page
+@pytest.mark.parametrize("which", ["neuron", "mlp", "wider"])
+def test_every_frame_reads_at_1024_by_768(
+    browser, page_path, mlp_page, wider_page, which
+):
+    path = {"neuron": page_path, "mlp": mlp_page, "wider": wider_page}[which]
     page, errors, requests = open_page(browser, path)
     frames = page.locator("section.frame").count()
     for k in range(frames):

@@ -131,12 +131,19 @@ LABELS = """() => {
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 @pytest.mark.parametrize("sizes", [[2, 3, 1], [2, 8, 1], [4, 6, 3]])
+@pytest.mark.parametrize("view", ["show_grads", "blame"])
 def test_rendered_labels_never_collide_and_lines_lie_under_neurons(
-    make_mlp, sizes, chromium
+    make_mlp, sizes, view, chromium
 ):
     model = make_mlp(sizes, seed=3)
     x = [0.5 * (k + 1) for k in range(sizes[0])]
-    svg = render_svg(draw_network(model, x=x, blame=[0.0] * sizes[-1]))
+    if view == "blame":
+        picture = draw_network(model, x=x, blame=[0.0] * sizes[-1])
+    else:
+        outputs = model([Value(v) for v in x])
+        sum(o * o for o in outputs).backward()
+        picture = draw_network(model, x=x, show_grads=True)
+    svg = render_svg(picture)
     page = chromium.new_page(viewport={"width": 1024, "height": 768})
     page.set_content(svg)
     found = page.evaluate(LABELS)
