@@ -103,7 +103,7 @@ def idx() -> Callable[..., bytes]:
 def mnist_files(
     tmp_path: Path, mnist_arrays: tuple[np.ndarray, ...]
 ) -> Callable[..., dict[str, Path]]:
-    """``mnist_files(folder=None, gz=True)``: write the four files, return their paths."""
+    """``mnist_files(folder=None, gz=True)``: write the four files; their paths."""
 
     def write(folder: Path | None = None, gz: bool = True) -> dict[str, Path]:
         return write_mnist_files(folder or tmp_path / "mnist", mnist_arrays, gz)
@@ -114,13 +114,13 @@ def mnist_files(
 class _Files(http.server.SimpleHTTPRequestHandler):
     """Serves one folder; counts requests; quiet."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         del format, args
 
 
 @pytest.fixture
 def file_server(tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
-    """A local HTTP server on 127.0.0.1: (base URL, the folder it serves, paths asked)."""
+    """A server on 127.0.0.1: (base URL, the folder it serves, the paths asked)."""
     folder = tmp_path / "served"
     folder.mkdir()
     asked: list[str] = []

@@ -236,7 +236,7 @@ def broken_server(tmp_path: Path) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(b"0123456789")
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             del format, args
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
