@@ -27,6 +27,8 @@ def test_a_benchmark_runs_quickly_and_reports_every_target(script, tmp_path):
         cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr
-    assert "target" in run.stdout and "median of 1 interleaved rounds" in run.stdout
+    assert "median of 1 interleaved rounds" in run.stdout
+    # bench_nn's targets are ratios to PyTorch: without it they are reported skipped
+    assert "target" in run.stdout or "skipped (PyTorch is not installed)" in run.stdout
     reported = json.loads(results.read_text())
     assert reported and all("met" in row or "skipped" in row for row in reported)

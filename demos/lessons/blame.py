@@ -26,10 +26,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "blame"
-SUMMARY = (
-    "backprop as a blame game: each neuron's share ∂L/∂a of one wrong answer,"
-    " layer by layer"
-)
+SUMMARY = "backprop as a blame game: each neuron's share ∂L/∂a of one wrong answer"
 PICTURE = "blame.png"  # the one shown in docs/lessons.md
 FILES = ("blame.png", "network.svg")
 NEEDS = ("matplotlib",)  # from the demos extra
@@ -38,7 +35,7 @@ SIZES = (3, 3)  # hidden layers
 LR = 0.5
 
 
-def forward(model: Any, x: np.ndarray) -> tuple[list[list[Value]], Value]:
+def forward(model: Any, x: np.ndarray) -> tuple[list[list[Value]], list[Value]]:
     r"""Every layer's activation Values for one sample, inputs first; the logits last.
 
     Built neuron by neuron (one ``wsum`` node per neuron), so after
@@ -49,7 +46,7 @@ def forward(model: Any, x: np.ndarray) -> tuple[list[list[Value]], Value]:
     for layer in model.layers:
         values = list(layer.forward(values))
         layers.append(values)
-    return layers, values  # type: ignore[return-value]
+    return layers, values
 
 
 def blame_by_hand(model: Any, layers: list[list[Value]], upstream: np.ndarray) -> list:
@@ -148,7 +145,9 @@ def run(lesson: LessonRun) -> None:
     network = lesson.save_svg(
         viz.draw_network(model, x=list(x), show_grads=True), "network.svg"
     )
-    picture = lesson.save_figure(_figure(model, layers, by_hand, titles), "blame.png")
+    picture = lesson.save_figure(
+        _figure(model, layers, by_hand, titles, names, label), "blame.png"
+    )
 
     optimizer = nn.SGD(model, lr=LR)
     optimizer.step()
@@ -172,7 +171,12 @@ def run(lesson: LessonRun) -> None:
 
 
 def _figure(
-    model: Any, layers: list[list[Value]], blame: list[np.ndarray], titles: list[str]
+    model: Any,
+    layers: list[list[Value]],
+    blame: list[np.ndarray],
+    titles: list[str],
+    classes: tuple[str, ...],
+    label: int,
 ) -> Figure:
     from matplotlib.figure import Figure
 
@@ -223,12 +227,15 @@ def _figure(
             )
         top = (len(values) - 1) / 2 + 0.8
         ax.text(ell * 2.0, top, titles[ell], ha="center", fontsize=9)
+    for k, ((px, py), name) in enumerate(zip(positions[-1], classes)):
+        mark = " (correct)" if k == label else ""
+        ax.text(px + 0.45, py, name + mark, va="center", fontsize=8)
     ax.set_title(
         "blame ∂L/∂a on every neuron (red > 0, blue < 0); lines: the update Δw "
         "(blue up, red down)",
         fontsize=9,
     )
-    ax.set_xlim(-0.8, 2.0 * (len(layers) - 1) + 0.8)
+    ax.set_xlim(-0.8, 2.0 * (len(layers) - 1) + 1.9)
     ax.set_ylim(-2.5, 2.7)
     figure.tight_layout()
     return figure

@@ -21,10 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "digits"
-SUMMARY = (
-    "handwritten 8x8 digits to ≥95% test accuracy in seconds; mistakes, receptive"
-    " fields"
-)
+SUMMARY = "handwritten 8x8 digits to ≥95% test accuracy in seconds; mistakes, fields"
 PICTURE = "mistakes.png"  # the one shown in docs/lessons.md
 FILES = ("history.png", "mistakes.png", "fields.svg")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra

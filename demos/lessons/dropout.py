@@ -23,10 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "dropout"
-SUMMARY = (
-    "a network that overfits 60 points, then the same with dropout: train vs test"
-    " loss, masks"
-)
+SUMMARY = "overfitting 60 points, and the same network with dropout: train vs test loss"
 PICTURE = "curves.png"  # the one shown in docs/lessons.md
 FILES = ("curves.png", "boundaries.png", "masks.png")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra (moons)

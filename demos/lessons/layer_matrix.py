@@ -19,21 +19,18 @@ numpy and checked against the engine's ``layer.W.grad``, layer by layer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from autograd import sample_graph
+from autograd import Value, sample_graph
 from demos.lesson import LessonRun
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "layer-matrix"
-SUMMARY = (
-    "a layer is W@X + B; δℓ = (Wℓ₊₁ᵀ δℓ₊₁) ⊙ f'(zℓ), ∂C/∂Wℓ = δℓ·aℓ₋₁ᵀ by hand vs"
-    " the engine"
-)
+SUMMARY = "a layer is W@X + B; δℓ = (Wℓ₊₁ᵀ δℓ₊₁) ⊙ f'(zℓ) by hand against the engine"
 PICTURE = "gradients.png"  # the one shown in docs/lessons.md
 FILES = ("gradients.png", "batch_graph.svg", "sample_graph.svg")
 NEEDS = ("matplotlib",)  # from the demos extra
@@ -90,9 +87,9 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("A layer is W@X + B")
     x = X[0]
     z_matrix = layer.W.data @ x + layer.b.data
-    neurons = layer(list(x))
+    neurons = cast("list[Value]", layer(list(x)))
     z_neurons = np.array([n.parents[0].data for n in neurons])
-    batch_out = layer(X).data[0]
+    batch_out = cast(Value, layer(X)).data[0]
     lesson.say(
         f"layer 1: W is {layer.W.shape[0]} × {layer.W.shape[1]}, B has {layer.nout}"
     )

@@ -27,10 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "mnist"
-SUMMARY = (
-    "real 28x28 MNIST digits, 784 inputs → 10 outputs, to ≥97% test accuracy; what"
-    " it misreads"
-)
+SUMMARY = "the real 28x28 MNIST digits, 784 inputs → 10 outputs, to ≥97% test accuracy"
 PICTURE = "mistakes.png"  # the one shown in docs/lessons.md
 FILES = ("mistakes.png", "fields.png", "loss.png")
 NEEDS = ("matplotlib",)  # from the demos extra
@@ -61,6 +58,7 @@ def build(lesson: LessonRun, cnn: bool) -> tuple[Any, str]:
     r"""The network and a line that describes it."""
     import nn
 
+    model: Any
     if cnn:
         conv = nn.Conv2d(1, 8, kernel_size=5, stride=2, seed=lesson.seed, init="he")
         head = nn.MLP(8 * 12 * 12, [64, 10], seed=lesson.seed + 1, init="he")
@@ -143,7 +141,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say(
         f"{sum(a.data.size for _, a in model.named_arrays()):,} weights and biases; "
         f"softmax cross-entropy; SGD with momentum {MOMENTUM}, batch {BATCH}, "
-        f"{epochs} epochs"
+        f"{epochs} epoch{'s' if epochs > 1 else ''}"
     )
     with lesson.one_blas_thread():
         losses, seconds = train(lesson, model, X_train, y_train, epochs)
@@ -274,7 +272,7 @@ def _mistakes_figure(
 
 
 def mosaic(fields: np.ndarray, shape: tuple[int, int], columns: int) -> np.ndarray:
-    r"""The fields as one image: tiles of ``shape``, each scaled to [−1, 1], nan between.
+    r"""The fields as one image: tiles of ``shape`` scaled to [−1, 1], nan between.
 
     >>> mosaic(np.array([[2.0, -1.0], [0.5, 0.5]]), (1, 2), 2).tolist()
     [[1.0, -0.5, nan, 1.0, 1.0]]

@@ -23,10 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "mse"
-SUMMARY = (
-    "the cost of one digit: (1/10)·Σ(aₖ − tₖ)² over 10 outputs; average cost; MSE"
-    " vs cross-entropy"
-)
+SUMMARY = "one digit's cost (1/10)·Σ(aₖ − tₖ)², the average cost; MSE vs cross-entropy"
 PICTURE = "cost.png"  # the one shown in docs/lessons.md
 FILES = ("cost.png", "training.png")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra (the 8×8 digits)
@@ -105,7 +102,7 @@ def run(lesson: LessonRun) -> None:
 
     lesson.heading("Training: MSE on one-hot targets, then cross-entropy")
     epochs = lesson.epochs(default=20, quick=4)
-    runs = {}
+    runs: dict[str, list[float]] = {}
     for name, output, loss, targets in (
         ("MSE", "sigmoid", "mse", one_hot(split.y_train)),
         ("cross-entropy", "linear", "cross_entropy", split.y_train),

@@ -26,10 +26,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "optimizers"
-SUMMARY = (
-    "gradient descent, momentum (a ball rolling downhill) and Adam: paths on a"
-    " bumpy surface"
-)
+SUMMARY = "gradient descent, momentum and Adam: paths on a bumpy surface, loss curves"
 PICTURE = "paths.png"  # the one shown in docs/lessons.md
 FILES = ("paths.png", "network.png")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra (the 8×8 digits)

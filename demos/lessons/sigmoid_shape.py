@@ -25,10 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 NAME = "sigmoid-shape"
-SUMMARY = (
-    "σ(w·x + b): the weight sets the steepness, the bias the shift; why a neuron"
-    " needs a bias"
-)
+SUMMARY = "σ(w·x + b): the weight sets the steepness, the bias the shift; why a bias"
 PICTURE = "sigmoid.png"  # the one shown in docs/lessons.md
 FILES = ("sigmoid.png", "graph.svg")
 NEEDS = ("matplotlib",)  # from the demos extra
@@ -82,8 +79,8 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("The weight sets the steepness (b = 0)")
     lesson.say(f"  {'w':>5}   a(−2)   a(0)   a(2)")
     for w in WEIGHTS:
-        a = [neuron(w, 0.0, x)[0] for x in (-2.0, 0.0, 2.0)]
-        lesson.say(f"  {w:>5g}   {a[0]:.3f}  {a[1]:.3f}  {a[2]:.3f}")
+        at = [neuron(w, 0.0, x)[0] for x in (-2.0, 0.0, 2.0)]
+        lesson.say(f"  {w:>5g}   {at[0]:.3f}  {at[1]:.3f}  {at[2]:.3f}")
     lesson.say("Every curve passes through a = 0.5 at x = 0: w only turns it about")
     lesson.say("that point. A negative w mirrors the curve; it still goes through 0.5.")
 
@@ -91,7 +88,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"  {'b':>5}   switch at   a(2)")
     for b in BIASES:
         a2 = neuron(1.0, b, X_AT)[0]
-        lesson.say(f"  {b:>5g}   x = {-b:>5g}     {a2:.3f}")
+        lesson.say(f"  {b:>5g}   x = {0.0 - b:>5g}     {a2:.3f}")
     lesson.say(
         "The shape is the same; a negative bias moves it right, a positive left."
     )
@@ -132,9 +129,18 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"5 × 0.5² / 10 = {LOWEST_WITHOUT_BIAS:g}. With a bias the switch moves")
     lesson.say("to x = −b/w, between 2 and 4, and the cost falls towards 0.")
 
-    w = Value(1.0, "w")
-    b = Value(0.0, "b")
-    x = Value(X_AT, "x")
+    root, options = _neuron_graph()
+    graph = lesson.save_graph(root, "graph.svg", **options)
+    picture = lesson.save_figure(_figure(results), "sigmoid.png")
+    lesson.heading("Look at")
+    lesson.say(f"{picture}: left, three weights (steepness); middle, three biases")
+    lesson.say("  (shift); right, the task fitted with and without a bias.")
+    lesson.say(f"{graph}: a = σ(w·x + b) at x = 2 with ∂a/∂w = 0.21 and ∂a/∂b = 0.105.")
+
+
+def _neuron_graph() -> tuple[Value, dict[str, list[Value]]]:
+    """a = σ(w·x + b) at w = 1, b = 0, x = 2, after backward; its weights."""
+    w, b, x = Value(1.0, "w"), Value(0.0, "b"), Value(X_AT, "x")
     product = w * x
     product.label = "w·x"
     z = product + b
@@ -142,12 +148,7 @@ def run(lesson: LessonRun) -> None:
     a = z.sigmoid()
     a.label = "a"
     a.backward()
-    graph = lesson.save_graph(a, "graph.svg", params=[w, b])
-    picture = lesson.save_figure(_figure(results), "sigmoid.png")
-    lesson.heading("Look at")
-    lesson.say(f"{picture}: left, three weights (steepness); middle, three biases")
-    lesson.say("  (shift); right, the task fitted with and without a bias.")
-    lesson.say(f"{graph}: a = σ(w·x + b) at x = 2 with ∂a/∂w = 0.21 and ∂a/∂b = 0.105.")
+    return a, {"params": [w, b]}
 
 
 def _figure(results: dict[bool, tuple[float, float]]) -> Figure:

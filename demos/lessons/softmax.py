@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 
 NAME = "softmax"
 SUMMARY = (
-    "softmax turns scores into probabilities; cross-entropy −log p; its gradient"
-    " p − one-hot"
+    "scores → probabilities; cross-entropy −log p; its gradient p − one-hot; ±1000"
 )
 PICTURE = "softmax.png"  # the one shown in docs/lessons.md
 FILES = ("softmax.png", "graph.svg")
