@@ -188,12 +188,14 @@ def run(lesson: LessonRun) -> None:
         )
     field_path = lesson.save_figure(_fields_figure(fields, shape), "fields.png")
     if not cnn:
-        hidden = model.layers[0](split.X_test[:1000]).data
+        seen = split.X_test[:1000]
+        hidden = model.layers[0](seen).data
         silent = int(np.sum(np.all(hidden <= 0, axis=0)))
         lesson.say(
-            f"{silent} of the {HIDDEN} hidden neurons are 0 for all of 1,000 test "
-            "images: dead ReLUs, whose fields are still their random start."
+            f"{silent} of the {HIDDEN} hidden neurons are 0 for all of {len(seen):,} "
+            "test images: dead ReLUs, which no gradient reaches (their fields stay"
         )
+        lesson.say("  speckled, close to their random start).")
         lesson.note("dead hidden neurons", silent)
     curve = lesson.save_figure(_loss_figure(losses, len(losses) // epochs), "loss.png")
     lesson.heading("Look at")
@@ -205,7 +207,7 @@ def run(lesson: LessonRun) -> None:
 
 
 def _a(digit: int) -> str:
-    """ "a 7", "an 8"."""
+    """The digit with its article: "a 7", "an 8"."""
     return f"an {digit}" if digit == 8 else f"a {digit}"
 
 
