@@ -171,7 +171,10 @@ def run(lesson: LessonRun) -> None:
         )
     lesson.note("mistakes", len(wrong))
     sevens = int(np.sum((split.y_test == 7) & (predicted == 8)))
-    lesson.say(f"{sevens} sevens were read as 8 (the first article's example).")
+    count = f"{sevens} sevens were" if sevens != 1 else "1 seven was"
+    if not sevens:
+        count = "no 7 was"
+    lesson.say(f"{count} read as an 8 (the first article's example of a mistake).")
 
     images = split.X_test.reshape(-1, 28, 28)
     picture = _mistakes_figure(images, split.y_test, probabilities, shown)
@@ -193,9 +196,11 @@ def run(lesson: LessonRun) -> None:
         silent = int(np.sum(np.all(hidden <= 0, axis=0)))
         lesson.say(
             f"{silent} of the {HIDDEN} hidden neurons are 0 for all of {len(seen):,} "
-            "test images: dead ReLUs, which no gradient reaches (their fields stay"
+            "test images:"
         )
-        lesson.say("  speckled, close to their random start).")
+        lesson.say(
+            "  dead ReLUs, which no gradient reaches; their fields stay speckled."
+        )
         lesson.note("dead hidden neurons", silent)
     curve = lesson.save_figure(_loss_figure(losses, len(losses) // epochs), "loss.png")
     lesson.heading("Look at")
