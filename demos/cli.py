@@ -1,7 +1,7 @@
 r"""The ``chainrule`` command: run a lesson, or step through an expression.
 
     chainrule demo --list
-    chainrule demo NAME [--out DIR] [--seed N] [--no-progress]
+    chainrule demo NAME [--out DIR] [--seed N] [--no-progress] [--cnn] [--data DIR]
     chainrule step "EXPR" --set x=2 --set w=-3 [--param w] [--wrt x] [--svg F]
                    [--html F] [--rankdir TB]
     chainrule --version
@@ -169,7 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--cnn",
         action="store_true",
-        help="digits only: use the small convolutional network",
+        help="digits and mnist: use a small convolutional network",
+    )
+    demo.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        help=(
+            "mnist: the folder of the MNIST files (default: $CHAINRULE_DATA, "
+            "else ~/.cache/chainrule/mnist; missing files are downloaded there)"
+        ),
     )
     # For tests and impatient teachers: short training runs.
     demo.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
@@ -238,6 +247,7 @@ def _demo(args: argparse.Namespace) -> int:
         quick=args.quick,
         epochs=args.epochs,
         cnn=args.cnn,
+        data=args.data,
     )
     print()
     print(f"{len(result.files)} files in {result.out}{'/' if result.files else ''}")

@@ -17,8 +17,9 @@ numbers worth checking (an accuracy, a gradient) with :meth:`LessonRun.note`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -42,8 +43,9 @@ class Settings:
     ``out`` is the folder for its files; ``seed`` seeds every random choice;
     ``progress`` turns progress bars on or off. ``quick`` and ``epochs`` make
     the training lessons short (for tests); ``cnn`` picks the convolutional
-    network in ``digits``. ``stream`` receives what the lesson says (standard
-    output when ``None``).
+    network in ``digits`` and ``mnist``; ``data`` is the folder of a lesson's
+    data files (``mnist``). ``stream`` receives what the lesson says
+    (standard output when ``None``).
     """
 
     out: Path
@@ -52,6 +54,7 @@ class Settings:
     quick: bool = False
     epochs: int | None = None
     cnn: bool = False
+    data: Path | None = None
     stream: TextIO | None = None
 
 
@@ -72,7 +75,9 @@ class Lesson:
     ``files`` names the files the lesson promises to write into its folder;
     ``picture`` is the one that shows it best (the lessons table in
     docs/lessons.md); ``needs`` names the modules of the ``demos`` extra it
-    imports (``"matplotlib"``, ``"sklearn"``), checked before it runs.
+    imports (``"matplotlib"``, ``"sklearn"``), checked before it runs;
+    ``options`` the settings of its own it reads (``"cnn"``, ``"data"``):
+    asking another lesson for them is a mistake the student is told about.
     """
 
     name: str
@@ -81,6 +86,7 @@ class Lesson:
     files: tuple[str, ...] = ()
     picture: str = ""
     needs: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -138,6 +144,22 @@ class LessonRun:
             progress=False,
         )
 
+    @contextlib.contextmanager
+    def one_blas_thread(self) -> Iterator[None]:
+        r"""Run the block with numpy's BLAS on one thread, as the benchmarks do.
+
+        The matrix products of a mini-batch are small: split over two threads
+        on two busy cores they get many times slower, not faster. Uses
+        threadpoolctl (it comes with scikit-learn) when it is installed.
+        """
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # optional: without it training is only slower
+            yield
+            return
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+
     # --- talking to the student ----------------------------------------------------
 
     def say(self, text: str = "") -> None:
@@ -191,6 +213,24 @@ class LessonRun:
         except OSError as error:
             raise _unwritable(self.out, error) from None
         return self._record(path)
+
+    def save_history(self, history: Any, name: str, held_out: str = "test") -> Path:
+        r"""``viz.plot_history`` of a run, its held-out curves named ``held_out``.
+
+        ``nn.fit`` calls the held-out set "validation"; the lessons keep their
+        test set aside and call it the test set, in the text and in the plot.
+        """
+        import viz
+
+        figure = viz.plot_history(history)
+        for axes in figure.axes:
+            lines = axes.get_lines()
+            for line in lines:
+                if line.get_label() == "validation":
+                    line.set_label(held_out)
+            if axes.get_legend() is not None:
+                axes.legend()
+        return self.save_figure(figure, name)
 
     def save_graph(self, root: Value, name: str, **options: Any) -> Path:
         """Draw ``root``'s computation graph with ``viz.draw_graph`` as SVG."""

@@ -20,12 +20,21 @@ from demos.extras import require_extras
 from demos.lesson import DemoError, Lesson, LessonResult, LessonRun, Settings
 from demos.lessons import (
     activations,
+    blame,
     building_blocks,
+    camera,
     chain,
     digits,
+    dropout,
+    layer_matrix,
+    mnist,
     moons,
+    mse,
     neuron,
+    optimizers,
     pixels,
+    sigmoid_shape,
+    softmax,
     square,
     xor,
 )
@@ -48,6 +57,7 @@ def _lesson(module: ModuleType) -> Lesson:
         tuple(module.FILES),
         module.PICTURE,
         tuple(module.NEEDS),
+        tuple(getattr(module, "OPTIONS", ())),
     )
 
 
@@ -60,12 +70,21 @@ LESSONS: dict[str, Lesson] = {
             chain,
             square,
             neuron,
+            sigmoid_shape,
             building_blocks,
+            mse,
+            softmax,
+            blame,
+            layer_matrix,
             xor,
+            camera,
             pixels,
             moons,
-            digits,
+            optimizers,
+            dropout,
             activations,
+            digits,
+            mnist,
         ),
     )
 }
@@ -73,9 +92,15 @@ LESSONS: dict[str, Lesson] = {
 #: Other names that reach a lesson, with the settings they imply.
 ALIASES: dict[str, tuple[str, dict[str, bool]]] = {
     "digits-cnn": ("digits", {"cnn": True}),
+    "mnist-cnn": ("mnist", {"cnn": True}),
     "building_blocks": ("building-blocks", {}),
     "blocks": ("building-blocks", {}),
+    "sigmoid_shape": ("sigmoid-shape", {}),
+    "layer_matrix": ("layer-matrix", {}),
 }
+
+#: The lesson options of the command line, as they are spelled there.
+OPTION_FLAGS = {"cnn": "--cnn", "data": "--data DIR"}
 
 
 def describe_lessons() -> str:
@@ -83,7 +108,8 @@ def describe_lessons() -> str:
     width = max(map(len, LESSONS))
     lines = [f"  {name:<{width}}  {lesson.summary}" for name, lesson in LESSONS.items()]
     lines.append(
-        f"  {'':<{width}}  (digits --cnn: the same with a small convolutional network)"
+        f"  {'':<{width}}  (digits --cnn, mnist --cnn: "
+        "the same with a small convolutional network)"
     )
     return "\n".join(lines)
 
@@ -117,6 +143,7 @@ def run_lesson(
     quick: bool = False,
     epochs: int | None = None,
     cnn: bool = False,
+    data: str | Path | None = None,
     stream: TextIO | None = None,
 ) -> LessonResult:
     r"""Run one lesson and return the files it wrote and the numbers it found.
@@ -124,16 +151,24 @@ def run_lesson(
     ``out`` defaults to ``./chainrule-out/<name>``. ``quick=True`` (or a
     small ``epochs``) keeps the training lessons short; ``stream`` receives
     what the lesson says (standard output by default; ``io.StringIO()`` to
-    keep it quiet). A lesson that needs a package of the ``demos`` extra that
-    is not installed raises :class:`~demos.extras.MissingExtraError` (a
-    :class:`DemoError`) before it starts.
+    keep it quiet); ``cnn`` and ``data`` (the folder of the MNIST files) are
+    options of the lessons that take them. A lesson that needs a package of
+    the ``demos`` extra that is not installed raises
+    :class:`~demos.extras.MissingExtraError` (a :class:`DemoError`) before it
+    starts.
     """
     lesson = get_lesson(name)
     check_needs(lesson)
     cnn = cnn or ALIASES.get(name, ("", {}))[1].get("cnn", False)
-    if cnn and lesson.name != "digits":
-        msg = f"--cnn is an option of the digits lesson, not of {lesson.name!r}."
-        raise DemoError(msg)
+    for option, given in (("cnn", cnn), ("data", data is not None)):
+        if given and option not in lesson.options:
+            takers = [n for n, each in LESSONS.items() if option in each.options]
+            msg = (
+                f"{OPTION_FLAGS[option]} is an option of the "
+                f"{' and '.join(takers)} lesson{'s' if len(takers) > 1 else ''}, "
+                f"not of {lesson.name!r}."
+            )
+            raise DemoError(msg)
     if epochs is not None and epochs < 1:
         msg = f"--epochs must be 1 or more, not {epochs}."
         raise DemoError(msg)
@@ -151,6 +186,7 @@ def run_lesson(
         quick=quick,
         epochs=epochs,
         cnn=cnn,
+        data=Path(data) if data is not None else None,
         stream=stream if stream is not None else sys.stdout,
     )
     run = LessonRun(lesson.name, settings)

@@ -1,11 +1,13 @@
-r"""Small data sets for lessons: XOR, the four-pixel camera, moons, digits.
+r"""Data sets for lessons: XOR, the four-pixel camera, moons, digits, MNIST.
 
 Every function returns numpy arrays: ``X`` with one row per sample and
 integer class labels ``y``. ``moons`` and ``digits`` come from scikit-learn
 (the ``demos`` extra) and are split into training and test sets with a
 seeded, stratified split, returned as a :class:`Split`
 (``X_train, X_test, y_train, y_test``, the order of scikit-learn's
-``train_test_split``).
+``train_test_split``). :func:`mnist` reads the four standard MNIST files
+(60,000 training and 10,000 test images of 28×28 pixels), downloading them
+once into a cache folder when they are missing.
 
 >>> X, y = xor()
 >>> X.tolist(), y.tolist()
@@ -17,11 +19,30 @@ seeded, stratified split, returned as a :class:`Split`
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["FOUR_PIXEL_CLASSES", "Split", "digits", "four_pixel_camera", "moons", "xor"]
+from nn.download import ChecksumError, DownloadError
+from nn.download import download as download_file
+from nn.idx import read_idx
+
+__all__ = [
+    "FOUR_PIXEL_CLASSES",
+    "MNIST_FILES",
+    "MNIST_MIRRORS",
+    "ChecksumError",
+    "DownloadError",
+    "Split",
+    "digits",
+    "four_pixel_camera",
+    "mnist",
+    "mnist_folder",
+    "moons",
+    "xor",
+]
 
 FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
 
@@ -140,3 +161,137 @@ def digits(*, test_size: float = 0.2, seed: int = 0, images: bool = False) -> Sp
     if images:
         X = X.reshape(-1, 8, 8)
     return _split(X, data.target.astype(int), test_size, seed)
+
+
+# --- MNIST -------------------------------------------------------------------------
+
+#: The four MNIST files -> the MD5 checksum published for each gzipped file.
+MNIST_FILES = {
+    "train-images-idx3-ubyte": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+#: Where the gzipped files are downloaded from, tried in this order.
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+
+def mnist_folder() -> Path:
+    r"""Where :func:`mnist` looks for the files by default, and downloads them to.
+
+    ``$CHAINRULE_DATA`` if it is set, else ``~/.cache/chainrule/mnist``.
+    """
+    chosen = os.environ.get("CHAINRULE_DATA")
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path.home() / ".cache" / "chainrule" / "mnist"
+
+
+def _candidates(folder: Path, name: str) -> list[Path]:
+    """The names a file goes by: plain or gzipped, ``-idx`` or ``.idx``."""
+    dotted = name.replace("-idx", ".idx")
+    return [folder / n for n in (name, f"{name}.gz", dotted, f"{dotted}.gz")]
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    return next((p for p in _candidates(folder, name) if p.is_file()), None)
+
+
+def _by_hand(folder: Path) -> str:
+    return (
+        f"put the four files ({', '.join(MNIST_FILES)}, gzipped or not) into "
+        f"{folder} by hand, or point to a folder that holds them "
+        "(mnist(folder), chainrule demo mnist --data DIR or $CHAINRULE_DATA)"
+    )
+
+
+def _fetch(folder: Path, name: str, mirrors: tuple[str, ...], progress: bool) -> Path:
+    """Download ``name``.gz from the first mirror that gives a verified copy."""
+    target = folder / f"{name}.gz"
+    failures: list[DownloadError] = []
+    for base in mirrors:
+        url = base if base.endswith("/") else base + "/"
+        try:
+            return download_file(
+                url + target.name, target, md5=MNIST_FILES[name], progress=progress
+            )
+        except DownloadError as error:
+            failures.append(error)
+    reasons = "; ".join(str(error) for error in failures)
+    kind = (
+        ChecksumError
+        if all(isinstance(e, ChecksumError) for e in failures)
+        else DownloadError
+    )
+    msg = f"could not download {target.name}: {reasons}. Instead, {_by_hand(folder)}."
+    raise kind(msg)
+
+
+def mnist(
+    folder: str | Path | None = None,
+    *,
+    download: bool = True,
+    mirror: str | None = None,
+    images: bool = False,
+    progress: bool = True,
+) -> Split:
+    r"""The MNIST handwritten digits: 60,000 training and 10,000 test images, 28×28.
+
+    Reads the four standard files (``train-images-idx3-ubyte``,
+    ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte``,
+    ``t10k-labels-idx1-ubyte``, each plain or gzipped as ``NAME.gz``) from
+    ``folder``, by default :func:`mnist_folder` (``$CHAINRULE_DATA`` or
+    ``~/.cache/chainrule/mnist``). Returns the same :class:`Split` as
+    :func:`digits`: ``X`` as (n, 784) floats in [0, 1] (the pixels row by
+    row; ``images=True`` gives (n, 28, 28)), ``y`` as ints 0-9.
+
+    Each file's header is checked (magic number, 28×28 images, as many
+    labels as images, nothing truncated); a bad file raises ``ValueError``
+    naming it. Missing files are downloaded when ``download`` is true, from
+    :data:`MNIST_MIRRORS` (or from ``mirror``, a base URL), with a progress
+    bar, into a temporary file that is kept only once its MD5 checksum
+    matches the published one (:data:`MNIST_FILES`). A download that fails
+    raises :class:`DownloadError` (:class:`ChecksumError` for a mismatch),
+    saying which file and where to put the files by hand; with
+    ``download=False`` a missing file raises ``FileNotFoundError``.
+    """
+    where = Path(folder).expanduser() if folder is not None else mnist_folder()
+    if where.exists() and not where.is_dir():
+        msg = f"{where} is a file, not a folder; give the folder of the MNIST files."
+        raise NotADirectoryError(msg)
+    paths: dict[str, Path] = {}
+    for name in MNIST_FILES:
+        found = _find(where, name)
+        if found is None:
+            if not download:
+                msg = f"{name} is not in {where}; {_by_hand(where)}."
+                raise FileNotFoundError(msg)
+            mirrors = (mirror,) if mirror is not None else MNIST_MIRRORS
+            found = _fetch(where, name, mirrors, progress)
+        paths[name] = found
+    parts = []
+    for prefix in ("train", "t10k"):
+        pictures = paths[f"{prefix}-images-idx3-ubyte"]
+        labels = paths[f"{prefix}-labels-idx1-ubyte"]
+        X = read_idx(pictures, dims=3)
+        y = read_idx(labels, dims=1)
+        if X.shape[1:] != (28, 28):
+            msg = f"{pictures}: holds {X.shape[1]}×{X.shape[2]} images, not 28×28."
+            raise ValueError(msg)
+        if len(X) != len(y):
+            msg = (
+                f"{labels}: holds {len(y):,} labels, but {pictures.name} holds "
+                f"{len(X):,} images; the two files must belong together."
+            )
+            raise ValueError(msg)
+        if len(y) and y.max() > 9:
+            msg = f"{labels}: holds the label {int(y.max())}; digits are 0-9."
+            raise ValueError(msg)
+        X = X.astype(float) / 255.0
+        parts.append((X if images else X.reshape(len(X), -1), y.astype(int)))
+    (X_train, y_train), (X_test, y_test) = parts
+    return Split(X_train, X_test, y_train, y_test)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import http.server
+import socket
+import struct
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 
@@ -23,3 +30,124 @@ def block_imports(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
                 monkeypatch.setitem(sys.modules, name, None)
 
     return block
+
+
+# --- MNIST files made by the tests (no downloads at test time) ---------------------
+
+MNIST_NAMES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+
+def idx_bytes(array: np.ndarray, magic: int | None = None) -> bytes:
+    """An array of unsigned bytes in the IDX format, written out by hand."""
+    array = np.asarray(array, dtype=np.uint8)
+    if magic is None:
+        magic = 0x0800 | array.ndim
+    header = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.tobytes()
+
+
+def digits_as_mnist(
+    train: int = 1000, test: int = 300
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Real handwritten digits in MNIST's format: the 8×8 digits, 3× larger, padded.
+
+    Each 8×8 digit (0-16) becomes 24×24 pixels (0-255) inside a 28×28 frame.
+    """
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    big = np.kron(data.images, np.ones((3, 3)))
+    frames = np.zeros((len(big), 28, 28))
+    frames[:, 2:26, 2:26] = big
+    pixels = np.clip(np.round(frames * 255 / 16), 0, 255).astype(np.uint8)
+    labels = data.target.astype(np.uint8)
+    return pixels[:train], labels[:train], pixels[-test:], labels[-test:]
+
+
+def write_mnist_files(
+    folder: Path,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    gz: bool = True,
+) -> dict[str, Path]:
+    """The four files of ``arrays`` (train images, labels, test images, labels).
+
+    Returns their paths by their standard names (``"t10k-labels-idx1-ubyte"``).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, array in zip(MNIST_NAMES, arrays):
+        path = folder / (name + (".gz" if gz else ""))
+        raw = idx_bytes(array)
+        path.write_bytes(gzip.compress(raw, mtime=0) if gz else raw)
+        paths[name] = path
+    return paths
+
+
+@pytest.fixture(scope="session")
+def mnist_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    return digits_as_mnist()
+
+
+@pytest.fixture
+def idx() -> Callable[..., bytes]:
+    """``idx(array)``: the bytes of an IDX file of unsigned bytes, made by hand."""
+    return idx_bytes
+
+
+@pytest.fixture
+def mnist_files(
+    tmp_path: Path, mnist_arrays: tuple[np.ndarray, ...]
+) -> Callable[..., dict[str, Path]]:
+    """``mnist_files(folder=None, gz=True)``: write the four files; their paths."""
+
+    def write(folder: Path | None = None, gz: bool = True) -> dict[str, Path]:
+        return write_mnist_files(folder or tmp_path / "mnist", mnist_arrays, gz)
+
+    return write
+
+
+class _Files(http.server.SimpleHTTPRequestHandler):
+    """Serves one folder; counts requests; quiet."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+@pytest.fixture
+def file_server(tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    """A server on 127.0.0.1: (base URL, the folder it serves, the paths asked)."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    asked: list[str] = []
+
+    class Handler(_Files):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[misc]
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", folder, asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def closed_port() -> str:
+    """A URL on 127.0.0.1 where nothing listens: what a machine without network sees."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"

@@ -102,10 +102,14 @@ def run(lesson: LessonRun) -> None:
         ),
     }
     gradients = {name: weight_gradients(model, X, y) for name, model in deep.items()}
-    lesson.say("mean |∂L/∂w| per layer (layer 1 is next to the input):")
+    lesson.say(
+        f"mean |∂L/∂w| per layer of weights: layers 1-{DEPTH} hidden (1 next to the "
+        f"input), {DEPTH + 1} the output:"
+    )
     lesson.say(f"  {'layer':>5}  {'sigmoid':>9}  {'ReLU':>9}")
     for k, (s, r) in enumerate(zip(gradients["sigmoid"], gradients["ReLU"]), start=1):
-        lesson.say(f"  {k:>5}  {s:>9.2e}  {r:>9.2e}")
+        where = "  (output)" if k == DEPTH + 1 else ""
+        lesson.say(f"  {k:>5}  {s:>9.2e}  {r:>9.2e}{where}")
     for name, values in gradients.items():
         ratio = values[-1] / values[0] if values[0] else float("inf")
         times = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
@@ -209,7 +213,7 @@ def _gradients_figure(gradients: dict[str, list[float]]) -> Figure:
     for name, values in gradients.items():
         axes.plot(range(1, len(values) + 1), values, "o-", label=name)
     axes.set_yscale("log")
-    axes.set_xlabel("layer (1 = next to the input)")
+    axes.set_xlabel(f"layer (1 = next to the input, {DEPTH + 1} = the output)")
     axes.set_ylabel("mean |∂L/∂w|")
     axes.set_title(f"Gradient per layer in a {DEPTH}-hidden-layer network")
     axes.legend()

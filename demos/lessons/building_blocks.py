@@ -129,8 +129,7 @@ def run(lesson: LessonRun) -> None:
         root = make()
         lesson.heading(title)
         for step in backward_steps(root):
-            if step.lines:
-                lesson.say(str(step))
+            lesson.say(str(step))
         lesson.say(f"rule: {rule}")
         weights = [
             p
@@ -147,8 +146,7 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("All together: a = σ(w1·x1 + w2·x2 + b)")
     a = neuron()
     for step in backward_steps(a):
-        if step.lines:
-            lesson.say(str(step))
+        lesson.say(str(step))
     weights = [
         p for p in topological_order(a) if p.is_leaf and p.label[:1] in ("w", "b")
     ]

@@ -22,7 +22,9 @@ FILES = ("graph.svg", "steps.html", "descent.png")
 NEEDS = ("matplotlib",)  # from the demos extra
 
 START = -1.0
-RATES = (0.1, 0.5, 0.9, 1.0, 1.1)
+# Each step multiplies w by (1 − 2·lr), so E by (1 − 2·lr)²: rates with the same
+# |1 − 2·lr| (0.1 and 0.9) give the same E. These five all differ.
+RATES = (0.1, 0.5, 0.75, 1.0, 1.1)
 
 
 def slope(w: float) -> float:
@@ -68,12 +70,15 @@ def run(lesson: LessonRun) -> None:
     lesson.note("w after one step", new_w)
 
     lesson.heading("Ten steps with different learning rates")
-    lesson.say("Each step multiplies w by (1 − 2·lr):")
+    lesson.say("Each step multiplies w by (1 − 2·lr), so E by (1 − 2·lr)²:")
     paths = {rate: descend(START, rate, 10) for rate in RATES}
     for rate, path in paths.items():
         final = path[-1]
         story = _story(rate)
         lesson.say(f"  lr = {rate:<4g} w after 10 steps = {final:>9.4g}   {story}")
+        lesson.note(f"w after 10 steps, lr = {rate:g}", final)
+    lesson.say("(lr = 0.9 would give the same E as lr = 0.1: |1 − 2·lr| = 0.8 for")
+    lesson.say(" both; w just changes sign at every step.)")
 
     figure = _figure(paths)
     picture = lesson.save_figure(figure, "descent.png")
@@ -108,7 +113,7 @@ def _figure(paths: dict[float, list[float]]) -> Figure:
     left.plot(
         ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1"
     )
-    for rate, colour in ((0.1, "tab:blue"), (0.9, "tab:green")):
+    for rate, colour in ((0.1, "tab:blue"), (0.75, "tab:green")):
         path = paths[rate]
         left.plot(
             path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}"

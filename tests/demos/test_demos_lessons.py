@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -39,19 +40,32 @@ QUICK_FLOORS = {
 }
 
 
+def _options(name: str, mnist_files: Callable[..., dict[str, Path]]) -> dict:
+    """What a lesson needs besides its name: the MNIST files for ``mnist``."""
+    if name != "mnist":
+        return {}
+    return {"data": next(iter(mnist_files().values())).parent}
+
+
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_every_lesson_writes_the_files_it_promises(
-    name: str, tmp_path: Path, block_imports: Callable[..., None]
+    name: str,
+    tmp_path: Path,
+    block_imports: Callable[..., None],
+    mnist_files: Callable[..., dict[str, Path]],
 ) -> None:
+    options = _options(name, mnist_files)
     # Only the extras the lesson declares are importable: its NEEDS are complete.
     block_imports(*(set(DISTRIBUTIONS) - set(LESSONS[name].needs)))
     said = io.StringIO()
-    result = run_lesson(name, tmp_path, quick=True, progress=False, stream=said)
+    result = run_lesson(
+        name, tmp_path / "out", quick=True, progress=False, stream=said, **options
+    )
     promised = LESSONS[name].files
     assert promised, f"lesson {name} promises no files"
     assert sorted(p.name for p in result.files) == sorted(promised)
     for filename in promised:
-        _check_file(tmp_path / filename)
+        _check_file(tmp_path / "out" / filename)
     text = said.getvalue()
     assert "Look at" in text
     for number in result.numbers.values():
@@ -72,10 +86,25 @@ def test_square_numbers(tmp_path: Path) -> None:
     assert result.numbers["dE/dw"] == -2.0
     assert result.numbers["w after one step"] == pytest.approx(-0.8)
     assert "diverges" in said.getvalue()
+    finals = {
+        float(key.rsplit("= ", 1)[1]): value
+        for key, value in result.numbers.items()
+        if key.startswith("w after 10 steps")
+    }
+    for rate, w in finals.items():
+        assert w == pytest.approx((-1.0) * (1 - 2 * rate) ** 10)
+    # E = w², so rates with the same |1 − 2·lr| draw the same curve: none do here.
+    energies = [round(w**2, 12) for w in finals.values()]
+    assert len(set(energies)) == len(energies) == 5
 
 
 def test_building_blocks_rules(tmp_path: Path) -> None:
-    result = run_lesson("building-blocks", tmp_path, stream=io.StringIO())
+    said = io.StringIO()
+    result = run_lesson("building-blocks", tmp_path, stream=said)
+    # every step is shown, so the numbering has no gaps (1/3, 2/3, 3/3)
+    for total in (3, 4, 2, 5):
+        steps = re.findall(rf"^step (\d+)/{total} ", said.getvalue(), re.M)
+        assert steps[:total] == [str(k) for k in range(1, total + 1)]
     numbers = result.numbers
     assert numbers["connection: db/da"] == -1.5  # ∂b/∂a = w
     assert numbers["sum: ds/da1"] == 1.0
@@ -110,14 +139,37 @@ def test_digits_cnn_quick(tmp_path: Path) -> None:
         "digits", tmp_path, cnn=True, quick=True, epochs=3, progress=False, stream=said
     )
     assert result.numbers["test accuracy"] >= 0.6  # measured 0.88 (0.76 to 0.88)
-    assert "filters" in said.getvalue()
+    text = said.getvalue()
+    assert "filters" in text and "MLP" not in text
     assert {p.name for p in result.files} == set(LESSONS["digits"].files)
+    assert "MLP" not in LESSONS["digits"].summary  # the header of both networks
+
+
+def test_digits_lists_and_draws_the_same_mistakes(tmp_path: Path) -> None:
+    said = io.StringIO()
+    result = run_lesson(
+        "digits", tmp_path, quick=True, epochs=2, progress=False, stream=said
+    )
+    text = said.getvalue()
+    listed = len(re.findall(r"^  test image \d+: a \d read as \d$", text, re.M))
+    mistakes = int(result.numbers["mistakes"])
+    assert f"Mistakes: {mistakes} of 360" in text
+    assert listed == min(mistakes, 12)
+    if mistakes > 12:
+        assert "the first 12 (also drawn in mistakes.png)" in text
+    assert "validation" not in text
 
 
 def test_activations_show_vanishing_gradients_and_dead_relus(tmp_path: Path) -> None:
+    said = io.StringIO()
     result = run_lesson(
-        "activations", tmp_path, quick=True, progress=False, stream=io.StringIO()
+        "activations", tmp_path, quick=True, progress=False, stream=said
     )
+    rows = re.findall(
+        r"^ +(\d+) +\d\.\d+e[-+]\d+ +\d\.\d+e[-+]\d+", said.getvalue(), re.M
+    )
+    assert rows == [str(k) for k in range(1, 10)]  # 8 hidden layers and the output
+    assert "9 the output" in said.getvalue() and "(output)" in said.getvalue()
     numbers = result.numbers
     sigmoid_ratio = (
         numbers["sigmoid first-layer gradient"] / numbers["sigmoid last-layer gradient"]
@@ -129,14 +181,32 @@ def test_activations_show_vanishing_gradients_and_dead_relus(tmp_path: Path) -> 
     assert numbers["dead: bad init: every bias −2"] > 0.5
 
 
-def test_same_seed_same_numbers(tmp_path: Path) -> None:
-    first = run_lesson(
-        "xor", tmp_path / "a", seed=3, quick=True, progress=False, stream=io.StringIO()
-    )
-    again = run_lesson(
-        "xor", tmp_path / "b", seed=3, quick=True, progress=False, stream=io.StringIO()
-    )
-    assert first.numbers == again.numbers
+TIMES = ("seconds", "ms per step")  # measured, not computed: they vary
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_same_seed_same_numbers(
+    name: str, tmp_path: Path, mnist_files: Callable[..., dict[str, Path]]
+) -> None:
+    options = _options(name, mnist_files)
+    runs = [
+        run_lesson(
+            name,
+            tmp_path / str(k),
+            seed=3,
+            quick=True,
+            epochs=1,
+            progress=False,
+            stream=io.StringIO(),
+            **options,
+        ).numbers
+        for k in range(2)
+    ]
+    for numbers in runs:
+        for key in TIMES:
+            numbers.pop(key, None)
+    assert runs[0] == runs[1]
+    assert runs[0], f"lesson {name} records no numbers"
 
 
 def test_demo_through_the_cli_with_hidden_flags(

@@ -1,0 +1,251 @@
+r"""Lesson ``camera``: the fourth article's four-pixel camera, wired by hand.
+
+Four pixels, +1 white and −1 black, in the order top-left, top-right,
+bottom-left, bottom-right. A network whose weights are all +1, −1 or 0 (no
+training at all) names every image solid, vertical, diagonal or
+horizontal:
+
+- layer 1 (tanh): four neurons, each adding two pixels: the left column,
+  the right column, top-left minus bottom-left, top-right minus bottom-right;
+- layer 2 (tanh): four neurons, each adding two of those: all four pixels
+  (solid), left minus right (vertical), the two differences of layer 1
+  subtracted (diagonal) and added (horizontal: top minus bottom);
+- layer 3 (ReLU): each layer-2 neuron and its opposite, rectified;
+- the output adds each pair: a pattern *or its inverse* lights its class.
+
+Its receptive fields, drawn in pixel space layer by layer, show what each
+neuron looks for. A trained network of the same shape does the job too,
+with fields that are much harder to read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from demos.lesson import LessonRun
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+NAME = "camera"
+SUMMARY = (
+    "the four-pixel camera wired by hand (±1, 0): an image followed layer by layer"
+)
+PICTURE = "fields.png"  # the one shown in docs/lessons.md
+FILES = (
+    "fields.png",
+    "fields_layer1.svg",
+    "fields_layer2.svg",
+    "fields_layer3.svg",
+    "network.svg",
+    "trained_fields.svg",
+)
+NEEDS = ("matplotlib",)  # from the demos extra
+
+# pixels: top-left, top-right, bottom-left, bottom-right
+LAYER1 = [  # tanh
+    [1, 0, 1, 0],  # left column
+    [0, 1, 0, 1],  # right column
+    [1, 0, -1, 0],  # top-left minus bottom-left
+    [0, 1, 0, -1],  # top-right minus bottom-right
+]
+LAYER2 = [  # tanh
+    [1, 1, 0, 0],  # left + right: every pixel (solid)
+    [1, -1, 0, 0],  # left − right (vertical)
+    [0, 0, 1, -1],  # TL − BL − TR + BR (diagonal)
+    [0, 0, 1, 1],  # top − bottom (horizontal)
+]
+LAYER3 = [  # ReLU: each detector and its opposite
+    [1, 0, 0, 0],
+    [-1, 0, 0, 0],
+    [0, 1, 0, 0],
+    [0, -1, 0, 0],
+    [0, 0, 1, 0],
+    [0, 0, -1, 0],
+    [0, 0, 0, 1],
+    [0, 0, 0, -1],
+]
+OUTPUT = [  # linear: a pattern or its inverse
+    [1, 1, 0, 0, 0, 0, 0, 0],  # solid
+    [0, 0, 1, 1, 0, 0, 0, 0],  # vertical
+    [0, 0, 0, 0, 1, 1, 0, 0],  # diagonal
+    [0, 0, 0, 0, 0, 0, 1, 1],  # horizontal
+]
+WIRING = ((LAYER1, "tanh"), (LAYER2, "tanh"), (LAYER3, "relu"), (OUTPUT, "linear"))
+DARK_TOP = (-1.0, -1.0, 1.0, 1.0)  # the article's example: dark top, white bottom
+
+
+def hand_wired(seed: int = 0) -> Any:
+    r"""The network of the article, weights set by hand, biases 0.
+
+    >>> model = hand_wired()
+    >>> [round(v.data, 3) for v in model(list(DARK_TOP))]   # only "horizontal" lights
+    [0.0, 0.0, 0.0, 0.959]
+    """
+    import nn
+
+    layers = []
+    for weights, activation in WIRING:
+        W = np.array(weights, dtype=float)
+        layer = nn.Layer(W.shape[1], W.shape[0], activation, seed=seed)
+        layer.W.data[...] = W
+        layer.b.data[...] = 0.0
+        layers.append(layer)
+    return nn.Sequential(*layers)
+
+
+def walk(model: Any, x: Any) -> list[list[float]]:
+    r"""Every layer's activations for one image, the pixels first."""
+    values = [float(v) for v in x]
+    seen = [values]
+    for layer in model.layers:
+        out = layer(values)
+        values = [float(v.data) for v in out]
+        seen.append(values)
+    return seen
+
+
+def picture(pixels: Any) -> str:
+    r"""A 2×2 image on one line: ■ black, □ white, top row / bottom row.
+
+    >>> picture(DARK_TOP)
+    '■■/□□'
+    """
+    cells = ["□" if p > 0 else "■" for p in pixels]
+    return "".join(cells[:2]) + "/" + "".join(cells[2:])
+
+
+def run(lesson: LessonRun) -> None:
+    import nn
+    import viz
+
+    X, y = nn.data.four_pixel_camera()
+    names = nn.data.FOUR_PIXEL_CLASSES
+    model = hand_wired(lesson.seed)
+    layer_names = ["pixels", "layer 1 (tanh)", "layer 2 (tanh)", "layer 3 (ReLU)"]
+    layer_names.append("output")
+
+    lesson.heading("The hand-wired network: weights +1, −1 or 0, biases 0")
+    for k, (weights, _) in enumerate(WIRING, start=1):
+        rows = ["[" + " ".join(f"{w:+d}" for w in row) + "]" for row in weights]
+        title = layer_names[k] if k < len(WIRING) else "output (linear)"
+        lesson.say(f"  {title:<16} {' '.join(rows)}")
+
+    lesson.heading(f"Following {picture(DARK_TOP)} (dark top, white bottom)")
+    steps = walk(model, DARK_TOP)
+    for name, values in zip(layer_names, steps):
+        lesson.say(f"  {name:<16} {'  '.join(f'{v:+.3f}' for v in values)}")
+        lesson.note(f"{name} of dark top", float(np.sum(values)))
+    answer = int(np.argmax(steps[-1]))
+    lesson.say(
+        f"the largest output is {names[answer]}: the network says {names[answer]}."
+    )
+    lesson.say("Layer 1: dark + white adds up to 0 (grey), top − bottom to −2 → −0.96.")
+    lesson.say(
+        "Layer 2: only top − bottom survives, negative: the inverse of its field."
+    )
+    lesson.say("Layer 3: ReLU keeps the opposite neuron's positive copy; it lights")
+    lesson.say("the horizontal output.")
+    lesson.note("dark top answer", answer)
+
+    lesson.heading("All eight images")
+    outputs = nn.predict(model, X)
+    for x, label, out in zip(X, y, outputs):
+        guess = int(np.argmax(out))
+        mark = "right" if guess == label else "WRONG"
+        lesson.say(
+            f"  {picture(x)}  {names[label]:<10} → {names[guess]:<10} {mark}   "
+            f"outputs {np.round(out, 3).tolist()}"
+        )
+    accuracy = float(np.mean(outputs.argmax(axis=1) == y))
+    lesson.say(f"accuracy of the hand-wired network: {accuracy:.0%}")
+    lesson.note("hand-wired accuracy", accuracy)
+
+    lesson.heading("Receptive fields in pixel space, layer by layer")
+    lesson.say("A neuron's field is its weights times the fields below it: the")
+    lesson.say("pixels that push it up (blue) and down (red).")
+    field_paths = []
+    for k in range(3):
+        fields = viz.pixel_fields(model, k)
+        lesson.say(
+            f"  {layer_names[k + 1]}: "
+            + "  ".join("[" + " ".join(f"{v:+g}" for v in row) + "]" for row in fields)
+        )
+        svg = viz.receptive_fields(model, shape=(2, 2), cell=28, layer=k)
+        field_paths.append(lesson.save_svg(svg, f"fields_layer{k + 1}.svg"))
+    out_fields = viz.pixel_fields(model, 3)
+    lesson.say(f"  output: {out_fields.tolist()}")
+    lesson.say("The output's linear field is 0: it adds a field and its opposite. Only")
+    lesson.say("the ReLUs make 'this pattern or its inverse' possible: no single")
+    lesson.say("linear field can show it.")
+    lesson.note("largest output field", float(np.abs(out_fields).max()))
+    overview = lesson.save_figure(_fields_figure(model), "fields.png")
+    network = lesson.save_svg(viz.draw_network(model, x=list(DARK_TOP)), "network.svg")
+
+    lesson.heading("A trained network of the same shape, for comparison")
+    trained = nn.Sequential(
+        nn.Layer(4, 4, "tanh", seed=lesson.seed),
+        nn.Layer(4, 4, "tanh", seed=lesson.seed + 1),
+        nn.Layer(4, 8, "relu", seed=lesson.seed + 2),
+        nn.Layer(8, 4, "linear", seed=lesson.seed + 3),
+    )
+    epochs = lesson.epochs(default=300, quick=150)
+    history = lesson.fit_full_batch(
+        trained, X, y, "cross_entropy", lr=0.05, epochs=epochs, seed=lesson.seed
+    )
+    trained_accuracy = nn.evaluate(trained, X, y)
+    lesson.say(
+        f"{epochs} epochs of Adam: loss {history.loss[-1]:.4f}, accuracy "
+        f"{trained_accuracy:.0%}"
+    )
+    lesson.say(
+        "layer 1's fields: "
+        + "  ".join(
+            "[" + " ".join(f"{v:+.1f}" for v in row) + "]"
+            for row in viz.pixel_fields(trained, 0)
+        )
+    )
+    lesson.note("trained accuracy", trained_accuracy)
+    trained_fields = lesson.save_svg(
+        viz.receptive_fields(trained, shape=(2, 2), cell=28), "trained_fields.svg"
+    )
+
+    lesson.heading("Look at")
+    lesson.say(f"{overview}: the fields of layers 1, 2 and 3, one row per layer.")
+    for path in field_paths:
+        lesson.say(f"{path}: one layer's fields (hover a cell for its number).")
+    lesson.say(f"{network}: the wiring (blue +1, red −1) and every activation for")
+    lesson.say(f"  {picture(DARK_TOP)}: follow it to the horizontal output.")
+    lesson.say(f"{trained_fields}: what training found instead: it works, but it")
+    lesson.say("  is not wired the way a person would wire it.")
+
+
+def _fields_figure(model: Any) -> Figure:
+    r"""The pixel-space fields of layers 1-3, one row per layer (matplotlib)."""
+    from matplotlib.figure import Figure
+
+    import viz
+
+    rows = [viz.pixel_fields(model, k) for k in range(3)]
+    columns = max(len(r) for r in rows)
+    figure = Figure(figsize=(1.0 * columns + 1.2, 3.6))
+    axes = figure.subplots(len(rows), columns, squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for k, fields in enumerate(rows):
+        kind = "ReLU" if k == 2 else "tanh"
+        for j, field in enumerate(fields):
+            ax = axes[k][j]
+            ax.imshow(field.reshape(2, 2), cmap="RdBu", vmin=-2, vmax=2)
+            ax.set_title(f"{k + 1}.{j + 1}", fontsize=7)
+        axes[k][0].text(
+            -1.2, 0.5, f"layer {k + 1}\n({kind})", ha="right", va="center", fontsize=9
+        )
+    figure.suptitle(
+        "receptive fields in pixel space: blue = white pushes it up, red = down",
+        fontsize=9,
+    )
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,203 @@
+r"""Lesson ``mse``: the first article's cost, over 10 outputs.
+
+One digit goes through a network with 10 output neurons (sigmoid, so each
+activation is between 0 and 1). The desired activations are 1 for the
+digit's own output and 0 for the other nine. The cost of that one example:
+
+    C = (1/10) · Σₖ (aₖ − tₖ)²        ∂C/∂aₖ = 2·(aₖ − tₖ)/10
+
+and the *average cost* of a round of training is the mean of the costs of
+all its examples. Then the same network is trained twice: with MSE on
+one-hot targets, and with softmax cross-entropy, to compare the two.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from demos.lesson import LessonRun
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+NAME = "mse"
+SUMMARY = "one digit's cost (1/10)·Σ(aₖ − tₖ)², the average cost; MSE vs cross-entropy"
+PICTURE = "cost.png"  # the one shown in docs/lessons.md
+FILES = ("cost.png", "training.png")
+NEEDS = ("matplotlib", "sklearn")  # from the demos extra (the 8×8 digits)
+
+HIDDEN = 16
+AVERAGE_OVER = 400  # the first article's example: the average over 400 digits
+BATCH = 32
+
+
+def one_hot(labels: np.ndarray, k: int = 10) -> np.ndarray:
+    r"""Each label as a row of k desired activations: 1 at the label, 0 elsewhere.
+
+    >>> one_hot(np.array([2]), 4).tolist()
+    [[0.0, 0.0, 1.0, 0.0]]
+    """
+    rows = np.zeros((len(labels), k))
+    rows[np.arange(len(labels)), labels] = 1.0
+    return rows
+
+
+def network(seed: int, output: str) -> Any:
+    r"""64 pixels → 16 sigmoid neurons → 10 outputs (``output``: their activation)."""
+    import nn
+
+    return nn.MLP(
+        64, [HIDDEN, 10], activation="sigmoid", output_activation=output, seed=seed
+    )
+
+
+def run(lesson: LessonRun) -> None:
+    import nn
+
+    split = nn.data.digits(seed=lesson.seed)
+    model = network(lesson.seed, "sigmoid")
+    digit = int(np.flatnonzero(split.y_train == 0)[0])
+    x, label = split.X_train[digit], int(split.y_train[digit])
+    target = one_hot(np.array([label]))[0]
+
+    lesson.heading(f"One example: a {label} through the untrained network")
+    outputs = model(list(x))
+    cost = nn.mse(outputs, list(target))
+    cost.backward()
+    lesson.say("  k   aₖ      tₖ   aₖ − tₖ   (aₖ − tₖ)²   ∂C/∂aₖ (backward)")
+    total = 0.0
+    for k, (out, t) in enumerate(zip(outputs, target)):
+        gap = out.data - t
+        total += gap**2
+        lesson.say(
+            f"  {k}   {out.data:.4f}  {t:.0f}   {gap:+.4f}   {gap**2:.4f}"
+            f"       {out.grad:+.5f}"
+        )
+    by_hand = total / 10
+    lesson.say(f"sum of squares {total:.4f}, divided by 10: C = {by_hand:.5f}")
+    lesson.say(f"nn.mse gives {cost.data:.5f}; each ∂C/∂aₖ is 2·(aₖ − tₖ)/10.")
+    lesson.note("cost by hand", by_hand)
+    lesson.note("cost by nn.mse", cost.data)
+    gap0 = outputs[0].data - target[0]
+    lesson.note("dC/da0", outputs[0].grad)
+    lesson.note("2(a0 - t0)/10", 2 * gap0 / 10)
+
+    lesson.heading(f"The average cost over {AVERAGE_OVER} training examples")
+    X, y = split.X_train[:AVERAGE_OVER], split.y_train[:AVERAGE_OVER]
+    activations = nn.predict(model, X)
+    costs = np.mean((activations - one_hot(y)) ** 2, axis=1)
+    average = float(np.mean(costs))
+    batch_cost = float(nn.mse(model(X), one_hot(y)).data)
+    lesson.say(
+        f"the {AVERAGE_OVER} costs range from {costs.min():.4f} to {costs.max():.4f}"
+    )
+    lesson.say(
+        f"their average C(w) = {average:.5f} (nn.mse on the batch: {batch_cost:.5f})"
+    )
+    lesson.say("Training lowers this one number by gradient descent on every weight.")
+    lesson.note("average cost", average)
+    lesson.note("average cost by nn.mse", batch_cost)
+
+    lesson.heading("Training: MSE on one-hot targets, then cross-entropy")
+    epochs = lesson.epochs(default=20, quick=4)
+    runs: dict[str, list[float]] = {}
+    for name, output, loss, targets in (
+        ("MSE", "sigmoid", "mse", one_hot(split.y_train)),
+        ("cross-entropy", "linear", "cross_entropy", split.y_train),
+    ):
+        net = network(lesson.seed, output)
+        with lesson.one_blas_thread():
+            history = nn.fit(
+                net,
+                split.X_train,
+                targets,
+                loss=loss,
+                optimizer=nn.SGD(net, lr=0.5, momentum=0.9),
+                epochs=epochs,
+                batch_size=BATCH,
+                seed=lesson.seed,
+                progress=lesson.progress,
+                callback=_recorder(net, split, runs.setdefault(name, [])),
+            )
+        test = runs[name][-1]
+        lesson.say(
+            f"  {name:<14} train accuracy {history.accuracy[-1]:.1%}, "
+            f"test {test:.1%} after {epochs} epochs"
+        )
+        lesson.note(f"{name} test accuracy", test)
+        lesson.note(f"{name} test accuracy after 1 epoch", runs[name][0])
+    lesson.say("Both learn (same start, SGD with momentum, lr 0.5). MSE's gradient")
+    lesson.say("at a sigmoid output carries σ'(z), which is tiny where the output is")
+    lesson.say("confidently wrong; cross-entropy's, p − one-hot, does not, so it")
+    lesson.say("usually learns faster early on.")
+
+    picture = lesson.save_figure(
+        _cost_figure(x, label, [o.data for o in outputs], target), "cost.png"
+    )
+    training = lesson.save_figure(_training_figure(runs), "training.png")
+    lesson.heading("Look at")
+    lesson.say(f"{picture}: the digit, its 10 output activations next to the desired")
+    lesson.say("  ones, and each squared difference: C is their mean.")
+    lesson.say(f"{training}: test accuracy per epoch, MSE next to cross-entropy.")
+
+
+def _recorder(model: Any, split: Any, into: list[float]) -> Any:
+    """A ``fit`` callback that appends the test accuracy after every epoch."""
+    import nn
+
+    def callback(epoch: int, history: Any) -> None:
+        into.append(nn.evaluate(model, split.X_test, split.y_test))
+
+    return callback
+
+
+def _cost_figure(
+    x: np.ndarray, label: int, outputs: list[float], target: np.ndarray
+) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 3.2))
+    image, bars, squares = figure.subplots(
+        1, 3, gridspec_kw={"width_ratios": (0.7, 1.6, 1.6)}
+    )
+    image.imshow(x.reshape(8, 8), cmap="gray_r")
+    image.set_title(f"a {label}")
+    image.set_axis_off()
+    ks = np.arange(10)
+    bars.bar(ks - 0.2, outputs, width=0.4, label="activation aₖ")
+    bars.bar(ks + 0.2, target, width=0.4, label="desired tₖ")
+    bars.set_xticks(ks)
+    bars.set_ylim(0, 1.05)
+    bars.set_xlabel("output k")
+    bars.legend(fontsize=8)
+    bars.set_title("the 10 outputs")
+    errors = (np.array(outputs) - target) ** 2
+    squares.bar(ks, errors, color="tab:red")
+    squares.axhline(errors.mean(), color="k", ls="--", lw=1)
+    squares.text(
+        9.4, errors.mean(), f" C = {errors.mean():.3f}", va="bottom", ha="right"
+    )
+    squares.set_xticks(ks)
+    squares.set_xlabel("output k")
+    squares.set_title("(aₖ − tₖ)²; their mean is the cost")
+    figure.tight_layout()
+    return figure
+
+
+def _training_figure(runs: dict[str, list[float]]) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.5, 3.4))
+    ax = figure.subplots()
+    for name, accuracies in runs.items():
+        ax.plot(range(1, len(accuracies) + 1), accuracies, "o-", ms=3, label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("the same network, two costs")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,187 @@
+r"""Lesson ``optimizers``: gradient descent, momentum and Adam on the same hill.
+
+Three ways to turn a gradient g into a step:
+
+- gradient descent:   p ← p − η·g
+- momentum:           v ← μ·v + g,  p ← p − η·v   (a ball rolling down a bumpy
+  hill: its velocity carries it through small dips)
+- Adam:               steps of about η in every direction, from running means
+  of g and g² (each parameter gets its own step size)
+
+First on a surface of two parameters, a long valley with a dip on the way
+down, where their paths can be drawn on the contour plot; then on a real
+network, the 8×8 digits, where their loss curves can be compared.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from autograd import Value
+from demos.lesson import LessonRun
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+NAME = "optimizers"
+SUMMARY = "gradient descent, momentum and Adam: paths on a bumpy surface, loss curves"
+PICTURE = "paths.png"  # the one shown in docs/lessons.md
+FILES = ("paths.png", "network.png")
+NEEDS = ("matplotlib", "sklearn")  # from the demos extra (the 8×8 digits)
+
+START = (-4.5, 1.0)
+STEPS = 150
+DIP = (0.6, -3.0, 4.0)  # depth, place and sharpness of the dip on the way down
+RUNS = (  # name, optimizer, settings
+    ("gradient descent", "SGD", {"lr": 0.05}),
+    ("momentum 0.9", "SGD", {"lr": 0.05, "momentum": 0.9}),
+    ("Adam", "Adam", {"lr": 0.3}),
+)
+
+
+def surface(x: Value, y: Value) -> Value:
+    r"""f(x, y) = x²/10 + 2y² − 0.6·e^{−4(x + 3)²}: a valley with a dip at x ≈ −3.6.
+
+    Its lowest point is f(0, 0) = 0; the dip holds a ball that stops in it.
+
+    >>> round(surface(Value(0.0), Value(0.0)).data, 6)
+    -0.0
+    """
+    depth, place, sharpness = DIP
+    return x * x / 10 + 2 * y * y - depth * (-sharpness * (x - place) ** 2).exp()
+
+
+def descend(kind: str, settings: dict[str, float], steps: int) -> np.ndarray:
+    r"""The path of one optimizer from START, as (steps + 1) × 2 positions."""
+    import nn
+
+    x, y = Value(START[0], "x"), Value(START[1], "y")
+    optimizer = getattr(nn, kind)([x, y], **settings)
+    path = [(x.data, y.data)]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        surface(x, y).backward()
+        optimizer.step()
+        path.append((x.data, y.data))
+    return np.array(path)
+
+
+def height(path: np.ndarray) -> float:
+    """f at the end of a path."""
+    return float(surface(Value(path[-1, 0]), Value(path[-1, 1])).data)
+
+
+def run(lesson: LessonRun) -> None:
+    import nn
+
+    lesson.heading(f"One surface, three optimizers, {STEPS} steps from {START}")
+    lesson.say("f(x, y) = x²/10 + 2y² − 0.6·e^(−4(x + 3)²): steep across, gentle")
+    lesson.say("along, with a dip on the way to the lowest point f(0, 0) = 0.")
+    paths = {name: descend(kind, settings, STEPS) for name, kind, settings in RUNS}
+    for (name, _, settings), path in zip(RUNS, paths.values()):
+        f = height(path)
+        shown = ", ".join(f"{k} {v:g}" for k, v in settings.items())
+        where = "stuck in the dip" if path[-1, 0] < -2 else "reached the valley floor"
+        lesson.say(
+            f"  {name:<17} ({shown:<23}) ends at ({path[-1, 0]:+.3f}, "
+            f"{path[-1, 1]:+.3f}), f = {f:.4f}: {where}"
+        )
+        lesson.note(f"{name} f", f)
+        lesson.note(f"{name} x", path[-1, 0])
+    lesson.say("Plain descent stops where the slope is 0, in the dip. Momentum keeps")
+    lesson.say("the velocity it gathered on the way down and rolls through it. Adam")
+    lesson.say("scales each step by its own gradient history: with lr 0.3 it gets out")
+    lesson.say("(with lr 0.1 it stays in the dip too).")
+
+    lesson.heading("The same three on a network: 8×8 digits, MLP 64 → 32 → 10")
+    split = nn.data.digits(seed=lesson.seed)
+    epochs = lesson.epochs(default=10, quick=3)
+    curves: dict[str, list[float]] = {}
+    settings_for = {
+        "gradient descent": ("SGD", {"lr": 0.05}),
+        "momentum 0.9": ("SGD", {"lr": 0.05, "momentum": 0.9}),
+        "Adam": ("Adam", {"lr": 0.005}),
+    }
+    for name, (kind, settings) in settings_for.items():
+        model = nn.MLP(64, [32, 10], activation="relu", seed=lesson.seed, init="he")
+        with lesson.one_blas_thread():
+            history = nn.fit(
+                model,
+                split.X_train,
+                split.y_train,
+                optimizer=getattr(nn, kind)(model, **settings),
+                epochs=epochs,
+                batch_size=32,
+                seed=lesson.seed,
+                progress=lesson.progress,
+            )
+        test = nn.evaluate(model, split.X_test, split.y_test)
+        curves[name] = history.loss
+        shown = ", ".join(f"{k} {v:g}" for k, v in settings.items())
+        lesson.say(
+            f"  {name:<17} ({shown + '):':<25} loss {history.loss[0]:.3f} → "
+            f"{history.loss[-1]:.4f}, test accuracy {test:.1%}"
+        )
+        lesson.note(f"{name} final loss", history.loss[-1])
+        lesson.note(f"{name} test accuracy", test)
+    lesson.say(f"Same start, same {epochs} epochs of batches of 32: momentum and Adam")
+    lesson.say("bring the loss down much faster than plain steps of the same size.")
+
+    picture = lesson.save_figure(_paths_figure(paths), "paths.png")
+    network = lesson.save_figure(_curves_figure(curves), "network.png")
+    lesson.heading("Look at")
+    lesson.say(f"{picture}: the three paths on the contour plot of f, and f along")
+    lesson.say(
+        "  each path: momentum overshoots, swings back and settles at the bottom."
+    )
+    lesson.say(f"{network}: the training loss per epoch of the three on the digits.")
+
+
+def _paths_figure(paths: dict[str, np.ndarray]) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 4))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": (1.6, 1)})
+    xs, ys = np.meshgrid(np.linspace(-5.5, 2.5, 240), np.linspace(-1.6, 1.6, 120))
+    grid = surface(Value(xs.ravel()), Value(ys.ravel())).data.reshape(xs.shape)
+    left.contourf(xs, ys, grid, levels=30, cmap="Greys")
+    left.contour(xs, ys, grid, levels=30, colors="0.5", linewidths=0.3)
+    for (name, path), colour in zip(
+        paths.items(), ("tab:red", "tab:blue", "tab:green")
+    ):
+        left.plot(path[:, 0], path[:, 1], ".-", color=colour, ms=3, lw=1, label=name)
+        right.plot(
+            [height(path[: k + 1]) for k in range(len(path))], color=colour, label=name
+        )
+    left.plot(*START, "ko")
+    left.plot(0, 0, "k*", ms=10)
+    left.set_xlabel("x")
+    left.set_ylabel("y")
+    left.set_title("paths from ● towards the lowest point ★")
+    left.legend(fontsize=8, loc="lower right")
+    right.set_yscale("symlog", linthresh=1e-3)
+    right.set_xlabel("step")
+    right.set_ylabel("f")
+    right.set_title("f along each path")
+    right.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def _curves_figure(curves: dict[str, list[float]]) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.5, 3.4))
+    ax = figure.subplots()
+    for name, losses in curves.items():
+        ax.plot(range(1, len(losses) + 1), losses, "o-", ms=3, label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss")
+    ax.set_title("MLP 64 → 32 → 10 on the 8×8 digits")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
