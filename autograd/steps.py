@@ -33,7 +33,7 @@ from autograd.data import Data, is_batch, shape_text
 from autograd.graph import prepare_backward, summed_to, topological_order
 from autograd.layer_rules import MatrixLocal
 from autograd.ops import op_for
-from autograd.value import Value, seed_gradient
+from autograd.value import Value, check_value, seed_gradient
 
 __all__ = [
     "ChainLine",
@@ -226,6 +226,11 @@ def backward_steps(root: Value, grad: Data = None) -> Iterator[Step]:
     ``root.backward()``. Stopping early leaves the pass half done: the nodes
     not yet reached hold partial gradients.
     """
+    check_value(root, "the root of backward_steps")
+    return _steps(root, grad)
+
+
+def _steps(root: Value, grad: Data) -> Iterator[Step]:
     order = prepare_backward(root, seed_gradient(root, grad))
     names = node_names(order)
     root_name = names[root] if root.label else "L"
