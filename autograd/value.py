@@ -248,6 +248,10 @@ class Value:
                     share = summed_to(parent.data, share)
                 parent.grad += share
 
+    def _backward(self) -> None:
+        """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
+        self.chain_rule()
+
 
 class Constant(Value):
     r"""A leaf whose gradient nobody needs: given data, not something to learn.
