@@ -94,7 +94,7 @@ forward values, every step of the backward pass and the gradients.
 
 The expression is read safely (never evaluated as Python). It may use
 numbers, the names given with --set, + - * / **, and the functions
-exp, log, tanh, sigmoid and relu.
+exp, log, tanh, sigmoid, relu and leaky_relu.
 """
 
 _STEP_EPILOG = """\
