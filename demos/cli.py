@@ -116,8 +116,9 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            (file or sys.stderr).write(message)
+        target = file or sys.stderr  # None: the stream was closed (`>&-`)
+        if message and target is not None:
+            target.write(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -273,7 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with plain_when_needed(sys.stdout, sys.stderr):
         code = _run(argv)
         try:
-            sys.stdout.flush()  # a full disk shows here, not as Python exits
+            if sys.stdout is not None:  # None: closed by the shell (`>&-`)
+                sys.stdout.flush()  # a full disk shows here, not as Python exits
         except OSError as error:
             code = _output_failed(error)
         return code
@@ -342,6 +344,8 @@ def _output_failed(error: Exception, prefix: str = "chainrule: error:") -> int:
 
 def _say(line: str) -> None:
     """One line on standard error, if standard error can still be written."""
+    if sys.stderr is None:  # closed by the shell (`2>&-`): nowhere to tell it
+        return
     try:
         print(line, file=sys.stderr)
         sys.stderr.flush()

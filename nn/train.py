@@ -454,7 +454,22 @@ def fit(
         history.loss.append(total_loss / len(X))
         history.accuracy.append(correct / len(X))
         if validation is not None:
-            val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val, threshold)
+            try:
+                val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val, threshold)
+            except FloatingPointError as error:
+                reason = str(error).rstrip(".")
+                msg = (
+                    f"training diverged in epoch {epoch + 1} (on the validation "
+                    f"set): {reason}."
+                )
+                raise FloatingPointError(msg) from None
+            if not math.isfinite(val_loss):
+                msg = (
+                    f"training diverged in epoch {epoch + 1}: the validation loss "
+                    f"became {val_loss}; lower the learning rate (or scale the "
+                    "inputs), and train again."
+                )
+                raise FloatingPointError(msg)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_accuracy)
         if hasattr(bar, "set_postfix"):

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = "import sys; from demos.cli import main; sys.exit(main())"
 
 
-def chainrule(*argv: str, stdout=subprocess.PIPE, **env: str):
+def chainrule(*argv: str, stdout=subprocess.PIPE, closing=None, **env: str):
     script = Path(sys.executable).with_name("chainrule")  # .venv/bin/chainrule
     found = str(script) if script.exists() else shutil.which("chainrule")
     command = [found] if found else [sys.executable, "-c", RUN]
@@ -30,6 +30,7 @@ def chainrule(*argv: str, stdout=subprocess.PIPE, **env: str):
         cwd=ROOT,
         env={**os.environ, **env},
         timeout=120,
+        preexec_fn=None if closing is None else (lambda: os.close(closing)),
     )
 
 
@@ -141,3 +142,13 @@ def test_a_name_too_long_for_the_file_system_is_a_usage_error(tmp_path):
     )
     assert picture.returncode == 2
     assert "File name too long" in one_clear_line(picture.stderr)
+
+
+def test_closed_streams_are_not_a_traceback():
+    version = chainrule("--version", closing=1)  # chainrule --version >&-
+    assert version.returncode == 0
+    assert b"Traceback" not in version.stderr
+    step = chainrule("step", "x * w", "--set", "x=1", "--set", "w=2", closing=1)
+    assert step.returncode == 0 and step.stderr == b""
+    mistake = chainrule("step", "x *", closing=2)  # chainrule step "x *" 2>&-
+    assert mistake.returncode == 2 and mistake.stdout == b""

@@ -493,3 +493,34 @@ def test_accuracy_is_measured_before_the_update():
     with pytest.raises(TypeError, match="map names to numbers"):
         nn.fit(model, X4, np.array(list("abba")), loss=ignores_targets, progress=False)
     assert model.state_dict() == before
+
+
+def test_a_validation_loss_that_overflows_names_the_epoch():
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [4, 1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match="epoch 1: the validation loss"):
+            nn.fit(model, X, y, loss="mse", validation=(X * 1e300, y), progress=False)
+    nan_model = nn.MLP(2, [4, 2], seed=0)
+    with pytest.raises(FloatingPointError, match=r"epoch 1 \(on the validation set\)"):
+        nn.fit(
+            nan_model,
+            X,
+            y,
+            validation=(X, y),
+            epochs=1,
+            progress=False,
+            optimizer=_poisoning(nan_model),
+        )
+
+
+def _poisoning(model):
+    """An optimizer whose one step leaves a nan weight (a broken update rule)."""
+
+    class Poison(nn.SGD):
+        def step(self):
+            super().step()
+            model.layers[0].W.data[0, 0] = math.nan
+
+    return Poison(model, lr=0.1)
