@@ -145,7 +145,7 @@ class Value:
         if isinstance(exponent, Value):
             return _binary(OPS["powv"], self, exponent)
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
-            n = float(exponent)
+            n = float(to_data(exponent, what="the exponent"))
             return apply(OPS["pow"], (self,), name=f"**{n:g}", n=n)
         msg = (
             f"the exponent must be a number or a Value, not {type(exponent).__name__}."
@@ -387,7 +387,10 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if kind is float:
         return data
     if kind is int:
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(_too_large(what)) from None
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)
@@ -409,6 +412,10 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, list | tuple):
         msg += " Wrap a batch in numpy.array(...)."
     raise TypeError(msg)
+
+
+def _too_large(what: str) -> str:
+    return f"{what} is an int too large for a float (beyond ±1.8e308); give a float."
 
 
 def _show(data: Data) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from autograd import (
     Constant,
+    ParameterArray,
     Value,
     backward_steps,
     explain,
@@ -200,3 +201,19 @@ def test_gradcheck_says_what_it_needs():
     with pytest.raises(TypeError, match="tol must be a number"):
         gradcheck(lambda a: a, [a], tol="small")  # type: ignore[arg-type]
     assert a.grad == 0.0 and a.data == 1.0  # nothing was nudged
+
+
+def test_an_int_too_large_for_a_float_is_a_clear_overflow_error():
+    huge = 10**400
+    for op in (
+        lambda: Value(huge),
+        lambda: Value(2.0) * huge,
+        lambda: huge - Value(2.0),
+        lambda: Value(2.0) ** huge,
+    ):
+        with pytest.raises(OverflowError, match=r"too large for a float .*1\.8e308"):
+            op()
+    W = ParameterArray([[1.0]], "W")
+    with pytest.raises(OverflowError, match="too large for a float"):
+        W.element(0, 0).data = huge
+    assert W.data.tolist() == [[1.0]]
