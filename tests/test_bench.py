@@ -27,6 +27,8 @@ def test_a_benchmark_runs_quickly_and_reports_every_target(script, tmp_path):
         cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr
-    assert "target" in run.stdout and "median of 1 interleaved rounds" in run.stdout
+    assert "median of 1 interleaved rounds" in run.stdout
     reported = json.loads(results.read_text())
     assert reported and all("met" in row or "skipped" in row for row in reported)
+    if any("met" in row for row in reported):  # all skipped: no PyTorch installed
+        assert "target" in run.stdout
