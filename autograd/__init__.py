@@ -35,11 +35,18 @@ from autograd.layer_nodes import (
 )
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray
-from autograd.steps import ChainLine, Step, backward_steps, node_names
+from autograd.steps import (
+    AccumulatingGradientsWarning,
+    ChainLine,
+    Step,
+    backward_steps,
+    node_names,
+)
 from autograd.value import Constant, Value, apply, as_value, vsum, wsum
 
 __all__ = [
     "OPS",
+    "AccumulatingGradientsWarning",
     "ChainLine",
     "Constant",
     "Element",

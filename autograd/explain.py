@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ from autograd.value import Value, check_value
 __all__ = ["Explanation", "Path", "count_text", "explain"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Path:
     r"""One path from ``wrt`` up to the root, with the local derivative of each edge.
 
@@ -58,14 +59,17 @@ class Path:
             return f"{route}   (the node itself) = 1"
         return f"{route}   {partials} = {numbers} = {fmt(self.product)}"
 
+    __repr__ = __str__
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Explanation:
     r"""The paths from ``wrt`` to ``root`` and the sum of their products.
 
     ``path_count`` is the number of paths in the graph; when it is larger than
     ``limit`` only the first ``limit`` are listed (``truncated`` is True), but
     ``total`` is still the full gradient, computed without listing the paths.
+    ``repr`` is the same text as ``str``; Jupyter shows it as HTML.
     """
 
     root: Value
@@ -95,6 +99,14 @@ class Explanation:
             )
         lines.append(f"{d} = {fmt(self.total)}")
         return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        """The explanation for Jupyter: the same text, the total in bold."""
+        *paths, total = str(self).split("\n")
+        body = escape("\n".join(paths))
+        return f'<pre class="chainrule-explain">{body}\n<b>{escape(total)}</b></pre>'
 
 
 def count_text(count: int) -> str:

@@ -24,6 +24,7 @@ import math
 import numbers
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -50,12 +51,14 @@ class InputCheck:
     passed: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GradcheckReport:
     r"""One :class:`InputCheck` per input; truthy when every input passes.
 
     ``error`` is |analytic − numeric| / max(1, |analytic|, |numeric|): an
     absolute error for small gradients, a relative one for large ones.
+    ``repr`` is the same table as ``str``; Jupyter shows it as an HTML table
+    with the failures in red.
     """
 
     checks: tuple[InputCheck, ...]
@@ -86,21 +89,29 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         rows = [("input", "analytic", "numeric", "error", "ok")]
-        rows += [
-            (
-                c.name,
-                fmt(c.analytic),
-                fmt(c.numeric),
-                f"{c.error:.2e}",
-                "yes" if c.passed else "NO",
-            )
-            for c in self.checks
-        ]
+        rows += [self._row(c) for c in self.checks]
         widths = [max(len(row[k]) for row in rows) for k in range(5)]
         return "\n".join(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
             for row in rows
         )
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        """The table for Jupyter, failing inputs in red."""
+        head = ("input", "analytic", "numeric", "error", "ok")
+        rows = [f"<tr>{''.join(f'<th>{cell}</th>' for cell in head)}</tr>"]
+        for check in self.checks:
+            style = "" if check.passed else ' style="color:#d62728"'
+            cells = "".join(f"<td>{escape(cell)}</td>" for cell in self._row(check))
+            rows.append(f"<tr{style}>{cells}</tr>")
+        return f'<table class="chainrule-gradcheck">{"".join(rows)}</table>'
+
+    @staticmethod
+    def _row(c: InputCheck) -> tuple[str, str, str, str, str]:
+        ok = "yes" if c.passed else "NO"
+        return (c.name, fmt(c.analytic), fmt(c.numeric), f"{c.error:.2e}", ok)
 
     def raise_if_failed(self) -> None:
         """Raise :class:`GradcheckError` naming every input that failed."""

@@ -257,10 +257,11 @@ def each(op: Op, nodes: list[Value]) -> list[Value]:
     alone), and each node gets its own output node: a layer's activations
     for one sample.
     """
-    if not all(type(v.data) is float for v in nodes):
+    numbers = [v.data for v in nodes]
+    if not all(type(d) is float for d in numbers):
         return [apply(op, (v,)) for v in nodes]
     try:
-        out, (local,) = op.rule(np.array([v.data for v in nodes]))
+        out, (local,) = op.rule(np.array(numbers))
     except DomainError:  # one at a time, so the error names the node to blame
         return [apply(op, (v,)) for v in nodes]
     slopes = np.broadcast_to(local, out.shape).tolist()
@@ -273,6 +274,9 @@ def each(op: Op, nodes: list[Value]) -> list[Value]:
         node.label = ""
         node.op = name
         node.parents = (v,)
-        node.local_grads = (slope,)
+        node.local_grads = _ONE if slope == 1.0 else _ZERO if slope == 0.0 else (slope,)
         result.append(node)
     return result
+
+
+_ONE, _ZERO = (1.0,), (0.0,)  # the slopes of ReLU, shared by every node

@@ -2,7 +2,8 @@ r"""The ``chainrule`` command: run a lesson, or step through an expression.
 
     chainrule demo --list
     chainrule demo NAME [--out DIR] [--seed N] [--no-progress]
-    chainrule step "EXPR" --set x=2 --set w=-3 [--wrt x] [--svg F] [--html F]
+    chainrule step "EXPR" --set x=2 --set w=-3 [--param w] [--wrt x] [--svg F]
+                   [--html F] [--rankdir TB]
     chainrule --version
 
 A user's mistake (a bad expression, an unknown lesson, a folder that cannot be
@@ -29,10 +30,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from demos.expression import ExpressionError
+from demos.expression import FUNCTIONS, OPTIONS, ExpressionError
 from demos.lesson import DemoError
 from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
-from demos.step import narrate, parse_assignment
+from demos.step import narrate, parse_assignment, parse_params
 from demos.terminal import plain_when_needed
 
 __all__ = ["build_parser", "main"]
@@ -53,6 +54,13 @@ def version() -> str:
 def _assignment(text: str) -> tuple[str, float]:
     try:
         return parse_assignment(text)
+    except ExpressionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _params(text: str) -> tuple[str, ...]:
+    try:
+        return parse_params(text)
     except ExpressionError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -88,20 +96,31 @@ examples:
 'chainrule COMMAND --help' tells more about each command.
 """
 
-_STEP_DESCRIPTION = """\
+
+def _function_list() -> str:
+    """The functions an expression may call, with their optional numbers."""
+    return ", ".join(
+        f"{name}(x, {', '.join(OPTIONS[name])})" if OPTIONS[name] else name
+        for name in FUNCTIONS
+    )
+
+
+_STEP_DESCRIPTION = f"""\
 Build the computation graph of an arithmetic expression, then print its
 forward values, every step of the backward pass and the gradients.
 
 The expression is read safely (never evaluated as Python). It may use
 numbers, the names given with --set, + - * / **, and the functions
-exp, log, tanh, sigmoid, relu and leaky_relu.
+{_function_list()}.
+Name results with NAME = EXPRESSION parts separated by ';':
+"y = x * w1; E = y * w2" calls the values y and E.
 """
 
 _STEP_EPILOG = """\
 examples:
-  chainrule step "x * w" --set x=2 --set w=-3
-  chainrule step "tanh(x*w1 + b) * w2" --set x=1 --set w1=0.5 --set b=0 \\
-      --set w2=-2 --wrt w1 --svg graph.svg --html steps.html
+  chainrule step "E = x * w" --set x=2 --set w=-3
+  chainrule step "y = tanh(x*w1 + b); E = y * w2" --set x=1 --set w1=0.5 \\
+      --set b=0 --set w2=-2 --param w1,b,w2 --wrt w1 --html steps.html
 
 An expression that starts with '-' needs a space in it ("-x * w"), or the
 options first and '--' before it: chainrule step --set x=1 --set w=2 -- "-x*w"
@@ -190,11 +209,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="give an input its value (repeat for each input)",
     )
     step.add_argument(
-        "--wrt", metavar="NAME", help="also list every path from this input"
+        "--param",
+        dest="params",
+        action="append",
+        default=[],
+        type=_params,
+        metavar="NAMES",
+        help="inputs that are parameters (weights, biases), as in --param w,b",
+    )
+    step.add_argument(
+        "--wrt", metavar="NAME", help="also list every distinct path from this input"
     )
     step.add_argument("--svg", metavar="PATH", type=Path, help="write the graph as SVG")
     step.add_argument(
         "--html", metavar="PATH", type=Path, help="write the step-by-step page"
+    )
+    step.add_argument(
+        "--rankdir",
+        choices=["LR", "TB"],
+        default="LR",
+        help="draw the graph left to right (LR, the default) or top to bottom (TB)",
     )
     step.set_defaults(handler=_step)
     return parser
@@ -236,7 +270,13 @@ def _step(args: argparse.Namespace) -> int:
         values[name] = number
     try:
         text = narrate(
-            args.expression, values, wrt=args.wrt, svg=args.svg, html=args.html
+            args.expression,
+            values,
+            wrt=args.wrt,
+            svg=args.svg,
+            html=args.html,
+            params=[name for names in args.params for name in names],
+            rankdir=args.rankdir,
         )
     except OSError as error:
         where = error.filename or args.svg or args.html

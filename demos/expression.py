@@ -7,7 +7,10 @@ one op at a time. Only this small language gets through:
 - numbers (``2``, ``0.5``, ``1e-3``) and the names given with ``--set``;
 - ``+  -  *  /  **`` and a unary ``-`` (or ``+``);
 - the functions of the engine's op table (``exp  log  tanh  sigmoid  relu
-  leaky_relu``), called by their plain name with one argument.
+  leaky_relu``), called by their plain name with one argument, plus the
+  op's own numbers where it has some: ``leaky_relu(x, 0.1)`` (the slope);
+- named results: ``y = x * w1; E = y * w2`` computes ``y``, then ``E``, and
+  the graph calls those values ``y`` and ``E`` (the last one is the output).
 
 Anything else (attribute access, subscripts, lambdas, comprehensions, calls of
 anything else, keyword arguments, ...) is refused with an
@@ -22,16 +25,24 @@ anything else, keyword arguments, ...) is refused with an
 Traceback (most recent call last):
 ...
 demos.expression.ExpressionError: attribute access is not allowed: 'x.__class__'; ...
+>>> parse_expression("y = x * w; E = y * y", {"x": 2, "w": 3}).root.label
+'E'
+>>> parse_expression("w^2", {"w": 3})
+Traceback (most recent call last):
+...
+demos.expression.ExpressionError: ... use ** for powers, as in w**2.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import keyword
 import math
 import numbers
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograd import OPS, Op, Value, apply
 
@@ -39,23 +50,34 @@ __all__ = [
     "FUNCTIONS",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "OPTIONS",
     "ExpressionError",
     "ParsedExpression",
     "parse_expression",
 ]
 
 
-def _calling(op: Op) -> Callable[[Value], Value]:
-    return lambda x: apply(op, (x,))
+def _calling(op: Op) -> Callable[..., Value]:
+    return lambda x, **numbers: apply(op, (x,), **numbers)
+
+
+def _options(op: Op) -> tuple[str, ...]:
+    """The numbers an op's rule takes after its input: ``slope`` for leaky_relu."""
+    parameters = list(inspect.signature(op.rule).parameters.values())[1:]
+    return tuple(p.name for p in parameters if p.default is not p.empty)
 
 
 #: The functions an expression may call: every function and activation of the
 #: engine's op table, by its name.
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+FUNCTIONS: dict[str, Callable[..., Value]] = {
     name: _calling(op)
     for name, op in OPS.items()
     if op.kind in ("function", "activation")
 }
+
+#: The numbers each function may take after its input, from its rule:
+#: ``leaky_relu(x, 0.1)`` gives the slope.
+OPTIONS: dict[str, tuple[str, ...]] = {name: _options(OPS[name]) for name in FUNCTIONS}
 
 #: The largest exponent (in size) that ``**`` accepts.
 MAX_EXPONENT = 100
@@ -114,13 +136,15 @@ class ParsedExpression:
 
     ``root`` is the output node; ``variables`` maps each name given with
     ``--set`` to its leaf :class:`~autograd.Value` (labelled with the name), in
-    the order given; ``used`` lists the names the expression actually uses.
+    the order given; ``used`` lists the names the expression actually uses;
+    ``results`` maps each name assigned in the text (``y = x * w``) to its node.
     """
 
     text: str
     root: Value
     variables: dict[str, Value]
     used: tuple[str, ...]
+    results: dict[str, Value] = field(default_factory=dict)
 
 
 def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpression:
@@ -151,11 +175,17 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpress
         )
         raise ExpressionError(msg)
     leaves = _make_leaves(variables)
-    tree = _parse(text)
+    statements = _parse(text)
     builder = _Builder(text, leaves)
-    root = builder.build(tree.body)
+    root = builder.build_all(statements)
     used = tuple(name for name in leaves if name in builder.used)
-    return ParsedExpression(text=text, root=root, variables=leaves, used=used)
+    return ParsedExpression(
+        text=text,
+        root=root,
+        variables=leaves,
+        used=used,
+        results=dict(builder.results),
+    )
 
 
 def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
@@ -177,17 +207,34 @@ def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
     return leaves
 
 
-def _parse(text: str) -> ast.Expression:
+# Slips a student makes, and the hint that fixes each.
+_IMPLICIT_PRODUCT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_]\w*)")
+
+
+def _hint(text: str) -> str:
+    """A hint for the usual slips: ``2x`` for ``2*x``."""
+    found = _IMPLICIT_PRODUCT.search(text)
+    if found and not re.fullmatch(r"[eE][+-]?\d*|j", found.group(2)):
+        number, name = found.groups()
+        return f" Write {number}*{name} for {number} times {name}."
+    return ""
+
+
+def _parse(text: str) -> list[ast.stmt]:
+    r"""The statements of ``text``: one expression, or ``name = expression``
+    statements separated by ``;`` (the last may be a bare expression)."""
+    shown = text.strip()
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
     try:
-        return ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text.strip(), mode="exec")
     except SyntaxError as error:
         where = ""
         if error.offset and error.lineno == 1:
             where = f" at column {error.offset}"
         reason = error.msg or "invalid syntax"
-        shown = text.strip()
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        msg = f"cannot read {shown!r}{where}: {reason}. {_ALLOWED_SENTENCE}"
+        msg = (
+            f"cannot read {shown!r}{where}: {reason}.{_hint(text)} {_ALLOWED_SENTENCE}"
+        )
         raise ExpressionError(msg) from None
     except (ValueError, RecursionError, MemoryError):
         msg = (
@@ -195,6 +242,35 @@ def _parse(text: str) -> ast.Expression:
             f"characters that are not allowed. {_ALLOWED_SENTENCE}"
         )
         raise ExpressionError(msg) from None
+    for k, statement in enumerate(tree.body):
+        last = k == len(tree.body) - 1
+        named = (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        )
+        if named or (last and isinstance(statement, ast.Expr)):
+            continue
+        if isinstance(statement, ast.Expr):
+            msg = (
+                f"cannot read {shown!r}: every part before the last must name its "
+                "result, NAME = EXPRESSION, as in: y = x * w1; E = y * w2"
+            )
+        else:
+            kind = type(statement).__name__
+            kind = (
+                "an import" if kind.startswith("Import") else f"this statement ({kind})"
+            )
+            msg = (
+                f"cannot read {shown!r}: {kind} is not allowed; write an "
+                "expression, or NAME = EXPRESSION parts separated by ';', as in: "
+                "y = x * w1; E = y * w2"
+            )
+        raise ExpressionError(msg)
+    if not tree.body:
+        msg = "the expression is empty; write one such as 'x * w + b'."
+        raise ExpressionError(msg)
+    return tree.body
 
 
 class _Builder:
@@ -204,7 +280,39 @@ class _Builder:
         self.text = text
         self.leaves = leaves
         self.used: set[str] = set()
+        self.results: dict[str, Value] = {}
         self.ops = 0
+
+    def build_all(self, statements: list[ast.stmt]) -> Value:
+        """Each ``name = expression`` in turn; the last value is the output."""
+        root = None
+        for statement in statements:
+            if isinstance(statement, ast.Assign):
+                target = statement.targets[0]
+                assert isinstance(target, ast.Name)  # checked by _parse
+                root = self.build(statement.value)
+                self.assign(target.id, root)
+            else:
+                assert isinstance(statement, ast.Expr)  # checked by _parse
+                root = self.build(statement.value)
+        assert root is not None  # _parse refuses an empty text
+        return root
+
+    def assign(self, name: str, node: Value) -> None:
+        """Give a computed value the name it was assigned to."""
+        if name in self.leaves:
+            msg = (
+                f"'{name} = ...' would replace the input {name} given with --set; "
+                "give the result a new name."
+            )
+            raise ExpressionError(msg)
+        if name in FUNCTIONS or name in self.results:
+            what = "a function" if name in FUNCTIONS else "already assigned"
+            msg = f"'{name} = ...': {name} is {what}; give the result a new name."
+            raise ExpressionError(msg)
+        if not node.label:  # 'y = x' keeps x's own name
+            node.label = name
+        self.results[name] = node
 
     def source(self, node: ast.AST) -> str:
         """The text of ``node``, shortened to fit in one line of a message."""
@@ -258,10 +366,12 @@ class _Builder:
         if node.id in self.leaves:
             self.used.add(node.id)
             return self.leaves[node.id]
+        if node.id in self.results:
+            return self.results[node.id]
         if node.id in FUNCTIONS:
             msg = f"{node.id} is a function: call it, as in {node.id}(x)."
             raise ExpressionError(msg)
-        known = ", ".join(self.leaves) if self.leaves else "none"
+        known = ", ".join([*self.leaves, *self.results]) or "none"
         msg = (
             f"unknown name {node.id!r}; the known names are: {known}. "
             f"Give it a value with --set {node.id}=NUMBER."
@@ -270,6 +380,13 @@ class _Builder:
 
     def binary(self, node: ast.BinOp) -> Value:
         symbol = _OPERATORS.get(type(node.op))
+        if isinstance(node.op, ast.BitXor):
+            base, power = self.source(node.left), self.source(node.right)
+            msg = (
+                f"^ is not a power in Python: {self.source(node)!r}; "
+                f"use ** for powers, as in {base}**{power}."
+            )
+            raise ExpressionError(msg)
         if symbol is None:
             what = f"the operator {type(node.op).__name__}"
             raise self.refuse(what, node)
@@ -277,13 +394,14 @@ class _Builder:
         if symbol == "**":
             return self.power(node, left)
         right = self.visit(node.right)
+        parts = ((left, node.left), (right, node.right))
         if symbol == "+":
-            return self.checked(node, lambda: left + right)
+            return self.checked(node, lambda: left + right, parts)
         if symbol == "-":
-            return self.checked(node, lambda: left - right)
+            return self.checked(node, lambda: left - right, parts)
         if symbol == "*":
-            return self.checked(node, lambda: left * right)
-        return self.checked(node, lambda: left / right)
+            return self.checked(node, lambda: left * right, parts)
+        return self.checked(node, lambda: left / right, parts)
 
     def power(self, node: ast.BinOp, base: Value) -> Value:
         exponent = self.visit(node.right)
@@ -295,10 +413,11 @@ class _Builder:
                 "overflow or be useless to look at)."
             )
             raise ExpressionError(msg)
+        parts = ((base, node.left), (exponent, node.right))
         if exponent.is_leaf and not exponent.label:
             # A plain number: one '**n' node, so the exponent stays visible.
-            return self.checked(node, lambda: base ** float(n))
-        return self.checked(node, lambda: base**exponent)
+            return self.checked(node, lambda: base ** float(n), parts[:1])
+        return self.checked(node, lambda: base**exponent, parts)
 
     def unary(self, node: ast.UnaryOp) -> Value:
         if isinstance(node.op, ast.UAdd):
@@ -324,27 +443,69 @@ class _Builder:
             raise ExpressionError(msg)
         if node.keywords:
             raise self.refuse("keyword arguments", node)
-        if len(node.args) != 1:
+        options = OPTIONS[name]
+        if not 1 <= len(node.args) <= 1 + len(options):
+            takes = "exactly one argument"
+            example = f"{name}(x)"
+            if options:
+                takes = f"one argument and at most {len(options)} number(s)"
+                example += f" or {name}(x, {', '.join(options)})"
             msg = (
-                f"{name} takes exactly one argument, as in {name}(x), but "
+                f"{name} takes {takes}, as in {example}, but "
                 f"{self.source(node)!r} gives {len(node.args)}."
             )
             raise ExpressionError(msg)
+        numbers = {
+            option: self.plain_number(argument, f"the {option} of {name}")
+            for option, argument in zip(options, node.args[1:])
+        }
         argument = self.visit(node.args[0])
         function = FUNCTIONS[name]
-        return self.checked(node, lambda: function(argument))
+        parts = ((argument, node.args[0]),)
+        return self.checked(node, lambda: function(argument, **numbers), parts)
 
-    def checked(self, node: ast.AST, make: Callable[[], Value]) -> Value:
-        """Run one op; turn the engine's errors and overflows into messages."""
+    def plain_number(self, node: ast.AST, what: str) -> float:
+        """A number written in the text (``0.1``, ``-0.2``), for an op's option."""
+        sign = 1.0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+            node = node.operand
+        value = node.value if isinstance(node, ast.Constant) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            msg = f"{what} must be a number written out, not {self.source(node)!r}."
+            raise ExpressionError(msg)
+        number = sign * float(value)
+        if not math.isfinite(number):
+            msg = f"{what} must be a finite number, not {self.source(node)!r}."
+            raise ExpressionError(msg)
+        return number
+
+    def checked(
+        self,
+        node: ast.AST,
+        make: Callable[[], Value],
+        parts: tuple[tuple[Value, ast.AST], ...] = (),
+    ) -> Value:
+        """Run one op; turn the engine's errors and overflows into messages.
+
+        While the op runs, each unnamed input is labelled with its own text
+        (``(w - w)``), so an error names the part of the expression to blame.
+        """
         self.ops += 1
         if self.ops > MAX_NODES:
             msg = f"the expression has more than {MAX_NODES} ops; keep it smaller."
             raise ExpressionError(msg)
+        unnamed = [(value, tree) for value, tree in parts if not value.label]
+        for value, tree in unnamed:
+            value.label = self.source(tree)
         try:
             result = make()
         except (ZeroDivisionError, ValueError, OverflowError) as error:
             msg = f"cannot compute {self.source(node)!r}: {error}"
             raise ExpressionError(msg) from None
+        finally:
+            for value, _ in unnamed:
+                value.label = ""
         if not math.isfinite(result.data):
             msg = (
                 f"{self.source(node)!r} overflows (its value is {result.data}); "

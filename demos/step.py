@@ -10,8 +10,9 @@ forward pass (each node after its inputs)
 <BLANKLINE>
 backward pass (one node at a time, from L back to the inputs)
 step 1/3  L = x × w = -6  (mul)   dL/dL = 1
-  dL/dx += dL/dL × ∂L/∂x = 1 × -3 = -3    ∂(a·b)/∂a = b
-  dL/dw += dL/dL × ∂L/∂w = 1 × 2 = 2      ∂(a·b)/∂b = a
+  ∂L/∂x = w = -3   dL/dx += dL/dL × ∂L/∂x = 1 × -3 = -3   dL/dx: 0 → -3
+  ∂L/∂w = x = 2    dL/dw += dL/dL × ∂L/∂w = 1 × 2 = 2     dL/dw: 0 → 2
+  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
 step 2/3  w = -3  (leaf)   dL/dw = 2  final
 step 3/3  x = 2  (leaf)   dL/dx = -3  final
 <BLANKLINE>
@@ -22,15 +23,23 @@ gradients
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from autograd import Value, backward_steps, explain, topological_order
 from autograd.steps import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 
-__all__ = ["MAX_PAGE_VALUES", "MAX_PICTURE_VALUES", "narrate", "parse_assignment"]
+__all__ = [
+    "MAX_PAGE_VALUES",
+    "MAX_PICTURE_VALUES",
+    "distinct_paths",
+    "narrate",
+    "parse_assignment",
+    "parse_params",
+]
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
@@ -56,69 +65,180 @@ def parse_assignment(text: str) -> tuple[str, float]:
     return name, value
 
 
+def parse_params(text: str) -> tuple[str, ...]:
+    r"""Read a ``--param w,b`` argument: the names to draw as parameters.
+
+    >>> parse_params("w, b")
+    ('w', 'b')
+    """
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        msg = f"'--param {text}' needs names separated by commas, as in --param w,b."
+        raise ExpressionError(msg)
+    return names
+
+
 def narrate(
     text: str,
     values: Mapping[str, float],
     wrt: str | None = None,
     svg: str | Path | None = None,
     html: str | Path | None = None,
+    params: Sequence[str] = (),
+    rankdir: str = "LR",
 ) -> str:
     r"""The story of ``text``: forward values, backward steps, gradients.
 
-    With ``wrt`` (an input's name) it adds every path from that input to the
-    output (``autograd.explain``). With ``svg`` and ``html`` it also writes
-    the graph picture and the step-by-step page.
+    With ``wrt`` (an input's name) it adds every distinct path from that
+    input to the output (``autograd.explain``). With ``svg`` and ``html`` it
+    also writes the graph picture and the step-by-step page, laid out in
+    ``rankdir`` (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
+    parameters (weights, biases): drawn and listed as such.
     """
     parsed = parse_expression(text, values)
     if wrt is not None and wrt not in parsed.used:
         known = ", ".join(parsed.used) or "none"
         msg = f"--wrt {wrt}: the expression has no input {wrt!r}; its inputs: {known}."
         raise ExpressionError(msg)
-    return "\n".join(_story(parsed, wrt, svg, html))
-
-
-def _story(
-    parsed: ParsedExpression,
-    wrt: str | None,
-    svg: str | Path | None,
-    html: str | Path | None,
-) -> list[str]:
-    root = parsed.root
-    steps = list(backward_steps(root))
-    lines = [f"expression: {parsed.text.strip()}"]
-    unused = [name for name in parsed.variables if name not in parsed.used]
-    if unused:
-        lines.append(f"(not used: {', '.join(unused)})")
-    lines += ["", "forward pass (each node after its inputs)"]
-    width = max(len(step.name) for step in steps)
-    for step in reversed(steps):
-        name, value = f"{step.name:<{width}}", fmt(step.node.data)
-        if step.is_leaf:
-            kind = "input" if step.node.label else "constant"
-            lines.append(f"  {name} = {value}  ({kind})")
-        else:
-            lines.append(f"  {name} = {step.expression} = {value}")
-    lines += [
-        "",
-        f"backward pass (one node at a time, from {steps[0].name} back to the inputs)",
-    ]
-    lines += [str(step) for step in steps]
-    lines += ["", "gradients"]
-    root_name = steps[0].root_name
-    if not parsed.used:
-        lines.append(
-            "  (no inputs: give names values with --set to see their gradients)"
+    unknown = [name for name in params if name not in parsed.variables]
+    if unknown:
+        known = ", ".join(parsed.variables) or "none"
+        msg = (
+            f"--param {','.join(unknown)}: no input of that name; give it a value "
+            f"with --set first. The inputs: {known}."
         )
-    for name in parsed.used:
-        leaf = parsed.variables[name]
-        lines.append(f"  d{root_name}/d{name} = {fmt(leaf.grad)}")
-    if wrt is not None:
-        lines += ["", f"paths from {wrt} to {root_name}"]
-        lines.append(str(explain(root, parsed.variables[wrt])))
-    if svg is not None:
-        lines += ["", f"wrote {_write_svg(root, Path(svg))}"]
-    if html is not None:
-        lines += ["", f"wrote {_write_html(root, Path(html), parsed.text.strip())}"]
+        raise ExpressionError(msg)
+    if rankdir not in ("LR", "TB"):
+        msg = (
+            "--rankdir must be LR (left to right) or TB (top to bottom), "
+            f"not {rankdir!r}."
+        )
+        raise ExpressionError(msg)
+    story = _Story(parsed, tuple(params), rankdir)
+    return "\n".join(story.lines(wrt, svg, html))
+
+
+class _Story:
+    """What ``narrate`` tells, and the pictures it draws, for one expression."""
+
+    def __init__(
+        self, parsed: ParsedExpression, params: tuple[str, ...], rankdir: str
+    ) -> None:
+        self.parsed = parsed
+        self.params = [parsed.variables[name] for name in params]
+        self.rankdir = rankdir
+
+    def lines(
+        self, wrt: str | None, svg: str | Path | None, html: str | Path | None
+    ) -> list[str]:
+        parsed = self.parsed
+        root = parsed.root
+        steps = list(backward_steps(root, fresh=True))
+        lines = [f"expression: {parsed.text.strip()}"]
+        unused = [name for name in parsed.variables if name not in parsed.used]
+        if unused:
+            lines.append(f"(not used: {', '.join(unused)})")
+        lines += ["", "forward pass (each node after its inputs)"]
+        width = max(len(step.name) for step in steps)
+        for step in reversed(steps):
+            name, value = f"{step.name:<{width}}", fmt(step.node.data)
+            if step.is_leaf:
+                kind = "input" if step.node.label else "constant"
+                kind = "parameter" if step.node in self.params else kind
+                lines.append(f"  {name} = {value}  ({kind})")
+            else:
+                lines.append(f"  {name} = {step.expression} = {value}")
+        lines += [
+            "",
+            f"backward pass (one node at a time, from {steps[0].name} back to "
+            "the inputs)",
+        ]
+        lines += [str(step) for step in steps]
+        lines += ["", "gradients"]
+        root_name = steps[0].root_name
+        if not parsed.used:
+            lines.append(
+                "  (no inputs: give names values with --set to see their gradients)"
+            )
+        for name in parsed.used:
+            leaf = parsed.variables[name]
+            lines.append(f"  d{root_name}/d{name} = {fmt(leaf.grad)}")
+        if wrt is not None:
+            lines += ["", f"paths from {wrt} to {root_name}"]
+            lines += distinct_paths(root, parsed.variables[wrt])
+        if svg is not None:
+            lines += ["", f"wrote {self.write_svg(Path(svg))}"]
+        if html is not None:
+            lines += ["", f"wrote {self.write_html(Path(html))}"]
+        return lines
+
+    def write_svg(self, path: Path) -> Path:
+        import viz
+
+        root = self.parsed.root
+        _check_size(root, MAX_PICTURE_VALUES, "--svg")
+        try:
+            picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
+        except ValueError as error:  # a graph too large to draw
+            raise DemoError(f"cannot draw the graph: {error}") from None
+        svg = viz.render_svg(picture)
+        path.write_text(svg, encoding="utf-8")
+        return path
+
+    def write_html(self, path: Path) -> Path:
+        import viz
+
+        root = self.parsed.root
+        _check_size(root, MAX_PAGE_VALUES, "--html")
+        try:
+            return viz.save_steps_html(
+                root,
+                path,
+                title=self.parsed.text.strip(),
+                params=self.params,
+                rankdir=self.rankdir,
+            )
+        except ValueError as error:  # a graph with too many steps for one page
+            raise DemoError(f"cannot make the step page: {error}") from None
+
+
+def distinct_paths(root: Value, wrt: Value) -> list[str]:
+    r"""The paths from ``wrt`` up to ``root``, each distinct path listed once.
+
+    A value used twice by the same op (``x * x``) reaches it along two
+    edges: the same path through the graph, counted twice in the sum. It
+    is listed once, with how many times it counts.
+
+    >>> x = Value(3.0, "x")
+    >>> y = x * x; y.label = "y"
+    >>> print("\n".join(distinct_paths(y, x)))
+    dy/dx = sum over 1 path (2 edges) of the product of the local derivatives
+      path 1: x → y   ∂y/∂x = 3, along 2 edges: 6
+    dy/dx = 6
+    """
+    story = explain(root, wrt, limit=1000)
+    groups: dict[tuple[int, ...], list[Any]] = {}
+    for path in story.paths:
+        groups.setdefault(tuple(id(n) for n in path.nodes), []).append(path)
+    d = f"d{story.root_name}/d{story.wrt_name}"
+    if story.path_count == 0 or story.truncated:
+        return str(story).splitlines()
+    distinct = len(groups)
+    plural = "path" if distinct == 1 else "paths"
+    edges = f" ({story.path_count} edges)" if story.path_count != distinct else ""
+    lines = [
+        f"{d} = sum over {distinct} {plural}{edges} of the product of the "
+        "local derivatives"
+    ]
+    for k, paths in enumerate(groups.values(), start=1):
+        text = str(paths[0])
+        if len(paths[0].factors) == 1:  # "∂y/∂x = 3", not "∂y/∂x = 3 = 3"
+            text = text.rsplit(" = ", 1)[0]
+        if len(paths) > 1:  # the same nodes, along parallel edges (x * x)
+            total = sum(p.product for p in paths)
+            text += f", along {len(paths)} edges: {fmt(total)}"
+        lines.append(f"  path {k}: {text}")
+    lines.append(f"{d} = {fmt(story.total)}")
     return lines
 
 
@@ -139,26 +259,3 @@ def _check_size(root: Value, limit: int, option: str) -> None:
             "shorter expression."
         )
         raise DemoError(msg)
-
-
-def _write_svg(root: Value, path: Path) -> Path:
-    import viz
-
-    _check_size(root, MAX_PICTURE_VALUES, "--svg")
-    try:
-        picture = viz.draw_graph(root)
-    except ValueError as error:  # a graph too large to draw
-        raise DemoError(f"cannot draw the graph: {error}") from None
-    svg = viz.render_svg(picture)
-    path.write_text(svg, encoding="utf-8")
-    return path
-
-
-def _write_html(root: Value, path: Path, title: str) -> Path:
-    import viz
-
-    _check_size(root, MAX_PAGE_VALUES, "--html")
-    try:
-        return viz.save_steps_html(root, path, title=title)
-    except ValueError as error:  # a graph with too many steps for one page
-        raise DemoError(f"cannot make the step page: {error}") from None

@@ -19,6 +19,7 @@ samples are shuffled (seeded) and cut into mini-batches; for each batch:
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import numbers
 import sys
@@ -339,7 +340,12 @@ def _progress_bar(epochs: int, progress: bool) -> Any:
     """A tqdm bar over the epochs, or a plain range when off or unavailable."""
     if progress and sys.stderr is not None:
         try:
-            from tqdm.auto import tqdm
+            # tqdm.auto picks Jupyter's widget bar, which warns "IProgress not
+            # found" when ipywidgets is missing: then the plain text bar
+            if importlib.util.find_spec("ipywidgets") is None:
+                from tqdm.std import tqdm
+            else:
+                from tqdm.auto import tqdm
         except ImportError:  # tqdm is optional (the "demos" extra)
             return range(epochs)
         # disable=None: off when stderr is not a terminal (logs, CI, pytest)

@@ -7,7 +7,9 @@ r"""viz: pictures of computation graphs, backprop steps and networks.
 
 Graphs are :class:`graphviz.Digraph` objects, so ``str(graph)`` (the DOT
 source) works without Graphviz installed; rendering to SVG needs the ``dot``
-program (see :class:`GraphvizNotFound`).
+program (see :class:`GraphvizNotFound`). Every picture shows itself in
+Jupyter, and once ``viz`` is imported there so does every ``Value``: as its
+graph (see :mod:`viz.jupyter`).
 
 >>> from autograd import Value
 >>> import viz
@@ -20,15 +22,24 @@ True
 """
 
 from viz.dot import GraphTooLargeError, draw_graph, frames_of
-from viz.fields import pixel_fields, receptive_fields
+from viz.fields import SVG, pixel_fields, receptive_fields
 from viz.html import save_steps_html, steps_html
+from viz.jupyter import show_values_as_graphs
 from viz.network import draw_network
 from viz.plots import plot_decision_boundary, plot_history, predict_classes
-from viz.render import GraphvizNotFound, render_svg, render_svgs, save_svg
+from viz.render import (
+    GraphvizNotFound,
+    PinnedDigraph,
+    render_svg,
+    render_svgs,
+    save_svg,
+)
 
 __all__ = [
+    "SVG",
     "GraphTooLargeError",
     "GraphvizNotFound",
+    "PinnedDigraph",
     "draw_graph",
     "draw_network",
     "frames_of",
@@ -41,5 +52,8 @@ __all__ = [
     "render_svgs",
     "save_steps_html",
     "save_svg",
+    "show_values_as_graphs",
     "steps_html",
 ]
+
+show_values_as_graphs()  # in IPython and Jupyter: a Value shows as its graph

@@ -9,7 +9,12 @@ Backpropagation walks these edges backwards, multiplying:
 
 With ``step=k`` the picture freezes the backward pass at its k-th step: the
 node being processed and the edges carrying its gradient to its parents are
-highlighted, nodes not reached yet show ``grad ?``.
+highlighted; a node that has received part of its gradient shows it
+(``grad 2 (so far)``), and only nodes nothing has reached yet show ``grad ?``.
+
+Labels are shown as typed: ``&amp;`` stays ``&amp;``, control characters and
+lone surrogates are drawn as visible symbols, and a name longer than
+:data:`MAX_NAME` characters is shortened with an ellipsis in the middle.
 
 ``str(graph)`` is the DOT source (no Graphviz program needed), and node ids
 come from the nodes' positions in :func:`autograd.topological_order`, so the
@@ -44,10 +49,11 @@ from autograd import (
     topological_order,
 )
 from autograd.ops import shape_text, split_weighted_sum
-from autograd.steps import expression_of, fmt, local_text, node_names
+from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
 from viz.layout import Layout
 
 __all__ = [
+    "MAX_NAME",
     "STYLES",
     "Frame",
     "GraphTooLargeError",
@@ -84,7 +90,13 @@ LEGEND = {
 }
 CURRENT = {"fillcolor": "#fff3b0", "color": "#d62728", "penwidth": "3"}
 FLOW = {"color": "#d62728", "fontcolor": "#d62728", "penwidth": "2.5"}
+FORWARD = {"color": "#1f5f99", "fontcolor": "#1f5f99", "penwidth": "2.5"}
 FONT = "Helvetica"
+#: Every text in a graph is this large (points): edge labels as large as the
+#: values' own text, so the chain-rule numbers read from the back of a room.
+FONT_SIZE = "14"
+#: Names longer than this are shortened with an ellipsis in the middle.
+MAX_NAME = 40
 
 # nn labels parameters with dotted paths: layers.0.neurons.2.w.1, layer1.neuron3.b
 _PARAMETER = re.compile(r"\.(w|b|weight|weights|bias|kernel)(\.?\d+)*$")
@@ -129,8 +141,45 @@ def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
 # --- escaping -------------------------------------------------------------------
 
 
+def visible(text: str) -> str:
+    r"""Text as typed, made safe to draw: nothing in it is read as markup.
+
+    Control characters become their visible symbols (NUL is ``␀``), a lone
+    surrogate (which no file can hold) is written as its escape ``\\udc80``.
+
+    >>> visible("a\x00b"), visible("\ud800")
+    ('a␀b', '\\ud800')
+    """
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("␡")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shortened(name: str, limit: int = MAX_NAME) -> str:
+    r"""A name cut to ``limit`` characters with an ellipsis in the middle.
+
+    >>> shortened("layers.0.neurons.12.w.3"), shortened("x" * 50, 11)
+    ('layers.0.neurons.12.w.3', 'xxxxx…xxxxx')
+    """
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2 + (limit - 1) % 2
+    return name[:head] + "…" + name[len(name) - (limit - 1 - head) :]
+
+
 def _text(text: str) -> str:
-    """Text for a DOT string: backslashes and quotes escaped."""
+    """Text for a DOT string: visible, with ``\\``, quotes and ``&`` escaped
+    (Graphviz reads ``&amp;`` as ``&``, so a typed ``&`` must be ``&amp;``)."""
+    text = visible(text).replace("&", "&amp;")
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -252,15 +301,48 @@ def layout_size(order: Sequence[Value], hidden: set[Value]) -> int:
 
 @dataclass(frozen=True)
 class Frame:
-    """Where the backward pass stands: the steps, and which one is current.
+    """Where a pass stands: the steps, and which one is current.
 
+    A backward frame (``forward=False``) stands at backward step ``index``.
+    A forward frame stands at the ``index``-th op of the forward pass: the
+    values computed so far show their data, the others ``data ?``.
     ``every_chain`` writes every edge's chain-rule line on it, not only the
-    current step's: the widest text a frame can have, to lay frames out by.
+    current step's, and the longest grad texts: the widest text a frame can
+    have, to lay frames out by.
     """
 
     steps: Sequence[Step]
     index: int  # 1-based
     every_chain: bool = False
+    forward: bool = False
+
+
+def received(steps: Sequence[Step], index: int) -> dict[int, tuple[Any, bool]]:
+    r"""The gradient each node has received after backward step ``index``.
+
+    Keyed by ``id(node)``: the running total of the last share sent to it,
+    and whether that was its last share (every node that uses it has sent
+    its part). Nodes nothing has reached yet are missing.
+    """
+    expected: dict[int, int] = {}
+    for step in steps:
+        for line in step.lines:
+            if line.after is not None:
+                expected[id(line.parent)] = expected.get(id(line.parent), 0) + 1
+    totals: dict[int, tuple[Any, bool]] = {}
+    counts: dict[int, int] = {}
+    for step in steps[:index]:
+        for line in step.lines:
+            if line.after is not None:
+                key = id(line.parent)
+                counts[key] = counts.get(key, 0) + 1
+                totals[key] = (line.after, counts[key] == expected[key])
+    return totals
+
+
+def forward_order(order: Sequence[Value]) -> list[Value]:
+    """The ops of the forward pass, in the order they are computed."""
+    return [node for node in order if node.parents]
 
 
 def draw_graph(
@@ -272,6 +354,7 @@ def draw_graph(
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
     legend: bool = True,
+    show_rules: bool = False,
 ) -> graphviz.Digraph:
     r"""Draw the computation graph that ends in ``root``.
 
@@ -281,13 +364,19 @@ def draw_graph(
       explains them. A leaf is a parameter if it is in ``params`` (Values, or
       a model with ``.parameters()``) or is labelled like an ``nn`` parameter.
     - each op: a small node named by its symbol; each edge into it is
-      labelled with the local derivative ``∂out/∂in`` (``show_local_grads``).
+      labelled with the local derivative ``∂out/∂in = -3``
+      (``show_local_grads``), with ``show_rules`` also its formula in the
+      graph's names: ``∂y/∂x = w = -3``. Edge text is as large as the
+      values' text.
     - ``step=k`` (1-based, as in :func:`autograd.backward_steps`) or a
       :class:`autograd.Step`: the k-th node of the backward pass and the edges
       carrying its gradient to its parents are highlighted; nodes reached
-      earlier show their final grad, later ones ``grad ?``. To know those
-      grads, a fresh backward pass runs on the side (see :func:`frames_of`):
-      the graph's own grads are left as they were.
+      earlier show their final grad, nodes that have received part of their
+      gradient show it as ``grad 2 (so far)`` (without "so far" once every
+      node that uses them has sent its share), and nodes nothing has reached
+      yet ``grad ?``. To know those grads, a fresh backward pass runs on the
+      side (see :func:`frames_of`): the graph's own grads are left as they
+      were.
     - large graphs: above ``max_nodes`` values (or always, with
       ``collapse=True``) each ``wsum`` node absorbs its leaf weights and bias
       (one node per neuron; its input edges go unlabelled, their local
@@ -300,7 +389,8 @@ def draw_graph(
       nodes (see :func:`layout_size`) is collapsed or refused the same way.
 
     ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
-    ``legend=False`` leaves the legend out.
+    the legend names the kinds of values the graph has (``legend=False``
+    leaves it out).
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, "a"), Value(3.0, "b")
@@ -333,6 +423,7 @@ def draw_graph(
         collapse=collapse,
         params=parameter_set(params),
         legend=legend,
+        show_rules=show_rules,
     )
 
 
@@ -406,6 +497,7 @@ def draw_frame(
     params: set[Value] | None,
     legend: bool,
     layout: Layout | None = None,
+    show_rules: bool = False,
 ) -> graphviz.Digraph:
     r"""Build the Digraph; ``frame`` (if any) says which step is current.
 
@@ -414,12 +506,13 @@ def draw_frame(
     """
     collapsing, hidden = _collapsed(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
-    names = node_names(order)
-    root_name = root.label or "L"
+    names = {node: shortened(name) for node, name in node_names(order).items()}
+    root_name = shortened(root.label) if root.label else "L"
     names[root] = root_name
     total = len(order)
-    # node k is reached at backward step total - k: the root first, order[0] last
-    current = None if frame is None else order[total - frame.index]
+    current, computed, totals = _frame_state(order, frame)
+    forward = frame is not None and frame.forward
+    flow = FORWARD if forward else FLOW
     pinned = layout.node if layout is not None else lambda name: {}
     edges = layout.cursor() if layout is not None else None
 
@@ -432,23 +525,24 @@ def draw_frame(
     g.attr(rankdir=rankdir, fontname=FONT)
     if layout is not None:
         g.attr(**layout.graph())
-    g.attr("edge", fontname=FONT, fontsize="10")
+    g.attr("node", fontsize=FONT_SIZE)
+    g.attr("edge", fontname=FONT, fontsize=FONT_SIZE)
     if legend:
-        _legend(g, frame is not None, layout)
+        kinds = {kind_of(node, root, params) for node in order if node not in hidden}
+        _legend(g, kinds, frame is not None, layout)
 
     horizontal = rankdir in ("LR", "RL")
     for k, node in enumerate(order):
         if node in hidden:
             continue
-        if frame is None:
-            grad = fmt(node.grad)
-        elif total - k <= frame.index:
-            grad = fmt(frame.steps[total - k - 1].grad)
-        else:
-            grad = "?"
+        data = fmt(node.data) if computed is None or node in computed else "?"
         fields = " | ".join(
             _field(text)
-            for text in (_title(node, names), f"data {fmt(node.data)}", f"grad {grad}")
+            for text in (
+                _title(node, names),
+                f"data {data}",
+                f"grad {_grad_text(node, k, total, frame, totals)}",
+            )
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
         if node is current:
@@ -473,31 +567,74 @@ def draw_frame(
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
         if node is current:
             op_attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
-        g.node(f"op{k}", symbol, fontsize="12", **op_attrs, **pinned(f"op{k}"))
-        edge(f"op{k}", f"v{k}", **(FLOW if node is current else {}))
+        g.node(f"op{k}", symbol, **op_attrs, **pinned(f"op{k}"))
+        edge(f"op{k}", f"v{k}", **(flow if node is current else {}))
 
     for k, node in enumerate(order):
         if not node.parents:
             continue
         chain = None
-        if frame is not None and (node is current or frame.every_chain):
+        if frame is not None and not forward and (node is current or frame.every_chain):
             chain = frame.steps[total - k - 1].lines
+        known = computed is None or node in computed or (frame and frame.every_chain)
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and node.op == "wsum")
         for i, parent in enumerate(node.parents):
             if parent in hidden:
                 continue
             lines = []
-            if label_locals:
-                local_value = local_text(node, i, names)
-                lines.append(f"∂{names[node]}/∂{names[parent]} = {local_value}")
-            edge_attrs: dict[str, Any] = dict(FLOW) if node is current else {}
+            if label_locals and known:
+                if show_rules or forward or (frame is not None and frame.every_chain):
+                    lines.append(local_rule(node, i, names))
+                else:
+                    local_value = local_text(node, i, names)
+                    lines.append(f"∂{names[node]}/∂{names[parent]} = {local_value}")
+            edge_attrs: dict[str, Any] = dict(flow) if node is current else {}
             if chain is not None:
                 lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
             if lines:
                 edge_attrs["label"] = _lines(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
     return g
+
+
+def _frame_state(
+    order: Sequence[Value], frame: Frame | None
+) -> tuple[Value | None, set[Value] | None, dict[int, tuple[Any, bool]]]:
+    """The current node, the values computed so far (forward frames only) and
+    the gradients received so far (backward frames only)."""
+    if frame is None:
+        return None, None, {}
+    if frame.forward:
+        ops = forward_order(order)
+        done = set(ops[: frame.index])
+        computed = {node for node in order if not node.parents} | done
+        return ops[frame.index - 1], computed, {}
+    current = order[len(order) - frame.index]
+    return current, None, received(frame.steps, frame.index)
+
+
+def _grad_text(
+    node: Value,
+    k: int,
+    total: int,
+    frame: Frame | None,
+    totals: dict[int, tuple[Any, bool]],
+) -> str:
+    """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
+    if frame is None:
+        return fmt(node.grad)
+    final = fmt(frame.steps[total - k - 1].grad)
+    if frame.every_chain:
+        return f"{final} (so far)"  # the widest it can be, for the layout
+    if frame.forward:
+        return "?"
+    if total - k <= frame.index:
+        return final
+    if id(node) in totals:
+        grad, complete = totals[id(node)]
+        return fmt(grad) if complete else f"{fmt(grad)} (so far)"
+    return "?"
 
 
 def _title(node: Value, names: dict[Value, str]) -> str:
@@ -514,9 +651,12 @@ def _title(node: Value, names: dict[Value, str]) -> str:
     return names[node]
 
 
-def _legend(g: graphviz.Digraph, stepping: bool, layout: Layout | None) -> None:
-    """A small cluster with one table that names the colours (and the highlight)."""
-    entries = [(LEGEND[kind], attrs) for kind, attrs in STYLES.items()]
+def _legend(
+    g: graphviz.Digraph, kinds: set[str], stepping: bool, layout: Layout | None
+) -> None:
+    """A small cluster with one table that names the colours the graph uses
+    (and the highlight of the current step)."""
+    entries = [(LEGEND[kind], attrs) for kind, attrs in STYLES.items() if kind in kinds]
     if stepping:
         entries.append(("current step", CURRENT))
     rows = "".join(
@@ -524,10 +664,10 @@ def _legend(g: graphviz.Digraph, stepping: bool, layout: Layout | None) -> None:
         f'border="{attrs.get("penwidth", "1")}">{text}</td></tr>'
         for text, attrs in entries
     )
-    table = f'<<table border="0" cellspacing="4" cellpadding="3">{rows}</table>>'
+    table = f'<<table border="0" cellspacing="4" cellpadding="4">{rows}</table>>'
     pinned = {} if layout is None else layout.node("legend")
     with g.subgraph(name="cluster_legend") as box:
-        box.attr(label="legend", fontsize="10", style="dashed", color="#999999")
+        box.attr(label="legend", fontsize=FONT_SIZE, style="dashed", color="#999999")
         if layout is not None:
             box.attr(**layout.cluster("cluster_legend"))
-        box.node("legend", table, shape="plaintext", fontsize="10", **pinned)
+        box.node("legend", table, shape="plaintext", fontsize=FONT_SIZE, **pinned)

@@ -4,7 +4,8 @@ r"""The pictures in the README, made again by one command.
 
 writes ``graph.svg`` (one neuron, after ``backward()``), ``step.svg`` (the
 same graph frozen at backward step 4), ``steps.html`` (the step-by-step page)
-and, when :mod:`nn` is importable, ``network.svg`` (a small seeded MLP).
+and, when :mod:`nn` is importable, ``network.svg`` (a small seeded MLP, in
+its blame view: each neuron's ∂L/∂a for one sample whose target is 1).
 Everything is deterministic: run it twice, get the same files.
 
 >>> root, params = neuron()
@@ -71,7 +72,8 @@ def write_pictures(folder: str | Path) -> list[Path]:
     from viz.network import draw_network
 
     model = MLP(2, [3, 1], activation="tanh", seed=0)
-    written.append(save_svg(draw_network(model, x=[1.0, -1.0]), folder / "network.svg"))
+    network = draw_network(model, x=[1.0, -1.0], blame=1.0)
+    written.append(save_svg(network, folder / "network.svg"))
     return written
 
 

@@ -13,12 +13,15 @@ where it pushes it down (wᵢ < 0), white where the pixel does not matter.
 >>> class Layer:
 ...     neurons = [Neuron([1.0, -1.0, 0.0, 0.5])]
 >>> svg = receptive_fields(Layer(), shape=(2, 2))
->>> svg.startswith("<svg") and svg.count("<rect") == 4 + 1     # 4 cells + background
+>>> svg.startswith("<svg") and svg.count('<rect x=') == 4      # one cell per pixel
+True
+>>> "red −, white 0, blue +" in svg                             # the colour scale
 True
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,9 +29,10 @@ from typing import Any
 import numpy as np
 
 from autograd.steps import fmt
+from viz.dot import shortened, visible
 from viz.network import layers_of
 
-__all__ = ["pixel_fields", "receptive_fields", "weight_colour"]
+__all__ = ["SVG", "pixel_fields", "receptive_fields", "weight_colour"]
 
 
 def pixel_fields(layer_or_model: Any, layer: int = 0) -> np.ndarray:
@@ -85,15 +89,72 @@ def weight_colour(w: float, largest: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+class SVG(str):
+    r"""SVG text that Jupyter shows as a picture; still a ``str`` in every way.
+
+    >>> picture = SVG('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    >>> picture.startswith("<svg"), picture._repr_svg_() == picture
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the picture to ``path`` (folders are created); return the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self, encoding="utf-8")
+        return path
+
+
+CAPTION_FONT = 14
+#: The smallest width of one neuron's picture, in pixels, unless ``cell`` says.
+MIN_TILE = 96
+
+
+def _caption_width(text: str) -> float:
+    return 0.6 * CAPTION_FONT * len(text) + 8
+
+
+def _legend(left: float, top: float, largest: float, what: str) -> list[str]:
+    """The colour scale under the pictures: red −largest, white 0, blue +largest."""
+    width, height = 220, 14
+    low = weight_colour(-largest, largest)
+    high = weight_colour(largest, largest)
+    return [
+        '<g class="legend">',
+        '<defs><linearGradient id="scale" x1="0" x2="1" y1="0" y2="0">'
+        f'<stop offset="0" stop-color="{low}"/><stop offset="0.5" '
+        f'stop-color="#ffffff"/><stop offset="1" stop-color="{high}"/>'
+        "</linearGradient></defs>",
+        f'<rect class="scale" x="{left}" y="{top}" width="{width}" '
+        f'height="{height}" fill="url(#scale)" stroke="#999999" '
+        'stroke-width="0.5"/>',
+        f'<text x="{left}" y="{top + height + 16}" text-anchor="start">'
+        f"{escape(fmt(-largest))}</text>",
+        f'<text x="{left + width / 2}" y="{top + height + 16}" '
+        'text-anchor="middle">0</text>',
+        f'<text x="{left + width}" y="{top + height + 16}" text-anchor="end">'
+        f"+{escape(fmt(largest))}</text>",
+        f'<text x="{left + width + 14}" y="{top + height - 1}">'
+        f"{escape(what)}: red −, white 0, blue +</text>",
+        "</g>",
+    ]
+
+
 def receptive_fields(
     layer_or_model: Any,
     shape: tuple[int, int],
     path: str | Path | None = None,
-    cell: int = 12,
+    cell: int | None = None,
     columns: int | None = None,
-    shared_scale: bool = False,
+    shared_scale: bool = True,
     layer: int = 0,
-) -> str:
+    class_names: Sequence[str] | None = None,
+) -> SVG:
     r"""One small image per neuron of a layer: what it looks for, on the grid.
 
     ``layer`` (0, the first, by default) picks the layer of a model; a deeper
@@ -101,10 +162,17 @@ def receptive_fields(
 
     ``shape=(h, w)`` is the input image's height and width (h·w must equal the
     number of weights per neuron: ``(2, 2)`` for the four-pixel camera,
-    ``(8, 8)`` for digits). Each neuron's colours are scaled to its own
-    largest |weight|, or to the largest in the layer with ``shared_scale``.
-    Returns SVG text, also written to ``path`` if given. Hovering a cell shows
-    its weight.
+    ``(8, 8)`` for digits). All neurons share one colour scale, shown in a
+    legend (red negative, white zero, blue positive); ``shared_scale=False``
+    scales each neuron to its own largest |weight| instead. Each image is at
+    least :data:`MIN_TILE` pixels wide unless ``cell`` (pixels per input
+    pixel) says otherwise. ``class_names`` captions the neurons of the output
+    layer (one name each) instead of "neuron 1", "neuron 2", ...; captions
+    are shortened to fit, never drawn over each other.
+
+    Returns the SVG text as an :class:`SVG` (a ``str`` that Jupyter shows as
+    a picture), also written to ``path`` if given. Hovering a cell shows its
+    weight.
     """
     fields = pixel_fields(layer_or_model, layer)
     if not (
@@ -122,45 +190,81 @@ def receptive_fields(
             f"pass a shape whose height × width is {nin}."
         )
         raise ValueError(msg)
+    if cell is not None and (
+        isinstance(cell, bool) or not isinstance(cell, int) or cell < 1
+    ):
+        msg = f"cell must be a whole number of pixels (1 or more), not {cell!r}."
+        raise ValueError(msg)
+    last = len(layers_of(layer_or_model)) - 1
+    captions = [f"neuron {k + 1}" for k in range(len(fields))]
+    if class_names is not None:
+        if layer != last:
+            msg = (
+                f"class_names name the outputs, so they need layer={last} (the "
+                f"output layer), not layer={layer}."
+            )
+            raise ValueError(msg)
+        names = [str(name) for name in class_names]
+        if len(names) != len(fields):
+            msg = (
+                f"class_names has {len(names)} names, but the output layer has "
+                f"{len(fields)} neurons; give one name each."
+            )
+            raise ValueError(msg)
+        captions = names
+    cell = cell or max(1, -(-MIN_TILE // max(h, w)))
     columns = columns or min(len(fields), 8)
     rows = -(-len(fields) // columns)
-    gap, caption = cell, 14
-    tile_w, tile_h = w * cell, h * cell + caption
-    width = columns * tile_w + (columns + 1) * gap
-    height = rows * tile_h + (rows + 1) * gap
+    gap, caption = 16, CAPTION_FONT + 8
+    tile_w = max(w * cell, 60)
+    limit = max(3, int((tile_w + gap - 8) / (0.6 * CAPTION_FONT)))
+    captions = [shortened(visible(text), limit) for text in captions]
+    tile_h = h * cell + caption
+    legend_h = 56
+    what = "weight" if layer == 0 else "combined weight"
+    legend_w = gap + 220 + 14 + _caption_width(f"{what}: red −, white 0, blue +")
+    width = int(max(columns * tile_w + (columns + 1) * gap, legend_w + gap))
+    height = rows * tile_h + (rows + 1) * gap + legend_h
     weights = fields.tolist()
-    layer_largest = max(abs(v) for ws in weights for v in ws)
+    layer_largest = max(abs(v) for ws in weights for v in ws) or 1.0
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" '
-        'font-family="Helvetica, Arial, sans-serif" font-size="10">',
+        f'font-family="Helvetica, Arial, sans-serif" font-size="{CAPTION_FONT}">',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     for index, ws in enumerate(weights):
-        largest = layer_largest if shared_scale else max(abs(v) for v in ws)
+        largest = layer_largest if shared_scale else (max(abs(v) for v in ws) or 1.0)
         left = gap + (index % columns) * (tile_w + gap)
         top = gap + (index // columns) * (tile_h + gap)
+        inset = (tile_w - w * cell) / 2
         parts.append(f'<g class="neuron" id="neuron{index + 1}">')
         parts.append(
-            f'<text x="{left + tile_w / 2:g}" y="{top + 10}" '
-            f'text-anchor="middle">neuron {index + 1}</text>'
+            f'<text x="{left + tile_w / 2:g}" y="{top + CAPTION_FONT}" '
+            f'text-anchor="middle">{escape(captions[index])}</text>'
         )
         for k, value in enumerate(ws):
             row, col = divmod(k, w)
             colour = weight_colour(value, largest)
             parts.append(
-                f'<rect x="{left + col * cell}" y="{top + caption + row * cell}" '
+                f'<rect x="{left + inset + col * cell:g}" '
+                f'y="{top + caption + row * cell}" '
                 f'width="{cell}" height="{cell}" fill="{colour}" '
                 f'stroke="#dddddd" stroke-width="0.5">'
                 f"<title>{escape(f'pixel ({row}, {col}): w = {fmt(value)}')}</title>"
                 "</rect>"
             )
         parts.append("</g>")
+    if shared_scale:
+        parts += _legend(gap, height - legend_h + 8, layer_largest, what)
+    else:
+        parts.append(
+            f'<text x="{gap}" y="{height - legend_h + 24}">each neuron scaled to its '
+            f"own largest |{what}|: red −, white 0, blue +</text>"
+        )
     parts.append("</svg>")
-    svg = "\n".join(parts) + "\n"
+    svg = SVG("\n".join(parts) + "\n")
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(svg, encoding="utf-8")
+        svg.save(path)
     return svg

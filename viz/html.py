@@ -1,13 +1,20 @@
 r"""A step-by-step backprop page for class: :func:`save_steps_html`.
 
-One self-contained HTML file: every backward step is one frame (the graph,
-drawn by :func:`viz.draw_graph` with that step highlighted, as inline SVG)
-with the chain-rule text of the step under it. All frames share one layout
-(see :mod:`viz.layout`), so nothing moves but the highlight and the numbers.
-Previous / next buttons, the ← / → keys (Home / End for the first and last
-frame) and a "step k of N" counter move through the frames. No scripts,
-styles, fonts or pictures are fetched from anywhere: the file works offline,
-from a USB stick.
+One self-contained HTML file: first (optionally) the forward pass, one frame
+per op (each value computed from its inputs, in order), then every backward
+step, one frame each (the graph, drawn by :func:`viz.draw_graph` with that
+step highlighted, as inline SVG), with the step's text under the graph. All
+frames share one layout (see :mod:`viz.layout`), so nothing moves but the
+highlight and the numbers.
+
+Made for a projector: the graph fills the window, and the view zooms and pans
+to keep the current node and its parents in view with every text at least
+:data:`MIN_TEXT_PX` CSS pixels high (when the whole graph cannot be shown that
+large). Previous / next buttons, the ← / → keys (Home / End for the first
+and last frame) and a counter that says which pass move through the frames;
+−, fit, + and follow buttons, the + / − / 0 / F keys, the mouse wheel and
+dragging zoom and pan. No scripts, styles, fonts or pictures are fetched from
+anywhere: the file works offline, from a USB stick.
 
 Making the page needs the Graphviz ``dot`` program; showing it needs only a
 browser.
@@ -19,24 +26,44 @@ import re
 from collections.abc import Iterable
 from functools import partial
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from autograd import Value, topological_order
+from autograd import Step, Value, op_for, topological_order
+from autograd.steps import fmt, local_rule, node_names
 from viz.dot import (
+    CURRENT,
     DEFAULT_MAX_NODES,
+    FLOW,
+    FORWARD,
+    LEGEND,
+    STYLES,
     Collapse,
     Frame,
+    _collapsed,
     draw_frame,
+    forward_order,
     frames_of,
+    kind_of,
     parameter_set,
+    visible,
 )
 from viz.layout import layout_of
 from viz.render import render_svgs
 
-__all__ = ["DEFAULT_MAX_STEPS", "save_steps_html", "steps_html"]
+__all__ = [
+    "DEFAULT_MAX_STEPS",
+    "MIN_TEXT_PX",
+    "forward_text",
+    "same_canvas",
+    "save_steps_html",
+    "steps_html",
+]
 
 DEFAULT_MAX_STEPS = 150
+#: The smallest text the page's automatic zoom allows, in CSS pixels.
+MIN_TEXT_PX = 13
 
 _XML_HEAD = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -50,52 +77,131 @@ def _inline(svg: str, frame: int) -> str:
     return _IDS.sub(f'id="f{frame}-', svg).strip()
 
 
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
-       margin: 1.5rem; color: #222; background: #fff; }
-h1 { font-size: 1.4rem; margin: 0 0 .6rem; }
-nav { display: flex; gap: 1rem; align-items: center; margin-bottom: .4rem; }
-button { font-size: 1rem; padding: .35rem .9rem; cursor: pointer; }
-button:disabled { cursor: default; opacity: .4; }
-#counter { font-size: 1.1rem; font-weight: 600; min-width: 8rem;
-           text-align: center; }
-.hint { color: #666; margin: 0 0 1rem; font-size: .9rem; }
-.picture svg { max-width: 100%; height: auto; }
-pre.rule { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas,
-           monospace; font-size: 1rem; background: #f6f6f6; padding: .8rem;
-           border-left: 4px solid #d62728; overflow-x: auto; }
-"""
+_CANVAS = re.compile(
+    r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.]+) ([\d.]+) '
+    r'([\d.]+) ([\d.]+)"'
+)
+_SHIFT = re.compile(
+    r'transform="scale\(1 1\) rotate\(0\) translate\(([\d.]+) ([\d.]+)\)"'
+)
 
-_SCRIPT = """
-(function () {
-  "use strict";
-  var frames = document.querySelectorAll("section.frame");
-  var counter = document.getElementById("counter");
-  var prev = document.getElementById("prev");
-  var next = document.getElementById("next");
-  var current = 0;
-  function show(i) {
-    current = Math.max(0, Math.min(frames.length - 1, i));
-    for (var k = 0; k < frames.length; k++) {
-      frames[k].hidden = k !== current;
-    }
-    counter.textContent = "step " + (current + 1) + " of " + frames.length;
-    prev.disabled = current === 0;
-    next.disabled = current === frames.length - 1;
-  }
-  prev.addEventListener("click", function () { show(current - 1); });
-  next.addEventListener("click", function () { show(current + 1); });
-  document.addEventListener("keydown", function (event) {
-    var moves = { ArrowLeft: current - 1, ArrowRight: current + 1,
-                  Home: 0, End: frames.length - 1 };
-    if (event.key in moves && !event.altKey && !event.ctrlKey && !event.metaKey) {
-      event.preventDefault();
-      show(moves[event.key]);
-    }
-  });
-  show(0);
-})();
-"""
+
+def same_canvas(svgs: list[str]) -> list[str]:
+    r"""Give every frame the canvas of the largest, so nothing moves between them.
+
+    ``neato -n2`` keeps each node where the layout put it, but sizes each
+    picture to what it draws: a frame with a two-line label at its top comes
+    out a little taller, and Graphviz (whose y axis points up) then draws
+    everything a little lower. Here every picture gets the same width,
+    height and shift.
+    """
+    sizes = [_CANVAS.search(svg) for svg in svgs]
+    if not svgs or not all(sizes):
+        return svgs
+    width = max(float(m.group(5)) for m in sizes if m)
+    height = max(float(m.group(6)) for m in sizes if m)
+    out = []
+    for svg, size in zip(svgs, sizes):
+        assert size is not None  # checked above
+        grow = height - float(size.group(6))
+        svg = _CANVAS.sub(
+            f'<svg width="{width:.0f}pt" height="{height:.0f}pt" '
+            f'viewBox="0.00 0.00 {width:.2f} {height:.2f}"',
+            svg,
+            count=1,
+        )
+        svg = _SHIFT.sub(partial(_shifted, grow=grow), svg, count=1)
+        out.append(svg)
+    return out
+
+
+def _shifted(found: re.Match[str], grow: float) -> str:
+    x, y = found.group(1), float(found.group(2)) + grow
+    return f'transform="scale(1 1) rotate(0) translate({x} {y:.2f})"'
+
+
+def _asset(name: str) -> str:
+    """A file of the page (its style or its script), shipped inside viz."""
+    return files("viz").joinpath(name).read_text(encoding="utf-8")
+
+
+def _page_text(text: str) -> str:
+    """Text for the page: escaped, every line made visible (see :func:`visible`)."""
+    return escape("\n".join(visible(line) for line in text.split("\n")))
+
+
+def _step_html(step: Step) -> str:
+    """A backward step's text, the textbook rules in grey."""
+    text = str(step)
+    rules = step.rules() if step.lines else ""
+    if not rules:
+        return _page_text(text)
+    return (
+        f"{_page_text(text[: -len(rules)])}"
+        f'<span class="textbook">{_page_text(rules)}</span>'
+    )
+
+
+def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -> str:
+    r"""What a forward frame says: the value computed from its inputs' numbers,
+    and the local derivatives the op keeps for the backward pass.
+
+    >>> from autograd import Value
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = x * w; y.label = "y"
+    >>> print(forward_text(y, 1, 1, node_names(y)))
+    forward 1/1  y = x × w = 2 × -3 = -6
+      keeps for the backward pass: ∂y/∂x = w = -3,  ∂y/∂w = x = 2
+    """
+    op = op_for(node.op)
+    parents = [names[p] for p in node.parents]
+    written = op.write(parents, out=names[node])
+    numbers = op.write([fmt(p.data) for p in node.parents], out=names[node])
+    head = f"forward {index}/{total}  {names[node]} = {written}"
+    if numbers != written:
+        head += f" = {numbers}"
+    head += f" = {fmt(node.data)}"
+    locals_ = ",  ".join(local_rule(node, k, names) for k in range(len(node.parents)))
+    return f"{head}\n  keeps for the backward pass: {locals_}"
+
+
+def _legend_html(kinds: set[str], forward: bool) -> str:
+    """The legend above the graph: the kinds of values present, the highlight,
+    and the colours of the two passes."""
+    items = [
+        f'<li><span class="swatch" style="background:{attrs["fillcolor"]};'
+        f'border-color:{attrs["color"]}"></span>{escape(LEGEND[kind])}</li>'
+        for kind, attrs in STYLES.items()
+        if kind in kinds
+    ]
+    items.append(
+        f'<li><span class="swatch" style="background:{CURRENT["fillcolor"]};'
+        f'border-color:{CURRENT["color"]}"></span>current step</li>'
+    )
+    if forward:
+        items.append(
+            f'<li><span class="line" style="border-color:{FORWARD["color"]}">'
+            "</span>forward: inputs into the value</li>"
+        )
+    items.append(
+        f'<li><span class="line" style="border-color:{FLOW["color"]}"></span>'
+        "backward: the gradient sent to the parents</li>"
+    )
+    return f'<ul class="legend" aria-label="legend">{"".join(items)}</ul>'
+
+
+def _focus(order: list[Value], node: Value, hidden: set[Value]) -> str:
+    """The DOT names of a node, its op and its parents (a leaf: the ops it
+    feeds): what the page keeps in view for this frame."""
+    position = {n: k for k, n in enumerate(order)}
+    k = position[node]
+    names = [f"v{k}"]
+    if node.parents:
+        names.append(f"op{k}")
+        names += [f"v{position[p]}" for p in node.parents if p not in hidden]
+    else:
+        names += [f"op{j}" for j, n in enumerate(order) if node in n.parents]
+    return " ".join(dict.fromkeys(names))
 
 
 def steps_html(
@@ -108,11 +214,23 @@ def steps_html(
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
     max_steps: int = DEFAULT_MAX_STEPS,
+    forward: bool = True,
+    legend: bool = True,
+    show_rules: bool = False,
 ) -> str:
     r"""The text of the step-by-step page (see :func:`save_steps_html`)."""
     if not isinstance(root, Value):
         msg = f"save_steps_html needs the Value at the end of a graph, not {root!r}."
         raise TypeError(msg)
+    if not isinstance(title, str):
+        msg = (
+            f"title must be text (a string), not {type(title).__name__}; "
+            'pass title="..." or leave it out for the default.'
+        )
+        raise TypeError(msg)
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
+        raise ValueError(msg)
     order = topological_order(root)
     if len(order) > max_steps:
         msg = (
@@ -122,6 +240,8 @@ def steps_html(
             "smaller graph."
         )
         raise ValueError(msg)
+    chosen = parameter_set(params)
+    _, hidden = _collapsed(order, max_nodes, collapse)
     steps = frames_of(root, order)
     draw = partial(
         draw_frame,
@@ -131,24 +251,46 @@ def steps_html(
         rankdir=rankdir,
         max_nodes=max_nodes,
         collapse=collapse,
-        params=parameter_set(params),
-        legend=True,
+        params=chosen,
+        legend=False,
+        show_rules=show_rules,
     )
     # lay out once, with the widest text any frame shows; pin every frame to it
     layout = layout_of(draw(Frame(steps, len(steps), every_chain=True)))
-    graphs = [draw(Frame(steps, k), layout=layout) for k in range(1, len(steps) + 1)]
-    svgs = render_svgs(graphs, pinned=True)
+    ops = forward_order(order) if forward else []
+    frames = [Frame(steps, k, forward=True) for k in range(1, len(ops) + 1)]
+    frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
+    svgs = render_svgs([draw(frame, layout=layout) for frame in frames], pinned=True)
+    svgs = same_canvas(svgs)
+    names = node_names(order)
+    if not root.label:
+        names[root] = "L"
     total = len(steps)
     sections = []
-    for k, (step, svg) in enumerate(zip(steps, svgs), start=1):
-        hidden = "" if k == 1 else " hidden"
+    for number, (frame, svg) in enumerate(zip(frames, svgs), start=1):
+        if frame.forward:
+            node = ops[frame.index - 1]
+            counter = f"forward pass: step {frame.index} of {len(ops)}"
+            text = _page_text(forward_text(node, frame.index, len(ops), names))
+            kind = "rule forward"
+        else:
+            step = steps[frame.index - 1]
+            node = step.node
+            counter = f"backward pass: step {frame.index} of {total}"
+            text = _step_html(step)
+            kind = "rule"
+        hidden_attr = "" if number == 1 else " hidden"
         sections.append(
-            f'<section class="frame" id="step-{k}"{hidden}>\n'
-            f'<div class="picture">{_inline(svg, k)}</div>\n'
-            f'<pre class="rule">{escape(str(step))}</pre>\n'
+            f'<section class="frame" id="frame-{number}" '
+            f'data-counter="{escape(counter)}" '
+            f'data-focus="{_focus(order, node, hidden)}"{hidden_attr}>\n'
+            f'<div class="picture">{_inline(svg, number)}</div>\n'
+            f'<pre class="{kind}">{text}</pre>\n'
             "</section>"
         )
-    text = escape(title)
+    kinds = {kind_of(node, root, chosen) for node in order if node not in hidden}
+    heading = _page_text(title)
+    first = sections[0].split('data-counter="', 1)[1].split('"', 1)[0]
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -156,25 +298,39 @@ def steps_html(
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{text}</title>",
-            f"<style>{_STYLE}</style>",
-            "<noscript><style>section.frame[hidden] { display: block; }</style>"
-            "</noscript>",
+            f"<title>{heading}</title>",
+            f"<style>\n{_asset('steps_page.css')}</style>",
+            "<noscript><style>section.frame[hidden] { display: flex; }"
+            " .picture { min-height: 30rem; }</style></noscript>",
             "</head>",
             "<body>",
-            f"<h1>{text}</h1>",
+            "<header>",
+            f"<h1>{heading}</h1>",
             "<nav>",
             '<button id="prev" type="button">← previous</button>',
-            f'<span id="counter" aria-live="polite">step 1 of {total}</span>',
+            f'<span id="counter" aria-live="polite">{first}</span>',
             '<button id="next" type="button">next →</button>',
+            '<span class="zoom">',
+            '<button id="zoom-out" type="button" title="zoom out (−)">−</button>',
+            '<button id="zoom-fit" type="button" title="the whole graph (0)">'
+            "fit</button>",
+            '<button id="zoom-in" type="button" title="zoom in (+)">+</button>',
+            '<button id="zoom-follow" type="button" '
+            'title="follow the step at a readable size (F)">follow</button>',
+            "</span>",
             "</nav>",
-            '<p class="hint">Keys: ← and → move one step, Home and End jump to '
-            "the first and last step. The highlighted node sends its gradient "
-            "along the red edges; <b>grad ?</b> marks nodes not reached yet.</p>",
+            _legend_html(kinds, bool(ops)) if legend else "",
+            "</header>",
             "<main>",
             *sections,
             "</main>",
-            f"<script>{_SCRIPT}</script>",
+            '<p class="hint">Keys: ← and → move one step, Home and End jump to '
+            "the first and last; + and − zoom, 0 shows the whole graph, F follows "
+            "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
+            "yet, <b>(so far)</b> a gradient still adding up.</p>",
+            "<script>",
+            _asset("steps_page.js").replace("MIN_TEXT_PX_HERE", str(MIN_TEXT_PX)),
+            "</script>",
             "</body>",
             "</html>",
             "",
@@ -190,11 +346,15 @@ def save_steps_html(
 ) -> Path:
     r"""Write the step-by-step page of ``root``'s backward pass to ``path``.
 
-    One frame per backward step (so one per value in the graph): the graph
-    with that step highlighted, and the step's chain-rule lines (``str`` of
-    the :class:`autograd.Step`) under it. ``options`` go to
-    :func:`viz.draw_graph` (``show_local_grads``, ``rankdir``, ``collapse``,
-    ``max_nodes``, ``params``), plus ``max_steps`` (default 150): a larger
+    One frame per op of the forward pass (``forward=True``, the default; each
+    value computed from its inputs, in order), then one frame per backward
+    step (so one per value in the graph): the graph with that step
+    highlighted, and the step's text under it (``str`` of the
+    :class:`autograd.Step`, the textbook rules in grey). A counter says which
+    pass a frame belongs to. ``options`` go to :func:`viz.draw_graph`
+    (``show_local_grads``, ``show_rules``, ``rankdir``, ``collapse``,
+    ``max_nodes``, ``params``), plus ``legend`` (``False`` leaves out the
+    legend of colours), ``forward`` and ``max_steps`` (default 150): a larger
     graph raises ``ValueError`` rather than making a page with hundreds of
     frames. The frames come from a fresh backward pass run on the side; the
     graph's own grads are left as they were. Needs the ``dot`` program

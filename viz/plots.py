@@ -2,7 +2,9 @@ r"""Training pictures with matplotlib: loss curves and decision boundaries.
 
 Both functions draw on a fresh :class:`matplotlib.figure.Figure` (no pyplot,
 no global backend switch: safe in scripts, tests and notebooks), save it to
-``path`` if given (PNG or SVG, chosen by the suffix) and return the figure.
+``path`` if given (PNG or SVG, chosen by the suffix) and return the figure:
+a :class:`~matplotlib.figure.Figure` that Jupyter shows as a PNG picture
+even without pyplot, and that ``.save(path)`` writes later.
 matplotlib (``pip install chainrule[demos]``) is imported only when a plot is
 made, so the rest of :mod:`viz` works without it.
 
@@ -13,7 +15,9 @@ made, so the rest of :mod:`viz` works without it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,17 +35,38 @@ _CLASS_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564
 
 
 def _matplotlib() -> Any:
-    """matplotlib's Figure and ListedColormap, or a clear error if it is missing."""
+    """The figure class of these plots and matplotlib's ListedColormap, or a
+    clear error if matplotlib is missing."""
     try:
         from matplotlib.colors import ListedColormap
-        from matplotlib.figure import Figure
     except ImportError:
         msg = (
             "plots need matplotlib: pip install matplotlib "
             "(or pip install chainrule[demos])."
         )
         raise ImportError(msg) from None
-    return Figure, ListedColormap
+    return _plot_class(), ListedColormap
+
+
+@cache
+def _plot_class() -> Any:
+    """A Figure that shows itself in Jupyter as PNG and can be saved later."""
+    from matplotlib.figure import Figure
+
+    class Plot(Figure):
+        """A matplotlib Figure that Jupyter shows as a PNG picture."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+            return buffer.getvalue()
+
+        def save(self, path: str | Path) -> Path:
+            """Write the picture to ``path`` (PNG, SVG or PDF, by the suffix)."""
+            _save(self, path)
+            return Path(path)
+
+    return Plot
 
 
 def _save(fig: Figure, path: str | Path | None) -> None:

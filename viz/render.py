@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
-__all__ = ["GraphvizNotFound", "render_svg", "render_svgs", "save_svg"]
+__all__ = ["GraphvizNotFound", "PinnedDigraph", "render_svg", "render_svgs", "save_svg"]
 
 INSTALL_HELP = (
     "Install Graphviz and make sure `dot` is on your PATH:\n"
@@ -38,6 +39,30 @@ INSTALL_HELP = (
 
 class GraphvizNotFound(RuntimeError):
     """The Graphviz ``dot`` program, needed to render a picture, is not installed."""
+
+
+class PinnedDigraph(graphviz.Digraph):
+    r"""A Digraph whose nodes, edges and labels already carry their positions.
+
+    It is drawn by ``neato -n2``, which keeps every position as given, in
+    :func:`render_svg`, in Jupyter and by the Digraph's own ``pipe`` and
+    ``render``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("engine", "neato")
+        super().__init__(*args, **kwargs)
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("neato_no_op", 2)
+        return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("neato_no_op", 2)
+        return super().render(*args, **kwargs)
+
+    def _repr_image_svg_xml(self) -> str:
+        return render_svg(self)
 
 
 def _message(error: Exception) -> str:
@@ -61,9 +86,10 @@ def render_svg(graph: graphviz.Digraph | graphviz.Graph | str) -> str:
     r"""Render a graph (or DOT source text) to SVG text with ``dot``.
 
     Raises :class:`GraphvizNotFound`, with install instructions, when the
-    ``dot`` program is missing.
+    ``dot`` program is missing. A :class:`PinnedDigraph` is drawn where its
+    positions say.
     """
-    return _pipe(str(graph))
+    return _pipe(str(graph), pinned=isinstance(graph, PinnedDigraph))
 
 
 _SVG_START = re.compile(r"<\?xml[^>]*\?>")

@@ -179,7 +179,7 @@ def test_the_teaching_tools_refuse_what_is_not_a_value():
         explain(Value(1.0), "x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="limit must be a whole number"):
         explain(Value(1.0), Value(1.0), limit=2.5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="root of backward_steps must be a Value"):
+    with pytest.raises(TypeError, match="backward_steps needs the Value at the end"):
         backward_steps(3.0)  # type: ignore[arg-type]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import (
+    AccumulatingGradientsWarning,
     GradcheckError,
     Value,
     backward_steps,
@@ -124,6 +126,7 @@ def test_steps_narrate_the_chain_rule():
     (line,) = first.lines
     assert line.rule == "da/dz += da/da × ∂a/∂z"
     assert line.formula == "∂σ(a)/∂a = σ(a)·(1 − σ(a))"
+    assert line.local_formula == f"∂a/∂z = a·(1 − a) = {line.share:.4g}"
     assert line.share == pytest.approx(a.data * (1 - a.data))
     text = str(steps[1])
     assert "step 2/4" in text and "z = x × w" in text
@@ -137,9 +140,87 @@ def test_step_lines_are_aligned_for_a_repl():
     out = wsum([a, b], [c, a], Value(0.5, "bias"))
     out.label = "out"
     lines = str(next(backward_steps(out))).splitlines()
-    assert len(lines) == 1 + 5
-    formula_columns = {line.index("∂(") for line in lines[1:]}
-    assert len(formula_columns) == 1
+    assert len(lines) == 1 + 5 + 1  # the heading, one line per parent, the rules
+    assert len({line.index(" += ") for line in lines[1:-1]}) == 1
+    assert len({line.index("dout/d") for line in lines[1:-1]}) == 1
+    assert lines[-1].startswith("  rules: ∂(Σw·x+b)/∂w₁ = x₁")
+
+
+def test_rules_are_written_in_the_graphs_own_names_and_numbers():
+    # a and b are the user's names here: the textbook's a·b must not be the rule
+    b, a = Value(2.0, "b"), Value(-3.0, "a")
+    y = b * a
+    y.label = "y"
+    first = next(backward_steps(y))
+    to_b, to_a = first.lines
+    assert to_b.local_formula == "∂y/∂b = a = -3"
+    assert to_a.local_formula == "∂y/∂a = b = 2"
+    text = str(first).splitlines()
+    assert text[1].lstrip().startswith("∂y/∂b = a = -3")
+    assert text[-1] == "  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"  # generic, last
+    z = (b * 3.0).sigmoid()
+    assert (
+        next(backward_steps(z, fresh=True))
+        .lines[0]
+        .local_formula.startswith("∂L/∂v2 = L·(1 − L) = ")
+    )
+    assert next(backward_steps(b + a, fresh=True)).lines[0].local_formula == "∂L/∂b = 1"
+
+
+def test_running_totals_show_how_shares_add_up():
+    x = Value(2.0, "x")
+    y = x * x + x
+    y.label = "y"
+    steps = list(backward_steps(y))
+    totals = [line.running_total for s in steps for line in s.lines if line.parent is x]
+    assert totals == ["dy/dx: 0 → 1", "dy/dx: 1 → 3", "dy/dx: 3 → 5"]
+    assert "dy/dx: 1 → 3" in str(steps[1]) and x.grad == 5.0
+    assert [line.after for line in steps[1].lines] == [3.0, 5.0]
+
+
+def test_stepping_twice_says_the_leaves_accumulate_or_starts_fresh():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = x * w
+    y.label = "y"
+    list(backward_steps(y))
+    with pytest.warns(AccumulatingGradientsWarning, match=r"zero_grad\(\)"):
+        again = list(backward_steps(y))  # the default: accumulate, as backward()
+    assert "already held gradients" in again[0].note and "fresh=True" in again[0].note
+    assert "note: the leaves already held" in str(again[0])
+    assert x.grad == -6.0 and w.grad == 4.0
+    assert "dy/dx: -3 → -6" in str(again[0])
+    leaf = next(s for s in again if s.node is x)
+    assert leaf.earlier == -3.0 and "(-3 of it from an earlier pass)" in str(leaf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh = list(backward_steps(y, fresh=True))
+    assert fresh[0].note == "" and x.grad == -3.0 and w.grad == 2.0
+    assert str(fresh[0]) == str(next(backward_steps(y, fresh=True)))
+    with pytest.raises(TypeError, match="Value at the end of a graph"):
+        list(backward_steps(2.0))
+
+
+def test_reprs_are_the_text_and_jupyter_gets_html():
+    x, w = Value(2.0, "x<"), Value(-3.0, "w")
+    y = x * w
+    y.label = "y"
+    step = next(backward_steps(y, fresh=True))
+    assert repr(step) == str(step) and repr(step.lines[0]) == str(step.lines[0])
+    html = step._repr_html_()
+    assert html.startswith("<pre") and "x&lt;" in html and "x<" not in html
+    assert '<span style="color:#777">rules: ∂(a·b)/∂a = b' in html
+    story = explain(y, x)
+    assert repr(story) == str(story) and "<b>dy/dx&lt; = -3</b>" in story._repr_html_()
+    report = gradcheck(lambda a, b: a * b, [x, w])
+    assert repr(report) == str(report) and "<th>analytic</th>" in report._repr_html_()
+    wrong = gradcheck(lambda a: a * 1.0 + _broken(a), [x])
+    assert 'style="color:#d62728"' in wrong._repr_html_()
+
+
+def _broken(a):
+    out = a * a
+    out.local_grads = (0.0, 0.0)
+    return out
 
 
 def test_stepping_a_batch_shows_length_and_mean_and_the_batch_sum():
@@ -272,5 +353,5 @@ def test_steps_narrate_a_layer_node_with_matrices_and_shapes():
     assert "summed over the batch" in to_b.numbers
     assert to_W.formula == "∂(X·Wᵀ + b)/∂W = X"
     np.testing.assert_allclose(to_W.share, model.layers[1].W.grad)
-    first = [s for s in backward_steps(loss) if s.node.op == "linear"][1]
+    first = [s for s in backward_steps(loss, fresh=True) if s.node.op == "linear"][1]
     assert "(a constant: not sent)" in first.lines[1].numbers  # the input batch

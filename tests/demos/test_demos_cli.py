@@ -171,7 +171,8 @@ def test_step_wrt_lists_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "step", "x * x * w", "--set", "x=2", "--set", "w=-3", "--wrt", "x"
     )
     assert code == 0
-    assert "sum over 2 paths" in out
+    assert "sum over 1 path (2 edges)" in out  # x * x: one path, two edges
+    assert "along 2 edges: -12" in out
     assert "dL/dx = -12" in out
 
 

@@ -10,6 +10,32 @@ import pytest
 
 from autograd import Value, wsum
 
+#: Debian's chromium, driven by Playwright (never a browser of its own).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the tests that look at pages and pictures."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
 
 class TinyNeuron:
     def __init__(self, weights: Sequence[float], bias: float, name: str) -> None:

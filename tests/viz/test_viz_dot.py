@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -127,10 +129,11 @@ def test_step_highlights_the_node_and_the_edges_carrying_its_gradient():
         assert FLOW["color"] in edge
         assert f"do/d{parent} += 0.5 × 1 = 0.5" in edge
     assert FLOW["color"] not in edge_line(dot, v["s"], v["n"], o)
-    # reached before: final grads; not reached yet: "?"
+    # reached before: final grads; its only share received: that grad (every
+    # node using it has sent its part); nothing yet: "?"
     assert "{n | data 0.8814 | grad 0.5}" in dot
     assert "{b | data 6.881 | grad 0.5}" in dot
-    assert "{x1w1 | data -6 | grad ?}" in dot
+    assert "{x1w1 | data -6 | grad 0.5}" in dot
     assert "{x1 | data 2 | grad ?}" in dot
 
 
@@ -276,3 +279,86 @@ def test_a_layer_node_is_one_box_with_its_formula_and_shapes():
     assert "∂Z2/∂A1 = layers.1.W (2×3)" in dot  # ∂Z/∂X = W
     # a layer's weights are drawn as parameters, its input batch as an input
     assert dot.count('fillcolor="#fde2c4"') == 4  # W and b of each layer
+
+
+def test_a_value_used_twice_shows_its_gradient_so_far():
+    x = Value(2.0, "x")
+    y = x * x
+    y.label = "y"
+    z = y + x
+    z.label = "z"
+    # z first: x receives 1 from z, y has yet to send its part: "so far";
+    # then y sends 2 + 2 more: complete before x's own step
+    assert "{x | data 2 | grad 1 (so far)}" in str(draw_graph(z, step=1))
+    assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=2))
+    assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=3))
+    assert "grad ?" not in str(draw_graph(z, step=1))  # every node has a share
+
+
+def test_rules_on_edges_edge_text_as_large_as_node_text_and_the_legend():
+    o, v = neuron()
+    dot = str(draw_graph(o, show_rules=True))
+    assert 'label="∂x1w1/∂x1 = w1 = -3"' in edge_line(dot, v["x1"], v["x1w1"], o)
+    assert 'label="∂o/∂n = 1 − o² = 0.5"' in edge_line(dot, v["n"], v["o"], o)
+    assert (
+        "node [fontsize=14]" in dot and "edge [fontname=Helvetica fontsize=14]" in dot
+    )
+    # the legend lists only the kinds present: here no parameters were marked
+    assert "parameter (weight, bias)" not in dot and "input or constant" in dot
+    assert "parameter (weight, bias)" in str(draw_graph(o, params=[v["w1"]]))
+    assert "cluster_legend" not in str(draw_graph(o, legend=False))
+
+
+def test_a_forward_frame_shows_the_values_computed_so_far():
+    from viz.dot import FORWARD, Frame, draw_frame
+
+    o, v = neuron()
+    order = topological_order(o)
+    steps = frames_of(o, order)
+    dot = str(
+        draw_frame(
+            o,
+            order,
+            Frame(steps, 2, forward=True),
+            show_local_grads=True,
+            rankdir="LR",
+            max_nodes=300,
+            collapse="auto",
+            params=None,
+            legend=True,
+        )
+    )
+    assert "{x1w1 | data -6 | grad ?}" in dot and "{x2w2 | data 0 | grad ?}" in dot
+    assert "{s | data ? | grad ?}" in dot and "{x1 | data 2 | grad ?}" in dot
+    current = node_line(dot, v["x2w2"], o)
+    assert CURRENT["fillcolor"] in current
+    assert FORWARD["color"] in edge_line(dot, v["x2"], v["x2w2"], o)
+    assert "∂x2w2/∂x2 = w2 = 1" in dot  # the local derivatives, known from now on
+    assert "∂n/∂s" not in dot  # not computed yet
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("a\x00b", "a␀b"),
+        ("\ud800", "\\ud800"),
+        ("&#xD800;", "&#xD800;"),
+        ("&amp;", "&amp;"),
+        ("tab\there", "tab␉here"),
+        ("x" * 20_000, "x" * 20 + "…" + "x" * 19),
+    ],
+)
+def test_any_label_is_drawn_as_typed_or_shortened(label, shown):
+    a = Value(1.0, label)
+    y = a * 2.0
+    y.label = "y"
+    dot = str(draw_graph(y))
+    assert "\x00" not in dot and len(dot) < 5000
+    dot.encode("utf-8")  # no lone surrogate left
+    if shutil.which("dot") is None:
+        return
+    from viz import render_svg
+
+    svg = ET.fromstring(render_svg(draw_graph(y)))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert shown in texts

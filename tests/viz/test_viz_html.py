@@ -1,10 +1,12 @@
-"""save_steps_html: the page's text, and the page in headless Chromium."""
+"""save_steps_html: the page's text, and the page in headless Chromium at
+1024×768 (a classroom projector): text sizes, keys, zoom, no sideways scroll."""
 
 from __future__ import annotations
 
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,14 +14,7 @@ from autograd import Value, topological_order
 from viz import save_steps_html, steps_html
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+PROJECTOR = {"width": 1024, "height": 768}
 
 
 def neuron() -> Value:
@@ -31,6 +26,22 @@ def neuron() -> Value:
     return y
 
 
+def small_mlp(hidden: int = 2) -> tuple[Value, Any]:
+    """A 2-h-1 tanh MLP on one sample, and its squared error: 19 values for
+    h = 2, 31 for h = 4."""
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [hidden, 1], activation="tanh", seed=0)
+    out = model([Value(1.0, "x1"), Value(-1.0, "x2")])
+    out = out[0] if isinstance(out, list) else out
+    loss = (out - 1.0) ** 2
+    loss.label = "loss"
+    return loss, model
+
+
+def ops(root: Value) -> int:
+    return sum(1 for n in topological_order(root) if n.parents)
+
+
 @pytest.fixture(scope="module")
 def page_path(tmp_path_factory) -> Path:
     if shutil.which("dot") is None:
@@ -39,17 +50,53 @@ def page_path(tmp_path_factory) -> Path:
     return save_steps_html(neuron(), path, title="A <neuron> & its steps")
 
 
-def test_one_frame_per_step_with_its_chain_rule_text(page_path):
+@pytest.fixture(scope="module")
+def mlp_page(tmp_path_factory) -> Path:
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz")
+    loss, model = small_mlp()
+    path = tmp_path_factory.mktemp("html") / "mlp.html"
+    return save_steps_html(loss, path, title="A 2-2-1 MLP", params=model)
+
+
+@pytest.fixture(scope="module")
+def wider_page(tmp_path_factory) -> Path:
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz")
+    loss, model = small_mlp(hidden=4)
+    assert len(topological_order(loss)) == 31  # a few dozen values
+    path = tmp_path_factory.mktemp("html") / "mlp4.html"
+    return save_steps_html(loss, path, title="A 2-4-1 MLP", params=model)
+
+
+def test_forward_frames_then_one_frame_per_backward_step(page_path):
     page = page_path.read_text(encoding="utf-8")
-    total = len(topological_order(neuron()))
-    assert page.count('<section class="frame"') == total
-    assert page.count("<svg") == total
-    assert f"step 1 of {total}" in page
-    assert "dy/dz += dy/dy × ∂y/∂z" in page
+    values, computed = len(topological_order(neuron())), ops(neuron())
+    assert page.count('<section class="frame"') == computed + values
+    assert page.count("<svg") == computed + values
+    counters = re.findall(r'data-counter="([^"]+)"', page)
+    assert counters[0] == f"forward pass: step 1 of {computed}"
+    assert counters[computed] == f"backward pass: step 1 of {values}"
+    assert counters[-1] == f"backward pass: step {values} of {values}"
+    assert "forward 1/3  v2 = x × w = 2 × -3 = -6" in page
+    assert "keeps for the backward pass: ∂v2/∂x = w = -3" in page
+    assert "∂y/∂z = y·(1 − y) = 0.006648" in page  # the rule in the user's names
+    assert '<span class="textbook">rules: ∂σ(a)/∂a' in page  # textbook in grey
     assert "<title>A &lt;neuron&gt; &amp; its steps</title>" in page
     assert "b &lt;&amp;&gt; &quot;q&quot;" in page  # escaped in the step text
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+@needs_dot
+def test_forward_frames_can_be_left_out_and_the_legend_too(tmp_path):
+    page = steps_html(neuron(), forward=False, legend=False)
+    assert page.count('<section class="frame"') == len(topological_order(neuron()))
+    assert "forward pass" not in page and 'class="legend"' not in page
+    page = steps_html(neuron())
+    legend = page.split('<ul class="legend"', 1)[1].split("</ul>", 1)[0]
+    # only the kinds of values present: no parameters were marked here
+    assert "input or constant" in legend and "parameter" not in legend
 
 
 def test_every_frame_has_the_same_layout(page_path):
@@ -69,7 +116,7 @@ def test_the_page_needs_nothing_from_outside(page_path):
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
 
 
-def test_too_many_steps_is_refused_before_any_work():
+def test_bad_arguments_are_refused_before_any_work():
     x = Value(1.0, "x")
     for _ in range(200):
         x = x + 1.0
@@ -77,6 +124,11 @@ def test_too_many_steps_is_refused_before_any_work():
         steps_html(x)
     with pytest.raises(TypeError, match="Value"):
         steps_html(1.0)
+    with pytest.raises(TypeError, match="title must be text"):
+        save_steps_html(neuron(), "never.html", title=None)
+    with pytest.raises(ValueError, match="rankdir"):
+        steps_html(neuron(), rankdir="up")
+    assert not Path("never.html").exists()
 
 
 @needs_dot
@@ -89,48 +141,162 @@ def test_the_graph_keeps_its_grads(tmp_path):
     assert [n.grad for n in leaves] == before
 
 
-def test_in_headless_chromium(page_path, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium")
-    total = len(topological_order(neuron()))
+@needs_dot
+def test_labels_that_break_rendering_are_shown_as_typed(tmp_path):
+    x = Value(2.0, "nul\x00 &amp; &#xD800; \ud800" + "y" * 20_000)
+    z = x * 3.0
+    z.label = "z"
+    page = save_steps_html(z, tmp_path / "odd.html").read_text(encoding="utf-8")
+    assert "nul␀ &amp;amp; &amp;#xD800; \\ud800" in page
+    assert "…" in page  # the long name, shortened in the pictures
+
+
+# --- in the browser ---------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Any:
+    return chromium
+
+
+def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    page = browser.new_page(viewport=PROJECTOR)
     errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(page_path.as_uri())
-            counter = page.locator("#counter")
-            rule = page.locator("section.frame:not([hidden]) pre.rule")
-            assert counter.inner_text() == f"step 1 of {total}"
-            assert page.locator("section.frame:visible").count() == 1
-            assert page.locator("#prev").is_disabled()
-            first = rule.inner_text()
-            assert first.startswith(f"step 1/{total}")
+    requests: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    return page, errors, requests
 
-            page.click("#next")
-            assert counter.inner_text() == f"step 2 of {total}"
-            second = rule.inner_text()
-            assert second.startswith(f"step 2/{total}") and second != first
 
-            page.keyboard.press("ArrowRight")
-            assert counter.inner_text() == f"step 3 of {total}"
-            assert rule.inner_text() not in (first, second)
-            page.keyboard.press("ArrowLeft")
-            assert counter.inner_text() == f"step 2 of {total}"
-            page.keyboard.press("End")
-            assert counter.inner_text() == f"step {total} of {total}"
-            assert page.locator("#next").is_disabled()
-            assert page.locator("section.frame:visible svg").count() == 1
+MEASURE = """() => {
+  const frame = document.querySelector("section.frame:not([hidden])");
+  const area = frame.querySelector(".picture").getBoundingClientRect();
+  const inside = (r) => r.right > area.left && r.left < area.right
+    && r.bottom > area.top && r.top < area.bottom;
+  const small = [], seen = [];
+  frame.querySelectorAll("svg text").forEach((t) => {
+    const r = t.getBoundingClientRect();
+    if (!t.textContent.trim() || !inside(r)) { return; }
+    seen.push(t.textContent);
+    if (r.height < 12) { small.push([t.textContent, r.height]); }
+  });
+  const first = frame.getAttribute("data-focus").split(" ")[0];
+  let current = null;
+  frame.querySelectorAll("g.node").forEach((g) => {
+    if (g.querySelector("title").textContent === first) {
+      const r = g.getBoundingClientRect();
+      current = r.left >= area.left - 1 && r.right <= area.right + 1
+        && r.top >= area.top - 1 && r.bottom <= area.bottom + 1;
+    }
+  });
+  const rule = frame.querySelector("pre.rule");
+  return {
+    seen: seen.length, small: small, current: current,
+    pageWide: document.documentElement.scrollWidth,
+    pageWidth: document.documentElement.clientWidth,
+    ruleWide: rule.scrollWidth, ruleWidth: rule.clientWidth,
+    areaHeight: area.height,
+  };
+}"""
 
-            shot = page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
-        finally:
-            browser.close()
+
+@pytest.mark.parametrize("which", ["neuron", "mlp", "wider"])
+def test_every_frame_reads_at_1024_by_768(
+    browser, page_path, mlp_page, wider_page, which
+):
+    path = {"neuron": page_path, "mlp": mlp_page, "wider": wider_page}[which]
+    page, errors, requests = open_page(browser, path)
+    frames = page.locator("section.frame").count()
+    for k in range(frames):
+        found = page.evaluate(MEASURE)
+        where = f"frame {k + 1} of {frames}"
+        assert found["seen"] >= 3, where  # the graph is there, with text in view
+        assert found["small"] == [], where  # every text in view at least 12 px
+        assert found["current"], where  # the current node is in view, whole
+        assert found["pageWide"] <= found["pageWidth"], where  # no sideways scroll
+        assert found["ruleWide"] <= found["ruleWidth"], where  # long lines wrap
+        assert found["areaHeight"] > 300, where  # the graph gets the room
+        page.keyboard.press("ArrowRight")
     assert errors == []
     assert all(url.startswith("file://") for url in requests)
-    png = (tmp_path / "page.png").read_bytes()
-    assert png == shot and png.startswith(b"\x89PNG") and len(png) > 1000
+
+
+def test_keys_buttons_wheel_and_drag(browser, page_path, tmp_path):
+    total = len(topological_order(neuron()))
+    computed = ops(neuron())
+    page, errors, _ = open_page(browser, page_path)
+    counter = page.locator("#counter")
+    rule = page.locator("section.frame:not([hidden]) pre.rule")
+    assert counter.inner_text() == f"forward pass: step 1 of {computed}"
+    assert page.locator("#prev").is_disabled()
+    assert rule.inner_text().startswith("forward 1/3")
+    page.click("#next")
+    assert counter.inner_text() == f"forward pass: step 2 of {computed}"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert counter.inner_text() == f"backward pass: step 1 of {total}"
+    assert rule.inner_text().startswith(f"step 1/{total}")
+    page.keyboard.press("ArrowLeft")
+    assert counter.inner_text() == f"forward pass: step 3 of {computed}"
+    page.keyboard.press("End")
+    assert counter.inner_text() == f"backward pass: step {total} of {total}"
+    assert page.locator("#next").is_disabled()
+    assert page.locator("section.frame:visible svg").count() == 1
+
+    def view() -> dict[str, float]:
+        return page.evaluate("() => window.chainrule.view()")
+
+    start = view()
+    page.keyboard.press("+")
+    assert view()["s"] == pytest.approx(start["s"] * 1.25)
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert view()["s"] == pytest.approx(start["s"] / 1.25)
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    assert view()["s"] == pytest.approx(start["s"] * 1.25)
+    page.click("#zoom-out")
+    assert view()["s"] == pytest.approx(start["s"])
+    page.keyboard.press("0")
+    fitted = view()
+    assert page.evaluate("() => window.chainrule.mode()") == "fit"
+    box = page.locator("section.frame:not([hidden]) .picture").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -200)
+    page.wait_for_timeout(100)
+    wheeled = view()
+    assert wheeled["s"] > fitted["s"]
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2)
+    page.mouse.up()
+    dragged = view()
+    assert dragged["cx"] > wheeled["cx"]  # dragged left: the view moved right
+    page.keyboard.press("f")
+    assert page.evaluate("() => window.chainrule.mode()") == "follow"
+    page.screenshot(path=str(tmp_path / "page.png"))
+    assert (tmp_path / "page.png").read_bytes().startswith(b"\x89PNG")
+    assert errors == []
+
+
+@needs_dot
+def test_a_batch_page_draws_each_layer_as_one_box(tmp_path, chromium):
+    nn = pytest.importorskip("nn")
+    import numpy as np
+
+    model = nn.MLP(2, [3, 2], seed=0)
+    X = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [2.0, 0.0]])
+    loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
+    path = save_steps_html(loss, tmp_path / "batch.html", params=model)
+    page_text = path.read_text(encoding="utf-8")
+    assert "layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b (4×3)" in page_text  # in SVG
+    assert "∂Z1/∂layers.0.W = x (4×2)" in page_text
+    assert "dL/dlayers.0.W += (dL/dZ1)ᵀ·x = (3×4)·(4×2)" in page_text
+    page, errors, _ = open_page(chromium, path)
+    for _ in range(page.locator("section.frame").count()):
+        found = page.evaluate(MEASURE)
+        assert found["small"] == [] and found["current"]
+        assert found["pageWide"] <= found["pageWidth"]
+        page.keyboard.press("ArrowRight")
+    assert errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
 
 import pytest
 
@@ -71,3 +72,98 @@ def test_the_real_nn_mlp():
     dot = str(draw_network(model, x=[1.0, 0.0, -1.0]))
     assert len(re.findall(r"->", dot)) == 3 * 4 + 4 * 2
     assert "x₃" in dot and "l2n1" in dot
+
+
+# --- blame, captions, and labels that never collide -------------------------------
+
+
+def test_the_blame_view_shows_each_neurons_share_of_the_error(tiny_mlp):
+    x = [0.5, -1.0]
+    before = [w.grad for layer in tiny_mlp.layers for n in layer.neurons for w in n.w]
+    dot = str(draw_network(tiny_mlp, x=x, blame=1.0, output_names=["yes"]))
+    # the same numbers by hand: L = (out − 1)², the hidden activations as Values
+    inputs = [Value(v) for v in x]
+    hidden = tiny_mlp.layers[0](inputs)
+    out = tiny_mlp.layers[1](hidden)[0]
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    assert f"∂L/∂a\\n{2 * (out.data - 1.0):.4g}" in dot
+    for h in hidden:
+        assert f"∂L/∂a\\n{h.grad:.4g}" in dot
+    w = tiny_mlp.layers[1].neurons[0].w[1]
+    assert f"label={w.grad:.4g}" in edge(dot, "l1n1", "l2n0") or (
+        f'label="{w.grad:.4g}"' in edge(dot, "l1n1", "l2n0")
+    )
+    assert "yes" in dot and f"loss {loss.data:.4g}" in dot
+    for param, grad in zip(
+        [w for layer in tiny_mlp.layers for n in layer.neurons for w in n.w], before
+    ):
+        param.grad = grad  # (this test's own backward added to them)
+    with pytest.raises(ValueError, match="blame needs x"):
+        draw_network(tiny_mlp, blame=1.0)
+    with pytest.raises(ValueError, match="1 outputs"):
+        draw_network(tiny_mlp, x=x, blame=[1.0, 0.0])
+    with pytest.raises(TypeError, match="one Value"):
+        draw_network(tiny_mlp, x=x, blame=lambda outputs: 3.0)
+    with pytest.raises(ValueError, match="one name per output"):
+        draw_network(tiny_mlp, output_names=["a", "b"])
+
+
+def test_the_blame_view_leaves_the_models_grads_alone(tiny_mlp):
+    weights = [w for layer in tiny_mlp.layers for n in layer.neurons for w in n.w]
+    for k, w in enumerate(weights):
+        w.grad = float(k)
+    draw_network(tiny_mlp, x=[1.0, 2.0], blame=lambda out: out[0] * 2.0)
+    assert [w.grad for w in weights] == [float(k) for k in range(len(weights))]
+
+
+LABELS = """() => {
+  const boxes = (sel) => Array.from(document.querySelectorAll(sel)).map((el) => {
+    const r = el.getBoundingClientRect();
+    return { text: el.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom };
+  });
+  const order = Array.from(document.querySelectorAll("g.node, g.edge"))
+    .map((g) => g.getAttribute("class"));
+  return { labels: boxes("g.edge text"), circles: boxes("g.node ellipse"),
+           texts: boxes("svg text"), order: order };
+}"""
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+@pytest.mark.parametrize("sizes", [[2, 3, 1], [2, 8, 1], [4, 6, 3]])
+@pytest.mark.parametrize("view", ["show_grads", "blame"])
+def test_rendered_labels_never_collide_and_lines_lie_under_neurons(
+    make_mlp, sizes, view, chromium
+):
+    model = make_mlp(sizes, seed=3)
+    x = [0.5 * (k + 1) for k in range(sizes[0])]
+    if view == "blame":
+        picture = draw_network(model, x=x, blame=[0.0] * sizes[-1])
+    else:
+        outputs = model([Value(v) for v in x])
+        sum(o * o for o in outputs).backward()
+        picture = draw_network(model, x=x, show_grads=True)
+    svg = render_svg(picture)
+    page = chromium.new_page(viewport={"width": 1024, "height": 768})
+    page.set_content(svg)
+    found = page.evaluate(LABELS)
+    page.close()
+    labels, circles = found["labels"], found["circles"]
+    assert len(labels) == sum(a * b for a, b in pairwise(sizes))
+
+    def overlap(a, b):
+        return (
+            a["x0"] < b["x1"]
+            and b["x0"] < a["x1"]
+            and (a["y0"] < b["y1"] and b["y0"] < a["y1"])
+        )
+
+    for k, a in enumerate(labels):
+        for b in labels[k + 1 :]:
+            assert not overlap(a, b), (a, b)
+        for c in circles:
+            assert not overlap(a, c), (a, c)
+    assert min(t["y1"] - t["y0"] for t in found["texts"]) >= 12  # readable
+    # every line is drawn before (so under) every neuron
+    order = found["order"]
+    assert order.index("node") > max(i for i, c in enumerate(order) if c == "edge")
