@@ -10,6 +10,7 @@ of samples along the first axis. These helpers are shared by the rules of
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,8 @@ __all__ = [
     "DomainError",
     "Rule",
     "is_batch",
+    "paired",
+    "plain",
     "same_shape",
     "shape_text",
     "subscript",
@@ -51,8 +54,52 @@ class DomainError(Exception):
 
 
 def is_batch(data: Data) -> bool:
-    """True when ``data`` is a batch (a numpy array) rather than one float."""
-    return type(data) is not float
+    r"""True when ``data`` is a batch (a numpy array) rather than one number.
+
+    One number is a ``float``, or any other real number written into
+    ``.data`` by hand (an ``int``, a numpy scalar such as ``np.float64``, a
+    0-d array): a batch is a numpy array with at least one axis, never a
+    numpy scalar.
+
+    >>> is_batch(2.0), is_batch(np.float64(2.0)), is_batch(np.array([2.0]))
+    (False, False, True)
+    """
+    return type(data) is not float and isinstance(data, np.ndarray) and data.ndim > 0
+
+
+def plain(x: Data) -> Data:
+    r"""One number of any kind as a plain ``float``; a batch as it is.
+
+    What a rule does first with an input that is not a float: ``v.data =
+    np.float64(0.5)`` (what numpy arithmetic hands back) must act exactly as
+    ``v.data = 0.5``, everywhere.
+
+    >>> type(plain(np.float64(0.5))), plain(3)
+    (<class 'float'>, 3.0)
+    """
+    if type(x) is float or is_batch(x):
+        return x
+    if isinstance(x, np.ndarray):
+        if np.issubdtype(x.dtype, np.number):
+            return float(x)
+    elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    msg = (
+        f"a Value's data must be a number or a numpy array of floats (a batch), "
+        f"not {type(x).__name__} {x!r}; was .data set by hand?"
+    )
+    raise TypeError(msg)
+
+
+def paired(x: Data, y: Data) -> tuple[Data, Data]:
+    r"""The two inputs of an elementwise op: numbers as floats, shapes checked.
+
+    >>> paired(np.float64(1.0), 2)
+    (1.0, 2.0)
+    """
+    x, y = plain(x), plain(y)
+    same_shape(x, y)
+    return x, y
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import is_batch
 from autograd.graph import topological_order
 from autograd.layer_rules import MatrixLocal, PatchesLocal
 from autograd.ops import op_for, split_weighted_sum
@@ -78,7 +79,7 @@ def sample_graph(root: Value, sample: int) -> Value:
 
 
 def _is_batch(v: Value) -> bool:
-    return type(v.data) is not float and not isinstance(v, ParameterArray)
+    return is_batch(v.data) and not isinstance(v, ParameterArray)
 
 
 class _Expansion:
@@ -108,7 +109,7 @@ class _Expansion:
             for index in np.ndindex(*v.data.shape):
                 elements[index] = v.element(*index)
             return elements
-        if type(v.data) is float:
+        if not is_batch(v.data):
             return v
         row = v.data[self.sample]
         if row.ndim == 0:

@@ -21,6 +21,7 @@ dE/dw1 = -0.75
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 from autograd.graph import summed_to, topological_order
 from autograd.ops import is_batch
 from autograd.steps import fmt, node_names
-from autograd.value import Value
+from autograd.value import Value, check_value
 
 __all__ = ["Explanation", "Path", "count_text", "explain"]
 
@@ -134,6 +135,11 @@ def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
     (a ladder of n diamonds has 2ⁿ), so listing stops there and says so,
     while the total is still computed exactly, in one pass over the graph.
     """
+    check_value(root, "the root of explain")
+    check_value(wrt, "wrt (the node to explain the gradient for)")
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral):
+        msg = f"limit must be a whole number of paths to list, not {limit!r}."
+        raise TypeError(msg)
     if limit < 0:
         msg = f"limit must be 0 or more, not {limit}."
         raise ValueError(msg)

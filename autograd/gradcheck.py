@@ -20,6 +20,8 @@ b      0.8949    0.8949   ...e-11  yes
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -131,9 +133,57 @@ def _numbers(x: Any) -> str:
 
 
 def _output(f: Callable[..., Any], inputs: Sequence[Value]) -> float:
+    return float(np.sum(_call(f, inputs).data))
+
+
+def _call(f: Callable[..., Any], inputs: Sequence[Value]) -> Value:
+    """``f(*inputs)``, which must be a Value: the output to differentiate."""
     out = f(*inputs)
-    data = out.data if hasattr(out, "data") else out
-    return float(np.sum(data))
+    if not isinstance(out, Value):
+        msg = (
+            f"gradcheck's f must return a Value (the output to differentiate), "
+            f"but it returned {type(out).__name__}; build it from the input Values."
+        )
+        raise TypeError(msg)
+    return out
+
+
+def _checked_inputs(f: Any, inputs: Any) -> list[Value]:
+    if not callable(f):
+        msg = f"gradcheck's f must be a function of the inputs, not {f!r}."
+        raise TypeError(msg)
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        msg = "inputs must be a list of Values, e.g. gradcheck(f, [a, b])."
+        raise TypeError(msg)
+    checked = list(inputs)
+    if not checked:
+        msg = "gradcheck needs at least one input Value."
+        raise ValueError(msg)
+    for k, x in enumerate(checked):
+        if not isinstance(x, Value):
+            msg = (
+                f"input {k} must be a Value, not {type(x).__name__} {x!r}; gradcheck "
+                "nudges each input's data, so make it Value(number)."
+            )
+            raise TypeError(msg)
+        if not x.needs_grad:
+            msg = (
+                f"input {k} ({x.label or 'unlabelled'}) is a Constant, which gets no "
+                "gradient; make it a Value to check its gradient."
+            )
+            raise TypeError(msg)
+    return checked
+
+
+def _positive_number(value: Any, what: str, example: str, zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{what} must be a number ({example}), not {type(value).__name__}."
+        raise TypeError(msg)
+    number = float(value)
+    if not (math.isfinite(number) and (number > 0 or (zero and number == 0))):
+        msg = f"{what} must be {'0 or more' if zero else 'positive'}, not {number}."
+        raise ValueError(msg)
+    return number
 
 
 def gradcheck(
@@ -151,16 +201,14 @@ def gradcheck(
     Returns a :class:`GradcheckReport`; with ``raise_on_failure=True`` a
     failure raises :class:`GradcheckError` showing both numbers.
     """
-    inputs = list(inputs)
-    if not inputs:
-        msg = "gradcheck needs at least one input Value."
-        raise ValueError(msg)
-    if eps <= 0:
-        msg = f"eps must be positive, not {eps}."
-        raise ValueError(msg)
+    inputs = _checked_inputs(f, inputs)
+    eps = _positive_number(eps, "eps", "the step, e.g. 1e-6")
+    tol = _positive_number(
+        tol, "tol", "the largest error allowed, e.g. 1e-5", zero=True
+    )
 
     saved_grads = [x.grad for x in inputs]
-    out = f(*inputs)
+    out = _call(f, inputs)
     for x in inputs:
         x.grad = np.zeros_like(x.data) if is_batch(x.data) else 0.0
     out.backward()

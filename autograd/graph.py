@@ -27,6 +27,8 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from autograd.data import is_batch
+
 __all__ = [
     "Node",
     "backward",
@@ -35,6 +37,7 @@ __all__ = [
     "summed_to",
     "topological_order",
     "zero_grad",
+    "zeros_like",
 ]
 
 
@@ -93,7 +96,7 @@ def summed_to(data: Any, share: Any) -> Any:
     over the batch of the per-sample shares: the gradient of the sum of the
     per-sample graphs.
     """
-    if type(data) is float:
+    if type(data) is float or not is_batch(data):
         return share if type(share) is float else float(np.sum(share))
     if type(share) is float or share.shape == data.shape:
         return share
@@ -110,8 +113,7 @@ def prepare_backward(root: N, seed: Any = 1.0) -> list[N]:
     order = topological_order(root)
     for node in order:
         if node.parents:
-            data = node.data
-            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+            node.grad = zeros_like(node.data)
     root.grad = root.grad + seed
     return order
 
@@ -184,5 +186,9 @@ def backward(root: Node, seed: Any = 1.0) -> None:
 def zero_grad(root: Node) -> None:
     """Set the grad of every node in ``root``'s graph, leaves included, to 0."""
     for node in topological_order(root):
-        data = node.data
-        node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+        node.grad = zeros_like(node.data)
+
+
+def zeros_like(data: Any) -> Any:
+    """A gradient of 0 in the shape of ``data``: 0.0 for one number of any kind."""
+    return np.zeros(data.shape) if is_batch(data) else 0.0

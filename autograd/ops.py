@@ -46,6 +46,8 @@ from autograd.data import (
     DomainError,
     Rule,
     is_batch,
+    paired,
+    plain,
     same_shape,
     shape_text,
     subscript,
@@ -203,21 +205,21 @@ def _many_formula(name: str, position: int, arity: int) -> str:
 def add(x: Data, y: Data) -> Rule:
     r"""a + b;  ∂/∂a = 1,  ∂/∂b = 1."""
     if type(x) is not float or type(y) is not float:  # a batch: same shapes
-        same_shape(x, y)
+        x, y = paired(x, y)
     return x + y, (1.0, 1.0)
 
 
 def sub(x: Data, y: Data) -> Rule:
     r"""a − b;  ∂/∂a = 1,  ∂/∂b = −1."""
     if type(x) is not float or type(y) is not float:  # a batch: same shapes
-        same_shape(x, y)
+        x, y = paired(x, y)
     return x - y, (1.0, -1.0)
 
 
 def mul(x: Data, y: Data) -> Rule:
     r"""a · b;  ∂/∂a = b,  ∂/∂b = a."""
     if type(x) is not float or type(y) is not float:  # a batch: same shapes
-        same_shape(x, y)
+        x, y = paired(x, y)
     return x * y, (y, x)
 
 
@@ -228,7 +230,7 @@ def div(x: Data, y: Data) -> Rule:
     sign when b² alone would be 0 or infinite.
     """
     if type(x) is not float or type(y) is not float:  # a batch: same shapes
-        same_shape(x, y)
+        x, y = paired(x, y)
     zero = y == 0
     if np.any(zero):
         where, _ = value_at(y, zero)
@@ -242,7 +244,7 @@ def div(x: Data, y: Data) -> Rule:
 
 def pow_value(x: Data, y: Data) -> Rule:
     r"""a ** b for a positive base a;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a."""
-    same_shape(x, y)
+    x, y = paired(x, y)
     bad = ~(np.asarray(x) > 0)
     if bad.any():
         where, value = value_at(x, bad)
@@ -279,6 +281,8 @@ def _float_power(x: float, n: float) -> float:
 
 def neg(x: Data) -> Rule:
     r"""−a;  ∂/∂a = −1."""
+    if type(x) is not float:
+        x = plain(x)
     return -x, (-1.0,)
 
 
@@ -349,6 +353,7 @@ def log(x: Data) -> Rule:
         raise DomainError(ValueError, 0, msg)
     if is_batch(x):
         return np.log(x), (1.0 / x,)
+    x = plain(x)
     return math.log(x), (1.0 / x,)
 
 
@@ -379,8 +384,10 @@ def sigmoid(x: Data) -> Rule:
 
 def relu(x: Data) -> Rule:
     r"""max(0, a);  ∂/∂a = 1 if a > 0 else 0. nan stays nan (as in PyTorch)."""
-    if is_batch(x):
-        return np.maximum(x, 0.0), ((x > 0) * 1.0,)
+    if type(x) is not float:
+        if is_batch(x):
+            return np.maximum(x, 0.0), ((x > 0) * 1.0,)
+        x = plain(x)
     if x > 0:
         return x, (1.0,)
     if x <= 0:
@@ -390,9 +397,11 @@ def relu(x: Data) -> Rule:
 
 def leaky_relu(x: Data, slope: float = 0.01) -> Rule:
     r"""a if a > 0 else slope·a;  ∂/∂a = 1 if a > 0 else slope. nan stays nan."""
-    if is_batch(x):
-        positive = x > 0
-        return np.where(positive, x, slope * x), (np.where(positive, 1.0, slope),)
+    if type(x) is not float:
+        if is_batch(x):
+            positive = x > 0
+            return np.where(positive, x, slope * x), (np.where(positive, 1.0, slope),)
+        x = plain(x)
     if x > 0:
         return x, (1.0,)
     return slope * x, (slope,)  # nan stays nan (slope·nan), with the slope
@@ -415,9 +424,7 @@ def batch_mean(x: Data) -> Rule:
 def vsum(*datas: Data) -> Rule:
     r"""x₁ + x₂ + ... + xₙ as one node;  ∂/∂xᵢ = 1."""
     if not all(type(d) is float for d in datas):
-        first = next(d for d in datas if is_batch(d))
-        for d in datas:
-            same_shape(first, d)
+        datas = _same_shapes(datas)
     return sum(datas), (1.0,) * len(datas)
 
 
@@ -428,17 +435,25 @@ def wsum(*datas: Data) -> Rule:
     the weights, the inputs, then the bias if there is one; the local
     derivatives come in the same order.
     """
-    w, x, b = split_weighted_sum(datas)
     if not all(type(d) is float for d in datas):
-        first = next(d for d in datas if is_batch(d))
-        for d in datas:
-            same_shape(first, d)
+        datas = _same_shapes(datas)
+    w, x, b = split_weighted_sum(datas)
     out = sum(map(_times, w, x))
     ones: tuple[float, ...] = ()
     if b is not None:
         out = out + b
         ones = (1.0,)
     return out, (*x, *w, *ones)
+
+
+def _same_shapes(datas: tuple[Data, ...]) -> tuple[Data, ...]:
+    """The inputs of a Σ node, numbers as floats, every batch the same shape."""
+    datas = tuple(map(plain, datas))
+    first = next((d for d in datas if is_batch(d)), None)
+    if first is not None:
+        for d in datas:
+            same_shape(first, d)
+    return datas
 
 
 def _times(a: Data, b: Data) -> Data:

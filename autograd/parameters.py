@@ -58,7 +58,11 @@ def plain_number(value: Any, what: str) -> float:
             f"{type(value).__name__}; a parameter holds a single number."
         )
         raise TypeError(msg)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        msg = f"{what} is too large for a float (beyond ±1.8e308); give a float."
+        raise OverflowError(msg) from None
 
 
 class ParameterArray(Value):

@@ -360,12 +360,16 @@ def backward_steps(
     every grad in the graph to 0 first (``root.zero_grad()``), so the steps
     show this pass alone.
     """
-    if not isinstance(root, Value):
+    if not isinstance(root, Value):  # said now, not at the first step
         msg = (
             "backward_steps needs the Value at the end of a graph (the loss), "
             f"not {type(root).__name__}."
         )
         raise TypeError(msg)
+    return _steps(root, grad, fresh)
+
+
+def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
     if fresh:
         zero_grad(root)
     order = prepare_backward(root, seed_gradient(root, grad))

@@ -15,6 +15,7 @@ by the op's rule in :mod:`autograd.ops`.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "Value",
     "apply",
     "as_value",
+    "check_value",
     "make_node",
     "name_of",
     "seed_gradient",
@@ -103,13 +105,13 @@ class Value:
     def batch_size(self) -> int | None:
         """The number of samples in a batched node, ``None`` for one number."""
         data = self.data
-        return None if type(data) is float else int(data.shape[0])
+        return int(data.shape[0]) if is_batch(data) else None
 
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of ``data``: ``()`` for one number, ``(n,)``, ``(n, units)``."""
         data = self.data
-        return () if type(data) is float else tuple(data.shape)
+        return tuple(data.shape) if is_batch(data) else ()
 
     @property
     def _prev(self) -> set[Value]:
@@ -143,7 +145,7 @@ class Value:
         if isinstance(exponent, Value):
             return _binary(OPS["powv"], self, exponent)
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
-            n = float(exponent)
+            n = float(to_data(exponent, what="the exponent"))
             return apply(OPS["pow"], (self,), name=f"**{n:g}", n=n)
         msg = (
             f"the exponent must be a number or a Value, not {type(exponent).__name__}."
@@ -195,6 +197,9 @@ class Value:
                 f"{type(slope).__name__} {slope!r}."
             )
             raise TypeError(msg)
+        if not math.isfinite(slope):
+            msg = f"slope must be a finite number (e.g. 0.01), not {slope}."
+            raise ValueError(msg)
         return apply(OPS["leaky_relu"], (self,), slope=float(slope))
 
     def sum(self) -> Value:
@@ -242,6 +247,10 @@ class Value:
                 if type(share) is not float:
                     share = summed_to(parent.data, share)
                 parent.grad += share
+
+    def _backward(self) -> None:
+        """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
+        self.chain_rule()
 
 
 class Constant(Value):
@@ -351,13 +360,12 @@ def _leaf(data: Data) -> Value:
 
 def seed_gradient(root: Value, grad: Any) -> Data:
     """∂root/∂root: 1 (ones for a batch), or the gradient a user hands in."""
+    batch = is_batch(root.data)
     if grad is None:
-        return 1.0 if type(root.data) is float else np.ones(root.data.shape)
+        return np.ones(root.data.shape) if batch else 1.0
     seed = to_data(grad, what="the gradient given to backward()")
-    if (type(seed) is float) != (type(root.data) is float) or (
-        is_batch(seed) and seed.shape != root.data.shape
-    ):
-        shape = "one number" if type(root.data) is float else f"shape {root.shape}"
+    if is_batch(seed) != batch or (batch and seed.shape != root.data.shape):
+        shape = f"shape {root.shape}" if batch else "one number"
         msg = f"backward(grad=...) needs {shape}, the shape of this node's data."
         raise ValueError(msg)
     return seed
@@ -379,7 +387,10 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if kind is float:
         return data
     if kind is int:
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(_too_large(what)) from None
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)
@@ -403,6 +414,10 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     raise TypeError(msg)
 
 
+def _too_large(what: str) -> str:
+    return f"{what} is an int too large for a float (beyond ±1.8e308); give a float."
+
+
 def _show(data: Data) -> str:
     if is_batch(data):
         text = np.array2string(data, precision=4, threshold=6, separator=", ")
@@ -413,6 +428,18 @@ def _show(data: Data) -> str:
 def name_of(node: Value) -> str:
     """The node's label, or a description of it when it has none."""
     return repr(node.label) if node.label else f"an unlabelled {node.op or 'leaf'}"
+
+
+def check_value(x: Any, what: str) -> Value:
+    """``x`` itself if it is a Value, else a TypeError naming ``what`` it is for."""
+    if not isinstance(x, Value):
+        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
+        msg = (
+            f"{what} must be a Value (a node of a graph), not {type(x).__name__} "
+            f"{shown}; make a number a node with Value(number)."
+        )
+        raise TypeError(msg)
+    return x
 
 
 def as_value(x: Any) -> Value:

@@ -28,11 +28,13 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from demos.expression import FUNCTIONS, OPTIONS, ExpressionError
 from demos.lesson import DemoError
 from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment, parse_params
+from demos.terminal import plain_when_needed
 
 __all__ = ["build_parser", "main"]
 
@@ -125,9 +127,22 @@ options first and '--' before it: chainrule step --set x=1 --set w=2 -- "-x*w"
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, except that a failed write of help text is not hidden.
+
+    argparse drops an OSError while it prints ``--help`` or ``--version``,
+    so ``chainrule --version > /dev/full`` would succeed, saying nothing.
+    """
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        target = file or sys.stderr  # None: the stream was closed (`>&-`)
+        if message and target is not None:
+            target.write(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``chainrule`` command and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainrule",
         description=(
             "Learn backpropagation: run a lesson, or step through an expression."
@@ -275,7 +290,7 @@ def _step(args: argparse.Namespace) -> int:
         )
     except OSError as error:
         where = error.filename or args.svg or args.html
-        msg = f"cannot write {where}: {error.strerror or error}."
+        msg = f"cannot write {_short(where)}: {_reason(error)}."
         raise DemoError(msg) from None
     print(text)
     return 0
@@ -298,15 +313,32 @@ def _is_missing_graphviz(error: BaseException) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     r"""Run the ``chainrule`` command with ``argv`` (default: ``sys.argv[1:]``).
 
-    Returns the exit code: 0 when all went well, 2 for a usage mistake or a
-    missing package of the ``demos`` extra, 1 when a program the machine needs
-    (Graphviz) is missing, 130 when interrupted.
+    Returns the exit code: 0 when all went well, 2 for a usage mistake (a
+    path that cannot be used included) or a missing package of the
+    ``demos`` extra, 1 when a program the machine needs (Graphviz) is
+    missing or the output cannot be written (a full disk), 130 when
+    interrupted. Every failure is one line on standard error, never a
+    traceback; a terminal that cannot show ∂, × or σ gets them in ASCII
+    (see :func:`demos.terminal.ascii_text`).
     """
+    with plain_when_needed(sys.stdout, sys.stderr):
+        code = _run(argv)
+        try:
+            if sys.stdout is not None:  # None: closed by the shell (`>&-`)
+                sys.stdout.flush()  # a full disk shows here, not as Python exits
+        except OSError as error:
+            code = _output_failed(error)
+        return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse: --help, --version or a usage error
         return _exit_code(stop.code)
+    except OSError as error:  # the help text could not be written
+        return _output_failed(error)
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE_ERROR
@@ -314,20 +346,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except (DemoError, ExpressionError) as error:
-        print(f"{prefix} {error}", file=sys.stderr)
+        _say(f"{prefix} {error}")
         return USAGE_ERROR
     except KeyboardInterrupt:
-        print("\ninterrupted.", file=sys.stderr)
+        _say("\ninterrupted.")
         return INTERRUPTED
     except BrokenPipeError:  # the output went to a pager or `head` that quit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as error:
+        if error.filename is None:  # writing the output itself failed
+            return _output_failed(error, prefix)
+        _say(f"{prefix} cannot use {_short(error.filename)}: {_reason(error)}.")
+        return USAGE_ERROR
+    except UnicodeError as error:
+        return _output_failed(error, prefix)
     except Exception as error:
         if _is_missing_graphviz(error):
-            print(f"{prefix} {error}", file=sys.stderr)
+            _say(f"{prefix} {error}")
             return ENVIRONMENT_ERROR
         raise
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _short(path: object, limit: int = 80) -> str:
+    """A path for an error message: quoted, and shortened in the middle if long."""
+    text = str(path)
+    if len(text) > limit:
+        text = f"{text[: limit // 2]}...{text[-limit // 2 :]} ({len(text)} characters)"
+    return repr(text)
+
+
+def _output_failed(error: Exception, prefix: str = "chainrule: error:") -> int:
+    """The output cannot be written (a full disk, a closed terminal): say so once."""
+    if isinstance(error, UnicodeError):
+        encoding = getattr(sys.stdout, "encoding", None) or "its encoding"
+        reason = f"it cannot be written in {encoding}; set PYTHONIOENCODING=utf-8"
+    else:
+        reason = _reason(error) if isinstance(error, OSError) else str(error)
+    _silence_stdout()
+    _say(f"{prefix} cannot write the output: {reason}.")
+    return ENVIRONMENT_ERROR
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if standard error can still be written."""
+    if sys.stderr is None:  # closed by the shell (`2>&-`): nowhere to tell it
+        return
+    try:
+        print(line, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # nowhere left to tell it
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's last flush succeeds."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ same model trains on a whole mini-batch in one pass.
 1.0
 """
 
-from nn import data
+from nn import _engine, data  # noqa: F401 (_engine first: is autograd chainrule's?)
 from nn.conv import Conv2d, Flatten
 from nn.dropout import Dropout
 from nn.init import SCHEMES

@@ -43,6 +43,7 @@ result is one Value of shape (batch, filters, rows, columns), which
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -211,6 +212,15 @@ def as_image(x: Any, channels: int) -> Image:
         )
         raise TypeError(msg)
     grids = x if _is_sequence(x[0]) and x[0] and _is_sequence(x[0][0]) else [x]
+    if not all(_is_sequence(grid) and grid and _is_sequence(grid[0]) for grid in grids):
+        side = math.isqrt(len(x))
+        shape = f"({side}, {side})" if side * side == len(x) else "(height, width)"
+        msg = (
+            f"an image must be a grid: a list of rows (or a list of channels, each "
+            f"a list of rows), not a flat list of {len(x)} numbers; reshape it "
+            f"first, e.g. np.reshape(pixels, {shape}).tolist()."
+        )
+        raise TypeError(msg)
     if len(grids) != channels:
         msg = f"expected {channels} input channels, but the image has {len(grids)}."
         raise ValueError(msg)

@@ -30,6 +30,7 @@ import numpy as np
 
 from autograd import Constant, Value
 from nn.init import Seed, make_rng
+from nn.layers import check_batch
 from nn.module import Module
 
 __all__ = ["Dropout"]
@@ -40,7 +41,8 @@ class Dropout(Module):
 
     Takes a list of Values (a flat layer output), nested lists of them (the
     channels of a convolution) or one batch Value (a layer node's output:
-    one mask number per sample and unit) and returns the same structure.
+    one mask number per sample and unit) and returns the same structure. A
+    2-D numpy batch (dropout on the inputs) becomes a constant leaf first.
     """
 
     p: float
@@ -62,6 +64,9 @@ class Dropout(Module):
         return self._drop(x)
 
     def _drop(self, x: Any) -> Any:
+        if isinstance(x, np.ndarray) and x.ndim >= 2:  # a batch of given data
+            check_batch(x, "sample (one row)")
+            x = Constant(x, label="x")
         if isinstance(x, Value):
             keep = (
                 self._rng.random(x.shape) >= self.p
@@ -72,6 +77,13 @@ class Dropout(Module):
             return x * Constant(mask, label="mask")
         if isinstance(x, list | tuple) and x:
             return [self._drop(part) for part in x]
+        if isinstance(x, numbers.Real | np.ndarray):
+            msg = (
+                f"Dropout takes Values (what a layer returns) or a 2-D batch, not "
+                f"plain numbers ({type(x).__name__}). Put it between layers, e.g. "
+                "nn.Sequential(layer, nn.Dropout(0.5), ...)."
+            )
+            raise TypeError(msg)
         msg = (
             "Dropout takes the Values a layer returns (a list of them, nested "
             f"lists for images, or one batch Value), not {type(x).__name__}; "

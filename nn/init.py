@@ -74,7 +74,7 @@ def initial_weights(
 ) -> tuple[list[float], float]:
     r"""``fan_in`` starting weights and one bias for a neuron, as floats.
 
-    See the module docstring for the three schemes and their bounds.
+    See the module docstring for the four schemes and their bounds.
     """
     scheme = check_scheme(scheme)
     if scheme == "uniform":

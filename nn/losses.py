@@ -49,6 +49,8 @@ from autograd import (
     vsum,
     wsum,
 )
+from autograd.data import value_at
+from autograd.value import name_of
 from nn.module import Module, array_groups
 
 __all__ = [
@@ -154,8 +156,10 @@ def class_targets(targets: Any, n: int | None, k: int) -> Any:
     wanted = () if n is None else (n,)
     if t.shape != wanted:
         what = "one sample" if n is None else f"a batch of {n}"
-        msg = f"class targets have shape {t.shape}, but {what} needs shape {wanted}."
-        raise ValueError(msg)
+        msg = f"class targets have shape {t.shape}, but {what} needs shape {wanted}"
+        if t.ndim == 2 and t.shape == (n, k):
+            msg += "; for one-hot rows pass their classes, targets.argmax(axis=1)"
+        raise ValueError(msg + ".")
     if ((t < 0) | (t >= k)).any():
         bad = t.flat[int(np.flatnonzero((t < 0) | (t >= k))[0])]
         msg = (
@@ -164,6 +168,27 @@ def class_targets(targets: Any, n: int | None, k: int) -> Any:
         )
         raise ValueError(msg)
     return int(t) if n is None else t.astype(int)
+
+
+def _finite(outs: list[Value], loss: str, what: str) -> None:
+    r"""A FloatingPointError if an output is nan or infinite: training has diverged.
+
+    The fused cross-entropy node says the same; without this check the first
+    op to notice would be a log far down the loss, blaming itself.
+    """
+    for o in outs:
+        data = o.data
+        if type(data) is float and math.isfinite(data):
+            continue
+        bad = ~np.isfinite(data)
+        if np.any(bad):
+            where, value = value_at(data, bad)
+            msg = (
+                f"{loss} got {value} among the {what} ({name_of(o)}{where}): the "
+                "network's outputs overflowed or hold nan, so training has diverged; "
+                "lower the learning rate (or scale the inputs)."
+            )
+            raise FloatingPointError(msg)
 
 
 def _mean(per_sample: Value) -> Value:
@@ -305,6 +330,7 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
         raise ValueError(msg)
     n = batch_size(outs)
     labels = class_targets(targets, n, len(outs))
+    _finite(outs, "cross_entropy", "logits")
     shifted = _shifted(outs)
     log_sum_exp = vsum([z.exp() for z in shifted]).log()
     return _mean(log_sum_exp - _picked(shifted, labels, n))
@@ -342,9 +368,11 @@ def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
         raise ValueError(msg)
     if p.op == "sigmoid":
         z = p.parents[0]
+        _finite([z], "binary_cross_entropy", "inputs of its sigmoid")
         absolute = z.relu() + (-z).relu()
         softplus = z.relu() + ((-absolute).exp() + 1.0).log()
         return _mean(softplus - z * t)
+    _finite([p], "binary_cross_entropy", "probabilities")
     if not np.all((np.asarray(p.data) > 0) & (np.asarray(p.data) < 1)):
         msg = (
             "binary_cross_entropy needs probabilities strictly between 0 and 1; "

@@ -32,14 +32,18 @@ Loading checks everything before it changes anything.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import io
 import json
 import math
 import numbers
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -214,11 +218,16 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> None:
         r"""Write the parameters to ``path``, atomically.
 
-        A path ending in ``.npz`` gets a numpy archive, anything else JSON
-        (readable, and exact: floats are written with all their digits). The
-        data goes to a temporary file in the same folder, is flushed to disk,
-        then renamed over ``path``: readers see the old file or the new one,
-        never half of one.
+        A path ending in ``.npz`` (any case) gets a numpy archive, anything
+        else JSON (readable, and exact: floats are written with all their
+        digits). The data goes to a temporary file in the same folder, is
+        flushed to disk, then renamed over ``path``: readers see the old file
+        or the new one, never half of one, and no temporary file is left
+        behind, even after an error. An existing file keeps its permissions
+        (a new one gets the umask's); a symbolic link stays a link, and the
+        file it points to is replaced. Anything else that is not a regular
+        file (a folder, a named pipe, a device such as ``/dev/null``) is
+        refused with a ValueError before anything is written.
         """
         state = self.state_dict()
         bad = [name for name, value in state.items() if not math.isfinite(value)]
@@ -228,25 +237,29 @@ class Module:
                 "training diverged, so lower the learning rate and train again."
             )
             raise ValueError(msg)
-        path = os.fspath(path)
+        path = _path_text(path)
+        target, mode = _save_target(path)
         payload = (
             _npz_bytes(self, state)
-            if path.endswith(".npz")
+            if path.lower().endswith(".npz")
             else _json_bytes(self, state)
         )
-        _write_atomically(path, payload)
+        _write_atomically(path, target, mode, payload)
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         r"""Read parameters saved by :meth:`save` into this model; return it.
 
         The file's format is recognised from its contents. A file that is
-        corrupt, truncated, not a model file or for another shape raises
-        :class:`StateDictError` and leaves the model exactly as it was.
+        corrupt, truncated, not a model file, for another shape, or far
+        larger than this model's file can be, raises :class:`StateDictError`
+        quickly, without reading more than the model needs, and leaves the
+        model exactly as it was. A missing file is a ``FileNotFoundError``.
         """
-        path = os.fspath(path)
-        with open(path, "rb") as f:
-            raw = f.read()
-        state = _read_state(raw, path)
+        path = _path_text(path)
+        names = [name for name, _ in self.named_parameters()]
+        limit = _size_limit(names)
+        raw = _read_file(path, limit, len(names))
+        state = _read_state(raw, path, limit)
         self.load_state_dict(state)
         return self
 
@@ -324,7 +337,11 @@ def _one_number(name: str, value: Any) -> float:
         what = shape or type(value).__name__
         msg = f"parameter {name!r} must be one number, not {what}."
         raise StateDictError(msg)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float, such as 10**400
+        msg = f"parameter {name!r} is too large to be a float; it must be finite."
+        raise StateDictError(msg) from None
     if not math.isfinite(number):
         msg = f"parameter {name!r} is {number}; every parameter must be finite."
         raise StateDictError(msg)
@@ -357,33 +374,197 @@ def _npz_bytes(module: Module, state: dict[str, float]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomically(path: str, payload: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder
-    )
+# --- files: writing ------------------------------------------------------------------
+
+
+def _path_text(path: Any) -> str:
+    """A path as text, from a ``str``, ``bytes`` or ``os.PathLike``."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        msg = f"path must be a file name (str or pathlib.Path), not {path!r}."
+        raise TypeError(msg)
+    return os.fsdecode(os.fspath(path))
+
+
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, said aloud."""
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
+
+
+def _save_target(path: str) -> tuple[str, int | None]:
+    r"""The file to replace (a link's target) and its permissions (None: new).
+
+    Only a regular file, or nothing yet, may be replaced: saving over a
+    folder, a named pipe or a device (``/dev/null``) would swap it for a file.
+    """
+    target = os.path.realpath(path)  # a symbolic link stays; its target is saved
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        info = os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as error:
+        raise _naming(error, path) from None
+    if not stat.S_ISREG(info.st_mode):
+        msg = (
+            f"cannot save to {path!r}: it is {_kind_of(info.st_mode)}, not a file; "
+            "give the name of a file to write, such as 'model.json'."
+        )
+        raise ValueError(msg)
+    return target, stat.S_IMODE(info.st_mode)
+
+
+def _naming(error: OSError, path: str) -> OSError:
+    """The same kind of OSError, naming the user's path (not a temporary file)."""
+    if error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, path)
+
+
+def _temporary_file(folder: str, name: str) -> tuple[int, str]:
+    r"""A new file next to the target, opened for writing: (descriptor, path).
+
+    Created with O_EXCL (never an existing file, never through a link) and
+    mode 0o666, which the kernel narrows by the umask, as for any new file.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    prefix = f".{name[:200]}."  # room for the suffix within a 255-byte name
+    for _ in range(100):
+        temporary = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    msg = f"cannot make a temporary file in {folder!r}"  # pragma: no cover
+    raise FileExistsError(msg)  # pragma: no cover
+
+
+def _write_atomically(path: str, target: str, mode: int | None, payload: bytes) -> None:
+    r"""Write ``payload`` to a temporary file, flush it, rename it over ``target``.
+
+    ``mode`` is the permissions of the file being replaced (kept), or None
+    for a new file (the umask's). The temporary file is removed on any error.
+    """
+    folder, name = os.path.split(target)
+    try:
+        fd, temporary = _temporary_file(folder, name)
+    except OSError as error:
+        raise _naming(error, path) from None
+    try:
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if mode is not None:
+                    os.fchmod(f.fileno(), mode)
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, target)
+        except OSError as error:
+            raise _naming(error, path) from None
     except BaseException:
-        if os.path.exists(temporary):
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    _sync_folder(folder)
 
 
-def _read_state(raw: bytes, path: str) -> dict[str, Any]:
+def _sync_folder(folder: str) -> None:
+    """Flush the folder's entry for the renamed file to disk (where possible)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover (not every system opens folders)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- files: reading ------------------------------------------------------------------
+
+
+def _size_limit(names: list[str]) -> int:
+    r"""The most bytes a model file with these parameter names can need.
+
+    Generous (16 times what :meth:`Module.save` writes, in either format,
+    plus 64 KiB), so that hand-edited files load; a file any larger holds
+    something else, and is refused before it is read.
+    """
+    return 65_536 + 16 * sum(4 * len(name) + 40 for name in names)
+
+
+def _read_file(path: str, limit: int, count: int) -> bytes:
+    r"""The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    Anything but a regular file (a named pipe would hang the read, a device
+    such as ``/dev/zero`` never end it), or a file larger than ``limit``,
+    raises :class:`StateDictError` before anything is read. The file is
+    opened without blocking and checked again once open.
+    """
+    _check_readable(os.stat(path), path, limit, count)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        _check_readable(os.fstat(f.fileno()), path, limit, count)
+        raw = f.read(limit + 1)
+    if len(raw) > limit:  # the file grew while it was read
+        msg = f"{path!r} is larger than a model of {count} parameters can need."
+        raise StateDictError(msg)
+    return raw
+
+
+def _check_readable(info: os.stat_result, path: str, limit: int, count: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if not stat.S_ISREG(info.st_mode):
+        msg = f"{path!r} is {_kind_of(info.st_mode)}, not a model file."
+        raise StateDictError(msg)
+    if info.st_size > limit:
+        msg = (
+            f"{path!r} is not this model's file: it is {info.st_size:,} bytes, "
+            f"but a model of {count} parameters needs at most {limit:,}."
+        )
+        raise StateDictError(msg)
+
+
+#: Everything a broken file can make the readers raise.
+_BROKEN = (
+    ValueError,
+    TypeError,
+    KeyError,
+    EOFError,
+    OSError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+    NotImplementedError,
+    RuntimeError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
+def _read_state(raw: bytes, path: str, limit: int) -> dict[str, Any]:
     where = f"{path!r} is not a readable chainrule model file"
     if raw.startswith(b"PK"):
-        return _read_npz(raw, where)
+        return _read_npz(raw, where, limit)
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        msg = f"{where}: {error} (is it truncated or corrupt?)."
-        raise StateDictError(msg) from error
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
+    except _Repeated as error:
+        msg = f"{where}: {error}."
+        raise StateDictError(msg) from None
+    except _BROKEN as error:
+        reason = (
+            "it is nested too deeply" if isinstance(error, RecursionError) else error
+        )
+        msg = f"{where}: {reason} (is it truncated or corrupt?)."
+        raise StateDictError(msg) from None
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         msg = f"{where}: it has no 'format': {FILE_FORMAT!r} header."
         raise StateDictError(msg)
@@ -395,13 +576,43 @@ def _read_state(raw: bytes, path: str) -> dict[str, Any]:
     return parameters
 
 
-def _read_npz(raw: bytes, where: str) -> dict[str, Any]:
+class _Repeated(ValueError):
+    """A name given twice in a model file."""
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (JSON keeps the last)."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            msg = f"{key!r} is given twice"
+            raise _Repeated(msg)
+        table[key] = value
+    return table
+
+
+_ENTRIES = ("format", "version", "names", "values")
+
+
+def _read_npz(raw: bytes, where: str, limit: int) -> dict[str, Any]:
+    r"""The parameters of a numpy archive, reading only the entries a model has.
+
+    Each entry's declared size and its array header (dtype and shape) are
+    checked before its data is read, so a huge or lying entry costs nothing.
+    """
+    contents: dict[str, np.ndarray] = {}
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            contents = {key: archive[key] for key in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            known = set(archive.namelist())
+            for key in _ENTRIES:
+                if f"{key}.npy" in known:
+                    contents[key] = _entry(archive, f"{key}.npy", limit)
+    except StateDictError as error:
+        msg = f"{where}: {error}"
+        raise StateDictError(msg) from None
+    except _BROKEN as error:
         msg = f"{where}: {error} (is it truncated or corrupt?)."
-        raise StateDictError(msg) from error
+        raise StateDictError(msg) from None
     if "format" not in contents or str(contents["format"]) != FILE_FORMAT:
         msg = f"{where}: the archive has no format={FILE_FORMAT!r} entry."
         raise StateDictError(msg)
@@ -412,18 +623,54 @@ def _read_npz(raw: bytes, where: str) -> dict[str, Any]:
         or values is None
         or names.ndim != 1
         or values.shape != names.shape
+        or names.dtype.kind != "U"
     ):
-        msg = f"{where}: 'names' and 'values' must be two arrays of the same length."
+        msg = (
+            f"{where}: 'names' and 'values' must be two arrays of the same length, "
+            "names as text."
+        )
         raise StateDictError(msg)
     if not np.issubdtype(values.dtype, np.floating):
         msg = f"{where}: 'values' must hold floats, not {values.dtype}."
         raise StateDictError(msg)
-    return dict(zip(names.tolist(), values.tolist()))
+    listed = names.tolist()
+    if len(set(listed)) != len(listed):
+        twice = next(name for name in listed if listed.count(name) > 1)
+        msg = f"{where}: {twice!r} is given twice."
+        raise StateDictError(msg)
+    return dict(zip(listed, values.tolist()))
+
+
+def _entry(archive: zipfile.ZipFile, name: str, limit: int) -> np.ndarray:
+    """One ``.npy`` entry of an archive, its size and header checked first."""
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        msg = f"its entry {name!r} is {info.file_size:,} bytes, far more than needed."
+        raise StateDictError(msg)
+    with archive.open(info) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        msg = f"its entry {name!r} is larger than it says."
+        raise StateDictError(msg)
+    buffer = io.BytesIO(data)
+    version = np.lib.format.read_magic(buffer)
+    read_header = (
+        np.lib.format.read_array_header_1_0
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0
+    )
+    shape, _, dtype = read_header(buffer)
+    needed = math.prod(shape) * dtype.itemsize
+    if dtype.hasobject or needed > len(data) - buffer.tell():
+        msg = f"its entry {name!r} declares {shape} of {dtype}, which it does not hold."
+        raise StateDictError(msg)
+    buffer.seek(0)
+    return np.lib.format.read_array(buffer, allow_pickle=False)
 
 
 def _check_version(version: Any, where: str) -> None:
     if isinstance(version, np.ndarray):
         version = version.item() if version.shape == () else None
-    if version != FILE_VERSION:
+    if type(version) is not int or version != FILE_VERSION:
         msg = f"{where}: version {version!r}, but this chainrule reads {FILE_VERSION}."
         raise StateDictError(msg)

@@ -52,15 +52,35 @@ _grad = operator.attrgetter("grad")
 
 
 def exponential_decay(lr: float, rate: float) -> Schedule:
-    r"""η_t = lr · rateᵗ: the learning rate shrinks by ``rate`` every step."""
+    r"""η_t = lr · rateᵗ: the learning rate shrinks by ``rate`` every step.
+
+    ``rate`` is in (0, 1]; after very many steps η_t reaches 0 (no update).
+    """
+    lr = _positive(lr, "lr")
+    rate = _positive(rate, "rate")
+    if rate > 1:
+        msg = (
+            f"rate must be at most 1 (it shrinks the learning rate), not {rate}; a "
+            "rate above 1 would grow it without end."
+        )
+        raise ValueError(msg)
     return lambda step: lr * rate**step
 
 
 def linear_decay(start: float, end: float, steps: int) -> Schedule:
     r"""From ``start`` to ``end`` in a straight line over ``steps`` steps, then ``end``.
 
-    micrograd's moons demo uses ``linear_decay(1.0, 0.1, 100)``.
+    micrograd's moons demo uses ``linear_decay(1.0, 0.1, 100)``. ``end`` may
+    be 0 (training stops moving the parameters after ``steps`` steps).
     """
+    start = _positive(start, "start")
+    end = _rate(end, "end")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        msg = f"steps must be a whole number of steps, not {steps!r}."
+        raise TypeError(msg)
+    if steps < 1:
+        msg = f"steps must be at least 1 (steps from start to end), not {steps}."
+        raise ValueError(msg)
     return lambda step: start + (end - start) * min(step, steps) / steps
 
 
@@ -72,6 +92,18 @@ def _positive(value: float, what: str) -> float:
         msg = f"{what} must be a positive number, not {value}."
         raise ValueError(msg)
     return float(value)
+
+
+def _rate(value: Any, what: str) -> float:
+    """A learning rate a schedule may give: a finite number ≥ 0 (0: no update)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
+        raise TypeError(msg)
+    number = float(value)
+    if not (math.isfinite(number) and number >= 0):
+        msg = f"{what} must be a finite number ≥ 0, not {number}."
+        raise ValueError(msg)
+    return number
 
 
 def _fraction(value: float, what: str) -> float:
@@ -146,9 +178,7 @@ class Optimizer:
         A gradient that is not finite stops the step before any change.
         """
         if self.schedule is not None:
-            self.lr = _positive(
-                self.schedule(self.steps), "the scheduled learning rate"
-            )
+            self.lr = _rate(self.schedule(self.steps), "the scheduled learning rate")
         grads = self._gradients()
         start = 0
         for (array, places), g in zip(self._arrays, grads):

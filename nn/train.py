@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Element, Value
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -85,9 +85,12 @@ class History:
 def _as_matrix(outputs: Any) -> np.ndarray:
     """Outputs (Values, or numbers) as an (n, K) array."""
     if isinstance(outputs, np.ndarray):
-        return (
-            outputs.reshape(len(outputs), -1) if outputs.ndim else outputs.reshape(1, 1)
-        )
+        if not np.issubdtype(outputs.dtype, np.number):
+            msg = f"outputs must be numbers, not an array of {outputs.dtype}."
+            raise TypeError(msg)
+        if outputs.ndim == 0:
+            return outputs.reshape(1, 1)
+        return outputs.reshape(len(outputs), -1 if len(outputs) else 1)
     if isinstance(outputs, Value) and outputs.shape:  # a batch, from layer nodes
         return outputs.data.reshape(outputs.shape[0], -1)
     outs = as_outputs(outputs)
@@ -105,7 +108,9 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
     ``threshold``: targets of −1/+1 (hinge, tanh) are compared with the sign
     (threshold 0), targets of 0/1 with output > 0.5 (a sigmoid probability).
     Without a threshold it is read from the targets (0 when a −1 is among
-    them, else 0.5). Targets that are not class labels give nan.
+    them, else 0.5). Numeric targets that are not class labels (a
+    regression's) give nan; targets that are not numbers (strings) or not
+    one per sample raise an error.
 
     >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
     0.5
@@ -113,24 +118,55 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
     1.0
     """
     scores = _as_matrix(outputs)
-    t = np.asarray(targets)
-    if t.ndim == 2 and t.shape == scores.shape and scores.shape[1] >= 2:
+    n, k = scores.shape
+    if n == 0:
+        msg = "accuracy needs at least one sample, but the outputs are empty."
+        raise ValueError(msg)
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, numbers.Real)
+        or not math.isfinite(threshold)
+    ):
+        msg = f"threshold must be a finite number or None, not {threshold!r}."
+        raise TypeError(msg)
+    t = _numeric_targets(targets, "accuracy's targets")
+    if t.ndim == 2 and t.shape == scores.shape and k >= 2:
         t = np.argmax(t, axis=1)  # one-hot rows (or scores): the class of each
-    if t.ndim == 0 or t.reshape(len(t), -1).shape[1] != 1 or len(t) != len(scores):
+    if t.ndim == 0 or t.reshape(len(t), -1).shape[1] != 1 or len(t) != n:
         msg = (
-            f"accuracy needs one target per sample: {len(scores)} (or one-hot rows "
+            f"accuracy needs one target per sample: {n} (or one-hot rows "
             f"of shape {scores.shape}), not targets of shape {t.shape}."
         )
         raise ValueError(msg)
-    if scores.shape[1] >= 2:
-        return float(np.mean(np.argmax(scores, axis=1) == t.reshape(-1)))
-    s, t = scores[:, 0], t.reshape(-1).astype(float)
+    t = t.reshape(-1).astype(float)
+    if k >= 2:
+        if not np.all((t == np.round(t)) & (t >= 0) & (t < k)):
+            return math.nan  # not class labels 0..K−1
+        return float(np.mean(np.argmax(scores, axis=1) == t))
+    s = scores[:, 0]
     labels = set(np.unique(t).tolist())
     if not (labels <= {-1.0, 1.0} or labels <= {0.0, 1.0}):
         return math.nan
     if threshold is None:
         threshold = 0.0 if -1.0 in labels else 0.5
     return float(np.mean((s > threshold) == (t == 1.0)))
+
+
+def _numeric_targets(targets: Any, what: str) -> np.ndarray:
+    """Targets as a numeric array (bools are 0/1), else a TypeError."""
+    t = np.asarray(targets)
+    if t.dtype == bool:
+        return t.astype(int)
+    if not np.issubdtype(t.dtype, np.number) or np.iscomplexobj(t):
+        msg = (
+            f"{what} must be numbers (class labels 0..K−1, ±1 or 0/1, or one-hot "
+            f"rows), not {t.dtype} values such as {str(t.flat[0])!r}; map names to "
+            "numbers first."
+            if t.size
+            else f"{what} must be numbers, not an empty {t.dtype} array."
+        )
+        raise TypeError(msg)
+    return t
 
 
 def _threshold_for(loss: Callable[..., Value], y: np.ndarray) -> float | None:
@@ -150,6 +186,8 @@ def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
 
     Runs in evaluation mode (dropout off) and restores the mode after.
     """
+    _check_model(model)
+    batch_size = check_size(batch_size, "batch_size")
     X = _check_X(X, model, "X")
     was_training = model.training
     model.eval()
@@ -174,14 +212,69 @@ def evaluate(
 
     See :func:`accuracy` for how outputs become classes.
     """
-    scores = predict(model, X, batch_size)
-    if len(np.asarray(y)) != len(scores):
-        msg = f"X has {len(scores)} samples but y has {len(np.asarray(y))} labels."
+    _check_model(model)
+    X = _check_X(X, model, "X")
+    labels = _numeric_targets(y, "y")
+    if labels.ndim == 0 or len(labels) != len(X):
+        count = "one label" if labels.ndim == 0 else f"{len(labels)} labels"
+        msg = f"X has {len(X)} samples but y has {count}; give one label per sample."
         raise ValueError(msg)
-    return accuracy(scores, y, threshold)
+    return accuracy(predict(model, X, batch_size), labels, threshold)
 
 
 # --- checking the arguments --------------------------------------------------------
+
+
+def _check_model(model: Any) -> None:
+    if not isinstance(model, Module) or not callable(model):
+        msg = f"model must be a callable nn.Module, not {type(model).__name__}."
+        raise TypeError(msg)
+
+
+def _check_optimizer(optimizer: Any, model: Module) -> Optimizer:
+    """The optimizer, if it is one and it updates parameters of this model."""
+    if not isinstance(optimizer, Optimizer):
+        msg = (
+            "optimizer must be an nn.Optimizer such as nn.Adam(model), not "
+            f"{optimizer!r}."
+        )
+        raise TypeError(msg)
+    owned = {id(p) for p in model.parameters()}
+    owned.update(id(array) for _, array in model.named_arrays())
+    if not any(id(p) in owned for p in optimizer.params):
+        msg = (
+            "the optimizer updates none of this model's parameters (was it made "
+            "for another model?); pass one made for it, e.g. nn.Adam(model)."
+        )
+        raise ValueError(msg)
+    return optimizer
+
+
+def _check_loss(value: Any) -> Value:
+    """What a loss returned: it must be one number, as a Value."""
+    if not isinstance(value, Value) or value.shape != ():
+        got = (
+            f"a Value of shape {value.shape}"
+            if isinstance(value, Value)
+            else type(value).__name__
+        )
+        msg = (
+            f"the loss must return one number as a Value (the mean over the "
+            f"batch, e.g. (outputs - targets).mean()), not {got}."
+        )
+        raise TypeError(msg)
+    return value
+
+
+def _diverged(model: Module, outputs: Any) -> bool:
+    """True when the parameters or the outputs are no longer finite numbers."""
+    for _, array in model.named_arrays():
+        if not np.isfinite(array.data).all():
+            return True
+    for p in model.parameters():
+        if not isinstance(p, Element) and not np.isfinite(p.data).all():
+            return True
+    return isinstance(outputs, Value) and not np.isfinite(outputs.data).all()
 
 
 def _check_X(X: Any, model: Module, what: str) -> np.ndarray:
@@ -295,9 +388,7 @@ def fit(
     epochs = check_size(epochs, "epochs")
     batch_size = check_size(batch_size, "batch_size")
     loss_fn = get_loss(loss)
-    if not isinstance(model, Module) or not callable(model):
-        msg = f"model must be a callable nn.Module, not {type(model).__name__}."
-        raise TypeError(msg)
+    _check_model(model)
     X = _check_X(X, model, "X")
     k = _count_outputs(model, X)
     y = _check_y(y, len(X), k, loss_fn, "y")
@@ -307,13 +398,13 @@ def fit(
             raise TypeError(msg)
         X_val = _check_X(validation[0], model, "X_val")
         y_val = _check_y(validation[1], len(X_val), k, loss_fn, "y_val")
-    if optimizer is None:
-        optimizer = Adam(model, lr=0.01)
-    elif not isinstance(optimizer, Optimizer):
-        msg = (
-            "optimizer must be an nn.Optimizer such as nn.Adam(model), not "
-            f"{optimizer!r}."
-        )
+    optimizer = (
+        Adam(model, lr=0.01)
+        if optimizer is None
+        else _check_optimizer(optimizer, model)
+    )
+    if callback is not None and not callable(callback):
+        msg = f"callback must be a function (epoch, history) -> None, not {callback!r}."
         raise TypeError(msg)
     if (
         isinstance(l2, bool)
@@ -337,9 +428,10 @@ def fit(
         for step, start in enumerate(range(0, len(X), batch_size), start=1):
             rows = order[start : start + batch_size]
             where = f"epoch {epoch + 1}, step {step}"
+            outputs = None
             try:
                 outputs = model(X[rows])
-                batch_loss = loss_fn(outputs, y[rows])
+                batch_loss = _check_loss(loss_fn(outputs, y[rows]))
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
                     if groups
@@ -348,21 +440,42 @@ def fit(
                 if not math.isfinite(objective.data):
                     msg = f"the loss became {objective.data}"
                     raise FloatingPointError(msg)
+                # measured before the update, so that nothing can fail after it
+                hits = accuracy(outputs, y[rows], threshold) * len(rows)
                 optimizer.zero_grad()
                 objective.backward()
                 optimizer.step()
-            except FloatingPointError as error:
+            except (FloatingPointError, ValueError, ZeroDivisionError) as error:
+                if not isinstance(error, FloatingPointError) and not _diverged(
+                    model, outputs
+                ):
+                    raise  # a mistake in the arguments, not an overflow
                 reason = str(error).rstrip(".")
                 if "learning rate" not in reason:
                     reason += "; lower the learning rate (or scale the inputs)"
                 msg = f"training diverged in {where}: {reason}, and train again."
                 raise FloatingPointError(msg) from None
             total_loss += batch_loss.data * len(rows)
-            correct += accuracy(outputs, y[rows], threshold) * len(rows)
+            correct += hits
         history.loss.append(total_loss / len(X))
         history.accuracy.append(correct / len(X))
         if validation is not None:
-            val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val, threshold)
+            try:
+                val_loss, val_accuracy = _score(model, loss_fn, X_val, y_val, threshold)
+            except FloatingPointError as error:
+                reason = str(error).rstrip(".")
+                msg = (
+                    f"training diverged in epoch {epoch + 1} (on the validation "
+                    f"set): {reason}."
+                )
+                raise FloatingPointError(msg) from None
+            if not math.isfinite(val_loss):
+                msg = (
+                    f"training diverged in epoch {epoch + 1}: the validation loss "
+                    f"became {val_loss}; lower the learning rate (or scale the "
+                    "inputs), and train again."
+                )
+                raise FloatingPointError(msg)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_accuracy)
         if hasattr(bar, "set_postfix"):

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from autograd import Value, topological_order, vsum, wsum
+from autograd import (
+    Constant,
+    ParameterArray,
+    Value,
+    backward_steps,
+    explain,
+    gradcheck,
+    topological_order,
+    vsum,
+    wsum,
+)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +143,77 @@ def test_a_failed_op_leaves_no_half_built_node():
     assert [n.label or n.op for n in topological_order(b)] == ["a", "", "mul"]
     b.backward()
     assert a.grad == 2.0
+
+
+def test_a_batch_of_one_never_broadcasts_against_a_longer_batch():
+    one = Value(np.array([2.0]), "one")
+    three = Value(np.ones(3), "three")
+    message = "batch lengths differ: 1 and 3; every batched value"
+    for op in (
+        lambda: one + three,
+        lambda: one - three,
+        lambda: one * three,
+        lambda: one / three,
+        lambda: one ** Value(np.ones(3)),
+        lambda: vsum([one, three]),
+        lambda: wsum([one], [three]),
+        lambda: wsum([1.0, 1.0], [one, three]),
+    ):
+        with pytest.raises(ValueError, match=message):
+            op()
+    assert three.grad.tolist() == [0.0, 0.0, 0.0]  # nothing was half done
+
+
+def test_leaky_relu_needs_a_finite_number_for_its_slope():
+    with pytest.raises(TypeError, match=r"slope must be a number .* not str 'a'"):
+        Value(1.0).leaky_relu("a")  # type: ignore[arg-type]
+    for bad in (math.nan, math.inf):
+        with pytest.raises(ValueError, match="slope must be a finite number"):
+            Value(1.0).leaky_relu(bad)
+
+
+def test_the_teaching_tools_refuse_what_is_not_a_value():
+    with pytest.raises(TypeError, match="root of explain must be a Value"):
+        explain(1.0, Value(2.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"wrt .* must be a Value"):
+        explain(Value(1.0), "x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="limit must be a whole number"):
+        explain(Value(1.0), Value(1.0), limit=2.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="backward_steps needs the Value at the end"):
+        backward_steps(3.0)  # type: ignore[arg-type]
+
+
+def test_gradcheck_says_what_it_needs():
+    a = Value(1.0, "a")
+    with pytest.raises(TypeError, match=r"input 0 must be a Value, not float"):
+        gradcheck(lambda a: a * 2, [1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="must return a Value"):
+        gradcheck(lambda a: 2.0, [a])  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="list of Values"):
+        gradcheck(lambda a: a, a)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="is a Constant"):
+        gradcheck(lambda c: c * 2, [Constant(1.0, "c")])
+    with pytest.raises(TypeError, match="must be a function"):
+        gradcheck(3, [a])  # type: ignore[arg-type]
+    for bad in (0.0, -1e-6, math.nan):
+        with pytest.raises(ValueError, match="eps must be positive"):
+            gradcheck(lambda a: a, [a], eps=bad)
+    with pytest.raises(TypeError, match="tol must be a number"):
+        gradcheck(lambda a: a, [a], tol="small")  # type: ignore[arg-type]
+    assert a.grad == 0.0 and a.data == 1.0  # nothing was nudged
+
+
+def test_an_int_too_large_for_a_float_is_a_clear_overflow_error():
+    huge = 10**400
+    for op in (
+        lambda: Value(huge),
+        lambda: Value(2.0) * huge,
+        lambda: huge - Value(2.0),
+        lambda: Value(2.0) ** huge,
+    ):
+        with pytest.raises(OverflowError, match=r"too large for a float .*1\.8e308"):
+            op()
+    W = ParameterArray([[1.0]], "W")
+    with pytest.raises(OverflowError, match="too large for a float"):
+        W.element(0, 0).data = huge
+    assert W.data.tolist() == [[1.0]]

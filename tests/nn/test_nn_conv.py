@@ -107,6 +107,8 @@ def test_conv_takes_a_conv_output():
         ([[["a"] * 3] * 3] * 2, TypeError, "pixel"),
         ("image", TypeError, "list of channels"),
         ([], TypeError, "list of channels"),
+        ([0.5] * 16, TypeError, r"flat list of 16 numbers.*\(4, 4\)"),
+        ([0.5] * 10, TypeError, r"flat list .*\(height, width\)"),
     ],
 )
 def test_bad_images_raise_clear_errors(x, error, words):
@@ -173,3 +175,15 @@ def test_dropout_keeps_nested_structure():
 def test_dropout_bad_p(p, error):
     with pytest.raises(error, match="p"):
         nn.Dropout(p)
+
+
+def test_dropout_refuses_plain_numbers_and_takes_a_batch_of_inputs():
+    with pytest.raises(TypeError, match=r"not plain numbers \(float\)"):
+        nn.Dropout(0.5)([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"not plain numbers \(ndarray\)"):
+        nn.Dropout(0.5)(np.ones(3))
+    net = nn.Sequential(nn.Dropout(0.5, seed=0), nn.Layer(2, 3), nn.Layer(3, 2))
+    out = net(np.ones((4, 2)))  # dropout on the input batch itself
+    assert out.shape == (4, 2)
+    nn.cross_entropy(out, np.array([0, 1, 0, 1])).backward()
+    assert net.layers[1].W.grad.shape == (3, 2)

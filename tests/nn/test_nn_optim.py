@@ -142,3 +142,34 @@ def test_bad_schedule_value_is_caught():
     opt = nn.SGD([Value(1.0)], lr=0.1, schedule=lambda step: -1.0)
     with pytest.raises(ValueError, match="scheduled learning rate"):
         opt.step()
+
+
+def test_schedule_helpers_check_their_arguments():
+    with pytest.raises(ValueError, match="steps must be at least 1"):
+        nn.linear_decay(1.0, 0.1, 0)
+    with pytest.raises(TypeError, match="steps must be a whole number"):
+        nn.linear_decay(1.0, 0.1, 2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="start must be a positive number"):
+        nn.linear_decay(0.0, 0.1, 10)
+    with pytest.raises(ValueError, match="end must be a finite number"):
+        nn.linear_decay(1.0, -0.1, 10)
+    with pytest.raises(ValueError, match="rate must be at most 1"):
+        nn.exponential_decay(0.1, 1.5)
+    with pytest.raises(ValueError, match="rate must be a positive number"):
+        nn.exponential_decay(0.1, 0.0)
+
+
+def test_a_schedule_that_decays_to_zero_stops_moving_the_parameters():
+    p = Value(1.0)
+    opt = nn.SGD([p], lr=0.1, schedule=nn.exponential_decay(0.1, 0.5))
+    opt.steps = 2000  # 0.1·0.5²⁰⁰⁰ is 0 in floating point
+    (p * p).backward()
+    opt.step()
+    assert p.data == 1.0 and opt.lr == 0.0
+    q = Value(1.0)
+    ends = nn.SGD([q], lr=1.0, schedule=nn.linear_decay(1.0, 0.0, 2))
+    for _ in range(4):
+        ends.zero_grad()
+        (q * q).backward()
+        ends.step()
+    assert ends.lr == 0.0 and q.data == 0.0  # 1 − 2·1·1 = −1, then −1 + 2·0.5 = 0

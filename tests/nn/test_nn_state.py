@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import os
+import socket
+import stat
+import threading
+import time
+import tracemalloc
+import zipfile
 
 import numpy as np
 import pytest
@@ -100,7 +108,67 @@ def corrupt_files(tmp_path):
             "x.json", edited(parameters={**params, "layers.9.b": 1.0})
         ),
         "other shape": _other_shape(tmp_path),
+        "an int too large for a float": variant(
+            "o.json", text.replace(json.dumps(params[first]), "1" + "0" * 400, 1)
+        ),
+        "a number of 5000 digits": variant(
+            "d.json", text.replace(json.dumps(params[first]), "1" * 5000, 1)
+        ),
+        "nested too deeply": variant("r.json", "[" * 20_000),
+        "version true": variant("vt.json", edited(version=True)),
+        "version 1.0": variant("vf.json", edited(version=1.0)),
+        "a name twice": variant(
+            "twice.json",
+            text.replace(f'"{first}"', f'"{first}": 0.5, "{first}"', 1),
+        ),
+        "npz version true": _npz_variant(tmp_path, "vt.npz", version=True),
+        "npz names twice": _npz_variant(tmp_path, "twice.npz", twice=True),
+        "npz names as numbers": _npz_variant(tmp_path, "nn.npz", names=[1, 2]),
+        "npz huge declared shape": _huge_header(tmp_path),
+        "npz an object array": _npz_variant(
+            tmp_path, "obj.npz", values=np.array([1.0, None], dtype=object)
+        ),
+        "far too large": variant("big.json", b" " * 10_000_000),
     }
+
+
+def _npz_variant(tmp_path, name, version=1, twice=False, names=None, values=None):
+    model = trained_model()
+    state = model.state_dict()
+    listed = list(state) if names is None else names
+    numbers = list(state.values())
+    if twice:
+        listed = [*listed, listed[0]]
+        numbers = [*numbers, 0.5]
+    path = tmp_path / name
+    arrays = {
+        "format": np.array("chainrule-model"),
+        "version": np.array(version),
+        "names": np.array(listed),
+        "values": np.array(numbers) if values is None else values,
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for key, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, array, allow_pickle=True)
+            archive.writestr(f"{key}.npy", buffer.getvalue())
+    return path
+
+
+def _huge_header(tmp_path):
+    """An archive whose 'values' header declares 10**13 floats (80 TB)."""
+    path = tmp_path / "huge.npz"
+    trained_model().save(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    buffer = io.BytesIO()
+    header = {"descr": "<f8", "fortran_order": False, "shape": (10**13,)}
+    np.lib.format.write_array_header_1_0(buffer, header)
+    entries["values.npy"] = buffer.getvalue() + b"\0" * 64
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
 
 
 def _other_shape(tmp_path):
@@ -201,3 +269,183 @@ def test_save_refuses_non_finite_parameters(tmp_path):
     with pytest.raises(ValueError, match=r"not finite.*layers\.1\.neurons\.0\.b"):
         model.save(tmp_path / "m.json")
     assert not list(tmp_path.iterdir())
+
+
+# --- save: only regular files, permissions kept, nothing left behind ----------------
+
+
+def assert_only(folder, *names):
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)
+
+
+def test_save_refuses_a_named_pipe_and_leaves_it_a_pipe(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match=r"named pipe \(FIFO\), not a file"):
+        trained_model().save(fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert_only(tmp_path, "pipe")
+
+
+def test_save_refuses_a_device(tmp_path):
+    device = tmp_path / "null"
+    try:  # as root: a node like /dev/null, made here
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:  # not root: /dev/null itself cannot be replaced
+        device = "/dev/null"
+    with pytest.raises(ValueError, match="character device, not a file"):
+        trained_model().save(device)
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
+def test_save_refuses_a_folder_and_a_socket(tmp_path):
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        trained_model().save(tmp_path)
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "sock"))
+        with pytest.raises(ValueError, match="is a socket, not a file"):
+            trained_model().save(tmp_path / "sock")
+    finally:
+        server.close()
+    assert_only(tmp_path, "sock")
+
+
+def test_save_over_a_symbolic_link_keeps_the_link_and_replaces_its_file(tmp_path):
+    real = tmp_path / "runs" / "model.json"
+    real.parent.mkdir()
+    trained_model(seed=0).save(real)
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    model = trained_model(seed=1)
+    model.save(link)
+    assert link.is_symlink() and link.resolve() == real
+    assert nn.MLP(3, [4, 2]).load(real).state_dict() == model.state_dict()
+    assert_only(real.parent, "model.json")
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "secret.json"
+    trained_model().save(path)
+    os.chmod(path, 0o600)
+    trained_model(seed=1).save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    os.chmod(path, 0o640)
+    trained_model(seed=2).save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644)])
+def test_a_new_file_gets_the_permissions_the_umask_allows(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        trained_model().save(tmp_path / "new.npz")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new.npz").st_mode) == mode
+
+
+def test_save_errors_name_the_path_and_leave_no_temporary_file(tmp_path):
+    with pytest.raises(FileNotFoundError) as info:
+        trained_model().save(tmp_path / "no such folder" / "m.json")
+    assert info.value.filename == str(tmp_path / "no such folder" / "m.json")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    path = locked / "m.json"
+    trained_model().save(path)
+    os.chmod(path, 0o444)
+    trained_model(seed=1).save(path)  # a read-only file is replaced, mode kept
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert_only(locked, "m.json")
+
+
+def test_save_with_a_long_file_name(tmp_path):
+    path = tmp_path / ("m" * 250 + ".json")  # the longest names a folder takes
+    trained_model().save(path)
+    assert_only(tmp_path, path.name)
+    with pytest.raises(OSError, match="too long") as info:
+        trained_model().save(tmp_path / ("m" * 300 + ".json"))
+    assert info.value.filename == str(tmp_path / ("m" * 300 + ".json"))
+    assert_only(tmp_path, path.name)
+
+
+@pytest.mark.parametrize("name", ["m.NPZ", "m.Npz", "m.npz"])
+def test_an_npz_suffix_in_any_case_writes_an_archive(tmp_path, name):
+    trained_model().save(tmp_path / name)
+    assert (tmp_path / name).read_bytes()[:2] == b"PK"
+    assert nn.MLP(3, [4, 2]).load(tmp_path / name).state_dict() == (
+        trained_model().state_dict()
+    )
+
+
+def test_save_takes_a_str_a_path_or_bytes_and_nothing_else(tmp_path):
+    trained_model().save(os.fsencode(tmp_path / "b.json"))
+    assert (tmp_path / "b.json").exists()
+    with pytest.raises(TypeError, match="file name"):
+        trained_model().save(3)  # type: ignore[arg-type]
+
+
+# --- load: quick, bounded, and only regular files -------------------------------------
+
+
+def test_load_refuses_a_named_pipe_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def unblock():  # if load ever waits on the pipe, let it go after 5 s
+        time.sleep(5)
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=unblock, daemon=True).start()
+    started = time.perf_counter()
+    with pytest.raises(nn.StateDictError, match="named pipe"):
+        trained_model().load(fifo)
+    assert time.perf_counter() - started < 2
+
+
+def test_load_refuses_a_device_without_reading_it():
+    with pytest.raises(nn.StateDictError, match="character device"):
+        trained_model().load("/dev/zero")  # would never end
+
+
+def test_a_folder_is_an_is_a_directory_error(tmp_path):
+    with pytest.raises(IsADirectoryError):
+        trained_model().load(tmp_path)
+
+
+def test_an_extra_huge_entry_is_never_read(tmp_path):
+    path = tmp_path / "extra.npz"
+    trained_model(seed=3).save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("padding.npy", b"\0" * 50_000_000)  # 50 MB, ~50 kB zipped
+    model = trained_model()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        model.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 1
+    assert peak < 5_000_000
+    assert model.state_dict() == trained_model(seed=3).state_dict()
+
+
+def test_an_entry_larger_than_the_model_needs_is_refused_unread(tmp_path):
+    path = tmp_path / "bomb.npz"
+    trained_model().save(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**8,)}
+    )
+    entries["values.npy"] = header.getvalue() + b"\0" * 80_000_000  # ~80 kB zipped
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    started = time.perf_counter()
+    with pytest.raises(nn.StateDictError, match="far more than needed"):
+        trained_model().load(path)
+    assert time.perf_counter() - started < 1

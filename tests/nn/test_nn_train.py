@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
 import nn
+from autograd import Value
 
 pytest.importorskip("sklearn")
 
@@ -266,6 +270,25 @@ X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 1, 0])
             "out of range",
         ),
         ({"validation": np.zeros((2, 2))}, TypeError, "pair"),
+        ({"l2": math.nan}, ValueError, "l2 must be a finite number"),
+        ({"l2": math.inf}, ValueError, "l2 must be a finite number"),
+        ({"callback": 3}, TypeError, "callback must be a function"),
+        (
+            {"optimizer": nn.SGD(nn.MLP(2, [3, 2], seed=0), lr=0.1)},
+            ValueError,
+            "none of this model's parameters",
+        ),
+        ({"loss": lambda o, t: 1.0}, TypeError, "must return one number as a Value"),
+        ({"loss": lambda o, t: o}, TypeError, r"not a Value of shape \(4, 2\)"),
+        ({"y": np.array(list("abba"))}, TypeError, "integers"),
+        ({"y": np.eye(2)[Y4]}, ValueError, r"one-hot rows .*argmax\(axis=1\)"),
+        ({"loss": "mse", "y": Y4}, ValueError, r"need shape \(4, 2\)"),
+        (
+            {"loss": lambda o, t: (o * o).mean(), "y": np.array(list("abba"))},
+            TypeError,
+            "map names to numbers",
+        ),
+        ({"seed": -1}, ValueError, "seed"),
     ],
 )
 def test_bad_arguments_fail_before_training(kwargs, error, words):
@@ -321,3 +344,183 @@ def test_data_sets():
     assert X_train.shape == (30, 2) and set(np.unique(y_train)) == {0, 1}
     with pytest.raises(ValueError, match="test_size"):
         nn.data.moons(test_size=1.5)
+
+
+# --- one-hot targets with mean squared error (the first article's set-up) ----------
+
+
+def test_mse_trains_on_one_hot_targets_and_scores_them():
+    X, y = nn.data.xor()
+    one_hot = np.eye(2)[y]
+    model = nn.MLP(2, [8, 2], activation="tanh", seed=1)
+    history = nn.fit(
+        model,
+        X,
+        one_hot,
+        loss="mse",
+        optimizer=nn.Adam(model, lr=0.05),
+        epochs=150,
+        batch_size=2,
+        validation=(X, one_hot),
+        progress=False,
+    )
+    assert history.loss[-1] < history.loss[0] / 10
+    assert history.accuracy[-1] == history.val_accuracy[-1] == 1.0
+    assert nn.evaluate(model, X, one_hot) == nn.evaluate(model, X, y) == 1.0
+    assert nn.predict(model, X).shape == (4, 2)
+    scores = model(X)
+    assert nn.mse(scores, one_hot).data == pytest.approx(
+        float(np.mean((scores.data - one_hot) ** 2))
+    )
+
+
+# --- divergence and nan: a FloatingPointError that names epoch and step -------------
+
+ERUPTING = {
+    "cross_entropy": ([16, 2], "linear", lambda y: y),
+    "mse": ([16, 2], "linear", lambda y: np.eye(2)[y]),
+    "l1": ([16, 2], "linear", lambda y: np.eye(2)[y]),
+    "hinge": ([16, 2], "linear", lambda y: y),
+    "binary_cross_entropy": ([16, 1], "sigmoid", lambda y: y),
+}
+
+
+@pytest.mark.parametrize("loss", ERUPTING)
+def test_a_huge_learning_rate_ends_in_a_floating_point_error(loss):
+    sizes, last, targets = ERUPTING[loss]
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 4))
+    y = (X[:, 0] > 0).astype(int)
+    model = nn.MLP(4, sizes, output_activation=last, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's overflow notes
+        with pytest.raises(FloatingPointError, match=r"diverged in epoch 1, step \d"):
+            nn.fit(
+                model,
+                X,
+                targets(y),
+                loss=loss,
+                optimizer=nn.SGD(model, lr=1e300),
+                epochs=5,
+                batch_size=16,
+                progress=False,
+            )
+
+
+def test_a_custom_loss_that_meets_a_diverged_model_is_a_floating_point_error():
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [1], seed=0)
+    model.layers[0].W.data[...] = 1e308  # what an update with a huge step leaves
+    model.layers[0].b.data[...] = 1e308
+
+    def loss(outputs, targets):  # σ(inf) = 1, so log(1 − σ) = log 0
+        return (1.0 - outputs.sigmoid()).mean().log()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match="epoch 1, step 1: log needs"):
+            nn.fit(model, X, (y > 0).astype(float), loss=loss, progress=False)
+
+
+def test_a_mistake_in_a_custom_loss_is_not_called_divergence():
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [4, 2], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="log needs a positive input"):
+        nn.fit(model, X, y, loss=lambda o, t: (o - 10.0).mean().log(), progress=False)
+    assert model.state_dict() == before
+
+
+def test_nan_in_the_weights_stops_training_at_once():
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [4, 2], seed=0)
+    model.layers[0].neurons[1].w[0].data = math.nan
+    with pytest.raises(
+        FloatingPointError, match=r"epoch 1, step 1: cross_entropy got nan"
+    ):
+        nn.fit(model, X, y, epochs=3, progress=False)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_cross_entropy_says_when_its_logits_are_not_finite(bad):
+    fused = Value(np.array([[bad, 1.0], [0.0, 1.0]]), "Z")
+    columns = [Value(np.array([bad, 0.0]), "z0"), Value(np.array([1.0, 1.0]), "z1")]
+    one = [Value(bad, "z0"), Value(1.0, "z1")]
+    for logits, targets in ((fused, [0, 1]), (columns, [0, 1]), (one, 1)):
+        with pytest.raises(FloatingPointError, match=r"cross_entropy got .* logits"):
+            nn.cross_entropy(logits, np.array(targets))
+    with pytest.raises(FloatingPointError, match="binary_cross_entropy got"):
+        nn.binary_cross_entropy(Value(bad).sigmoid(), 1)
+
+
+# --- predict, evaluate and accuracy say what they need -------------------------------
+
+
+def test_predict_evaluate_and_accuracy_refuse_what_they_cannot_score():
+    model = nn.MLP(2, [3, 2], seed=0)
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="batch_size must be at least 1"):
+            nn.predict(model, X4, batch_size=bad)
+    with pytest.raises(TypeError, match=r"nn\.Module"):
+        nn.predict(lambda x: x, X4)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"y must be numbers .* such as .cat."):
+        nn.evaluate(model, X4, np.array(["cat", "dog", "dog", "cat"]))
+    with pytest.raises(ValueError, match="y has one label"):
+        nn.evaluate(model, X4, 1)
+    with pytest.raises(ValueError, match="4 samples but y has 2 labels"):
+        nn.evaluate(model, X4, [0, 1])
+    with pytest.raises(TypeError, match="threshold"):
+        nn.evaluate(model, X4, Y4, threshold="high")  # type: ignore[arg-type]
+    scores = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="one target per sample"):
+        nn.accuracy(scores, [1])
+    with pytest.raises(TypeError, match="map names to numbers"):
+        nn.accuracy(scores, list("abcd"))
+    with pytest.raises(ValueError, match="at least one sample"):
+        nn.accuracy(np.zeros((0, 2)), [])
+    assert np.isnan(nn.accuracy(scores, [0, 1, 5, 0]))  # not classes of 2 outputs
+    assert np.isnan(nn.accuracy(scores, [0.5, 1, 1, 0]))
+    assert nn.accuracy(np.eye(2)[Y4], np.array([True, False, False, True])) == 0.0
+
+
+def test_accuracy_is_measured_before_the_update():
+    model = nn.MLP(2, [3, 2], seed=0)
+    before = model.state_dict()
+
+    def ignores_targets(outputs, targets):
+        return (outputs * outputs).mean()
+
+    with pytest.raises(TypeError, match="map names to numbers"):
+        nn.fit(model, X4, np.array(list("abba")), loss=ignores_targets, progress=False)
+    assert model.state_dict() == before
+
+
+def test_a_validation_loss_that_overflows_names_the_epoch():
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [4, 1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match="epoch 1: the validation loss"):
+            nn.fit(model, X, y, loss="mse", validation=(X * 1e300, y), progress=False)
+    nan_model = nn.MLP(2, [4, 2], seed=0)
+    with pytest.raises(FloatingPointError, match=r"epoch 1 \(on the validation set\)"):
+        nn.fit(
+            nan_model,
+            X,
+            y,
+            validation=(X, y),
+            epochs=1,
+            progress=False,
+            optimizer=_poisoning(nan_model),
+        )
+
+
+def _poisoning(model):
+    """An optimizer whose one step leaves a nan weight (a broken update rule)."""
+
+    class Poison(nn.SGD):
+        def step(self):
+            super().step()
+            model.layers[0].W.data[0, 0] = math.nan
+
+    return Poison(model, lr=0.1)
