@@ -150,7 +150,10 @@ def class_targets(targets: Any, n: int | None, k: int) -> Any:
     if t.dtype == bool or not np.issubdtype(t.dtype, np.number):
         msg = f"class targets must be integers 0..{k - 1}, not {t.dtype} values."
         raise TypeError(msg)
-    if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):
+    whole = np.issubdtype(t.dtype, np.integer) or (
+        np.all(np.isfinite(t)) and np.all(t == np.round(t))
+    )
+    if not whole:
         msg = f"class targets must be whole numbers 0..{k - 1}."
         raise ValueError(msg)
     wanted = () if n is None else (n,)
@@ -160,7 +163,7 @@ def class_targets(targets: Any, n: int | None, k: int) -> Any:
         if t.ndim == 2 and t.shape == (n, k):
             msg += "; for one-hot rows pass their classes, targets.argmax(axis=1)"
         raise ValueError(msg + ".")
-    if ((t < 0) | (t >= k)).any():
+    if t.size and (t.min() < 0 or t.max() >= k):
         bad = t.flat[int(np.flatnonzero((t < 0) | (t >= k))[0])]
         msg = (
             f"class target {bad:g} is out of range: with {k} outputs, the "

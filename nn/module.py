@@ -36,6 +36,7 @@ import contextlib
 import errno
 import functools
 import io
+import itertools
 import json
 import math
 import numbers
@@ -303,7 +304,7 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
     if isinstance(attribute, Module):
         yield name, attribute
     elif isinstance(attribute, list | tuple) and attribute:
-        if all(isinstance(item, Value) for item in attribute):
+        if all(map(isinstance, attribute, itertools.repeat(Value))):
             return  # a neuron's weights: no modules in there
         for i, item in enumerate(attribute):
             yield from _modules_in(f"{name}.{i}", item)

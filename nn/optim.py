@@ -19,7 +19,7 @@ backward pass with ``optimizer.zero_grad()`` (or ``model.zero_grad()``).
 A learning-rate schedule is a function of the step number t (0, 1, 2, ...)
 that returns the learning rate for that step:
 
->>> from autograd import Value
+>>> from autograd import ParameterArray, Value
 >>> p = Value(1.0)
 >>> opt = SGD([p], lr=0.1, schedule=exponential_decay(0.1, 0.5))
 >>> for _ in range(3):
@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import ParameterArray, Value
 from nn.module import Module, array_groups
 
 __all__ = ["SGD", "Adam", "Optimizer", "Schedule", "exponential_decay", "linear_decay"]
@@ -159,6 +159,11 @@ class Optimizer:
         self.steps = 0
         # one number of each kind of state per parameter: arrays first, then loose
         self.state = {name: np.zeros(len(self.params)) for name in self.state_names}
+
+    @property
+    def arrays(self) -> list[ParameterArray]:
+        """The parameter arrays (weight matrices, biases) it updates, or part of."""
+        return [array for array, _ in self._arrays]
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""

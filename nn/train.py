@@ -138,11 +138,13 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
             f"of shape {scores.shape}), not targets of shape {t.shape}."
         )
         raise ValueError(msg)
-    t = t.reshape(-1).astype(float)
     if k >= 2:
-        if not np.all((t == np.round(t)) & (t >= 0) & (t < k)):
+        t = t.reshape(-1)
+        whole = np.issubdtype(t.dtype, np.integer) or np.all(t == np.round(t))
+        if not (whole and t.min() >= 0 and t.max() < k):
             return math.nan  # not class labels 0..K−1
         return float(np.mean(np.argmax(scores, axis=1) == t))
+    t = t.reshape(-1).astype(float)
     s = scores[:, 0]
     labels = set(np.unique(t).tolist())
     if not (labels <= {-1.0, 1.0} or labels <= {0.0, 1.0}):
@@ -239,8 +241,10 @@ def _check_optimizer(optimizer: Any, model: Module) -> Optimizer:
             f"{optimizer!r}."
         )
         raise TypeError(msg)
+    arrays = {id(array) for _, array in model.named_arrays()}
+    if any(id(array) in arrays for array in optimizer.arrays):
+        return optimizer  # the quick answer: it updates one of the model's layers
     owned = {id(p) for p in model.parameters()}
-    owned.update(id(array) for _, array in model.named_arrays())
     if not any(id(p) in owned for p in optimizer.params):
         msg = (
             "the optimizer updates none of this model's parameters (was it made "
