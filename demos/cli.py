@@ -35,6 +35,7 @@ from demos.lesson import DemoError
 from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment, parse_params
 from demos.terminal import plain_when_needed
+from nn.files import NotAFileError
 
 __all__ = ["build_parser", "main"]
 
@@ -345,7 +346,7 @@ def _run(argv: Sequence[str] | None) -> int:
     prefix = f"chainrule {args.command}: error:"
     try:
         return int(args.handler(args))
-    except (DemoError, ExpressionError) as error:
+    except (DemoError, ExpressionError, NotAFileError) as error:
         _say(f"{prefix} {error}")
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -18,11 +18,14 @@ numbers worth checking (an accuracy, a gradient) with :meth:`LessonRun.note`.
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from nn.files import write_file
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -200,7 +203,7 @@ class LessonRun:
         """Write a text file into the output folder."""
         path = self.path(name)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_file(path, text)
         except OSError as error:
             raise _unwritable(self.out, error) from None
         return self._record(path)
@@ -208,8 +211,10 @@ class LessonRun:
     def save_figure(self, figure: Figure, name: str) -> Path:
         """Save a matplotlib figure (PNG or SVG, by the name's suffix)."""
         path = self.path(name)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=path.suffix[1:], dpi=100, bbox_inches="tight")
         try:
-            figure.savefig(path, dpi=100, bbox_inches="tight")
+            write_file(path, buffer.getvalue())
         except OSError as error:
             raise _unwritable(self.out, error) from None
         return self._record(path)

@@ -31,6 +31,7 @@ from autograd import Value, backward_steps, explain, topological_order
 from autograd.steps import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
+from nn.files import write_file
 
 __all__ = [
     "MAX_PAGE_VALUES",
@@ -181,9 +182,7 @@ class _Story:
             picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
         except ValueError as error:  # a graph too large to draw
             raise DemoError(f"cannot draw the graph: {error}") from None
-        svg = viz.render_svg(picture)
-        path.write_text(svg, encoding="utf-8")
-        return path
+        return write_file(path, viz.render_svg(picture))
 
     def write_html(self, path: Path) -> Path:
         import viz

@@ -13,6 +13,7 @@ neuron, second weight), and each parameter's ``label`` is set to that name
 once the module is built, so drawn graphs are legible.
 
 >>> from autograd import Element, ParameterArray, Value
+from nn.files import kind_of, write_file
 >>> class Line(Module):
 ...     def __init__(self):
 ...         self.w = [Value(2.0), Value(-1.0)]
@@ -32,7 +33,6 @@ Loading checks everything before it changes anything.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import io
@@ -41,7 +41,6 @@ import json
 import math
 import numbers
 import os
-import secrets
 import stat
 import zipfile
 import zlib
@@ -51,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
+from nn.files import kind_of, write_file
 
 __all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
 
@@ -239,13 +239,12 @@ class Module:
             )
             raise ValueError(msg)
         path = _path_text(path)
-        target, mode = _save_target(path)
         payload = (
             _npz_bytes(self, state)
             if path.lower().endswith(".npz")
             else _json_bytes(self, state)
         )
-        _write_atomically(path, target, mode, payload)
+        write_file(path, payload)
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         r"""Read parameters saved by :meth:`save` into this model; return it.
@@ -386,108 +385,6 @@ def _path_text(path: Any) -> str:
     return os.fsdecode(os.fspath(path))
 
 
-def _kind_of(mode: int) -> str:
-    """What a file that is not a regular file is, said aloud."""
-    kinds = [
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ]
-    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
-
-
-def _save_target(path: str) -> tuple[str, int | None]:
-    r"""The file to replace (a link's target) and its permissions (None: new).
-
-    Only a regular file, or nothing yet, may be replaced: saving over a
-    folder, a named pipe or a device (``/dev/null``) would swap it for a file.
-    """
-    target = os.path.realpath(path)  # a symbolic link stays; its target is saved
-    try:
-        info = os.stat(target)
-    except FileNotFoundError:
-        return target, None
-    except OSError as error:
-        raise _naming(error, path) from None
-    if not stat.S_ISREG(info.st_mode):
-        msg = (
-            f"cannot save to {path!r}: it is {_kind_of(info.st_mode)}, not a file; "
-            "give the name of a file to write, such as 'model.json'."
-        )
-        raise ValueError(msg)
-    return target, stat.S_IMODE(info.st_mode)
-
-
-def _naming(error: OSError, path: str) -> OSError:
-    """The same kind of OSError, naming the user's path (not a temporary file)."""
-    if error.errno is None:
-        return error
-    return type(error)(error.errno, error.strerror, path)
-
-
-def _temporary_file(folder: str, name: str) -> tuple[int, str]:
-    r"""A new file next to the target, opened for writing: (descriptor, path).
-
-    Created with O_EXCL (never an existing file, never through a link) and
-    mode 0o666, which the kernel narrows by the umask, as for any new file.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    prefix = f".{name[:200]}."  # room for the suffix within a 255-byte name
-    for _ in range(100):
-        temporary = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
-    msg = f"cannot make a temporary file in {folder!r}"  # pragma: no cover
-    raise FileExistsError(msg)  # pragma: no cover
-
-
-def _write_atomically(path: str, target: str, mode: int | None, payload: bytes) -> None:
-    r"""Write ``payload`` to a temporary file, flush it, rename it over ``target``.
-
-    ``mode`` is the permissions of the file being replaced (kept), or None
-    for a new file (the umask's). The temporary file is removed on any error.
-    """
-    folder, name = os.path.split(target)
-    try:
-        fd, temporary = _temporary_file(folder, name)
-    except OSError as error:
-        raise _naming(error, path) from None
-    try:
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if mode is not None:
-                    os.fchmod(f.fileno(), mode)
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, target)
-        except OSError as error:
-            raise _naming(error, path) from None
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: str) -> None:
-    """Flush the folder's entry for the renamed file to disk (where possible)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover (not every system opens folders)
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
 # --- files: reading ------------------------------------------------------------------
 
 
@@ -524,7 +421,7 @@ def _check_readable(info: os.stat_result, path: str, limit: int, count: int) -> 
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
     if not stat.S_ISREG(info.st_mode):
-        msg = f"{path!r} is {_kind_of(info.st_mode)}, not a model file."
+        msg = f"{path!r} is {kind_of(info.st_mode)}, not a model file."
         raise StateDictError(msg)
     if info.st_size > limit:
         msg = (

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd.steps import fmt
+from nn.files import write_file
 from viz.dot import shortened, visible
 from viz.network import layers_of
 
@@ -104,10 +105,7 @@ class SVG(str):
 
     def save(self, path: str | Path) -> Path:
         """Write the picture to ``path`` (folders are created); return the path."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self, encoding="utf-8")
-        return path
+        return write_file(path, str(self), make_folders=True)
 
 
 CAPTION_FONT = 14

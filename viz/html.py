@@ -32,6 +32,7 @@ from typing import Any
 
 from autograd import Step, Value, op_for, topological_order
 from autograd.steps import fmt, local_rule, node_names
+from nn.files import write_file
 from viz.dot import (
     CURRENT,
     DEFAULT_MAX_NODES,
@@ -361,7 +362,4 @@ def save_steps_html(
     (:class:`viz.GraphvizNotFound` otherwise). Returns the path.
     """
     page = steps_html(root, title, **options)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_file(path, page, make_folders=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import Value
+from nn.files import write_file
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -79,8 +80,9 @@ def _save(fig: Figure, path: str | Path | None) -> None:
             f"name with one of {', '.join(_SUFFIXES)}."
         )
         raise ValueError(msg)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lower()[1:], dpi=120, bbox_inches="tight")
+    write_file(path, buffer.getvalue(), make_folders=True)
 
 
 def _series(history: Any, name: str) -> list[float] | None:

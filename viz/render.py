@@ -24,6 +24,8 @@ from typing import Any
 
 import graphviz
 
+from nn.files import write_file
+
 __all__ = ["GraphvizNotFound", "PinnedDigraph", "render_svg", "render_svgs", "save_svg"]
 
 INSTALL_HELP = (
@@ -121,8 +123,4 @@ def render_svgs(
 
 def save_svg(graph: graphviz.Digraph | graphviz.Graph | str, path: str | Path) -> Path:
     r"""Render a graph to SVG and write it to ``path`` (folders are created)."""
-    path = Path(path)
-    svg = render_svg(graph)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(svg, encoding="utf-8")
-    return path
+    return write_file(path, render_svg(graph), make_folders=True)

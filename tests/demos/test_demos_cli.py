@@ -307,3 +307,28 @@ def test_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and "L  = v1 × w = -2" in out
     code, out, _ = run(capsys, "step", "--set", "x=1", "--set", "w=2", "--", "-x*w")
     assert code == 0 and "dL/dw = -1" in out
+
+
+def test_step_refuses_to_write_its_picture_into_a_named_pipe(tmp_path):
+    """A pipe would make the writer wait forever; it is refused in one line."""
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "graph.svg"
+    os.mkfifo(pipe)
+    command = ["step", "x * w", "--set", "x=2", "--set", "w=3", "--svg", str(pipe)]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from demos.cli import main; raise SystemExit(main())",
+            *command,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "named pipe" in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
