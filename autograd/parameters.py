@@ -141,17 +141,30 @@ class ParameterArray(Value):
         """Every element, in the array's (row by row) order."""
         found = self._rows.get(-1)
         if found is None:
-            shape = self.data.shape
-            found = self._rows[-1] = tuple(self.element(*i) for i in np.ndindex(*shape))
+            if self.data.ndim == 2:  # row by row, as the neurons hold them
+                rows = [self.row(i) for i in range(len(self.data))]
+                found = tuple(e for row in rows for e in row)
+            else:
+                found = tuple(self.element(*i) for i in np.ndindex(*self.data.shape))
+            self._rows[-1] = found
         return found
 
     def row(self, i: int) -> tuple[Element, ...]:
         """The elements of row ``i`` (one neuron's weights), in order."""
         found = self._rows.get(i)
         if found is None:
-            found = self._rows[i] = tuple(
-                self.element(i, k) for k in range(self.data.shape[1])
-            )
+            i = int(i)
+            if not -len(self.data) <= i < len(self.data):
+                msg = f"row {i} is outside this {self.data.shape[0]}-row array."
+                raise IndexError(msg)
+            elements = self._elements
+            made = []
+            for k in range(self.data.shape[1]):
+                element = elements.get((i, k))
+                if element is None:
+                    element = elements[(i, k)] = Element(self, (i, k))
+                made.append(element)
+            found = self._rows[i] = tuple(made)
         return found
 
 

@@ -10,7 +10,7 @@ so the expected output equals the input. In evaluation mode
 For a batch, every sample gets its own mask. The masks come from a seeded
 generator, so a training run can be repeated exactly.
 
->>> from autograd import Constant, Value
+>>> from autograd import Value
 >>> drop = Dropout(0.5, seed=0)
 >>> [v.data for v in drop([Value(1.0), Value(1.0), Value(1.0), Value(1.0)])]
 [2.0, 0.0, 0.0, 0.0]

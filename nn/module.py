@@ -12,8 +12,7 @@ where it lives, such as ``layers.0.neurons.2.w.1`` (first layer, third
 neuron, second weight), and each parameter's ``label`` is set to that name
 once the module is built, so drawn graphs are legible.
 
->>> from autograd import Element, ParameterArray, Value
-from nn.files import kind_of, write_file
+>>> from autograd import Value
 >>> class Line(Module):
 ...     def __init__(self):
 ...         self.w = [Value(2.0), Value(-1.0)]
@@ -42,6 +41,7 @@ import math
 import numbers
 import os
 import stat
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -56,6 +56,10 @@ __all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
 
 FILE_FORMAT = "chainrule-model"
 FILE_VERSION = 1
+
+
+# How many modules' __init__ are running in this thread: the outermost labels.
+_building = threading.local()
 
 
 class StateDictError(ValueError):
@@ -75,8 +79,9 @@ class Module:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # After the outermost __init__ of a module finishes, label every
-        # parameter with its dotted name. Inner modules label themselves too,
-        # and the outer module then relabels them with the full path.
+        # parameter with its dotted name. A module built inside another's
+        # __init__ (a layer of an MLP) is labelled by the outer one, with
+        # the full path; built on its own, it labels itself.
         super().__init_subclass__(**kwargs)
         init = cls.__dict__.get("__init__")
         if init is None:
@@ -86,13 +91,16 @@ class Module:
         def init_then_label(self: Module, *args: Any, **kw: Any) -> None:
             depth = self.__dict__.get("_init_depth", 0)
             self.__dict__["_init_depth"] = depth + 1
+            _building.depth = getattr(_building, "depth", 0) + 1
             try:
                 init(self, *args, **kw)
             finally:
                 self.__dict__["_init_depth"] = depth
+                _building.depth -= 1
             if depth == 0:
                 del self.__dict__["_init_depth"]
-                self.label_parameters()
+                if _building.depth == 0:
+                    self.label_parameters()
 
         cls.__init__ = init_then_label  # type: ignore[method-assign,assignment]
 
@@ -137,12 +145,22 @@ class Module:
     def _collect(
         self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
     ) -> None:
-        for name, member in self._members():
-            if isinstance(member, Module):
-                member._collect(f"{prefix}{name}.", out, seen)
-            elif id(member) not in seen:
-                seen.add(id(member))
-                out.append((prefix + name, member))
+        for name, attribute in vars(self).items():
+            if name.startswith("_"):
+                continue
+            if _all_parameters(attribute):  # a neuron's weights: the common case
+                start = f"{prefix}{name}."
+                for i, p in enumerate(attribute):
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        out.append((f"{start}{i}", p))
+                continue
+            for member_name, member in _flatten(name, attribute):
+                if isinstance(member, Module):
+                    member._collect(f"{prefix}{member_name}.", out, seen)
+                elif id(member) not in seen:
+                    seen.add(id(member))
+                    out.append((prefix + member_name, member))
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of :meth:`named_parameters`."""
@@ -278,23 +296,22 @@ def array_groups(params: list[Value]) -> tuple[list[ArrayGroup], list[Value]]:
     lists them), else the flat positions of the listed elements, in the
     order listed. The rest are parameters of their own (``loose``).
     """
-    found: dict[int, tuple[ParameterArray, list[tuple[int, ...]]]] = {}
+    found: dict[int, tuple[ParameterArray, list[Value]]] = {}
     loose: list[Value] = []
     for p in params:
-        if isinstance(p, Element):
-            found.setdefault(id(p.array), (p.array, []))[1].append(p.index)
+        if type(p) is Element:
+            found.setdefault(id(p.array), (p.array, []))[1].append(p)
         elif isinstance(p, ParameterArray):  # a whole array, given as one
-            found.setdefault(id(p), (p, []))[1].extend(np.ndindex(*p.data.shape))
+            found.setdefault(id(p), (p, []))[1].extend(p.elements())
         else:
             loose.append(p)
     groups: list[ArrayGroup] = []
-    for array, indices in found.values():
-        axes = tuple(np.array(indices, dtype=np.intp).T)
-        flat = np.ravel_multi_index(axes, array.data.shape)
-        whole = len(flat) == array.data.size and bool(
-            np.array_equal(flat, np.arange(array.data.size))
-        )
-        groups.append((array, None if whole else flat))
+    for array, elements in found.values():
+        if len(elements) == array.data.size and elements == list(array.elements()):
+            groups.append((array, None))  # the whole array, in its own order
+            continue
+        axes = tuple(np.array([e.index for e in elements], dtype=np.intp).T)  # type: ignore[attr-defined]
+        groups.append((array, np.ravel_multi_index(axes, array.data.shape)))
     return groups, loose
 
 
@@ -303,10 +320,20 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
     if isinstance(attribute, Module):
         yield name, attribute
     elif isinstance(attribute, list | tuple) and attribute:
-        if all(map(isinstance, attribute, itertools.repeat(Value))):
+        if _all_parameters(attribute):
             return  # a neuron's weights: no modules in there
         for i, item in enumerate(attribute):
             yield from _modules_in(f"{name}.{i}", item)
+
+
+def _all_parameters(attribute: Any) -> bool:
+    """True for a non-empty list (or tuple) of Values that are all parameters."""
+    return (
+        isinstance(attribute, list | tuple)
+        and bool(attribute)
+        and all(map(isinstance, attribute, itertools.repeat(Value)))
+        and not any(map(isinstance, attribute, itertools.repeat(ParameterArray)))
+    )
 
 
 def _flatten(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:

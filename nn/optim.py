@@ -19,7 +19,7 @@ backward pass with ``optimizer.zero_grad()`` (or ``model.zero_grad()``).
 A learning-rate schedule is a function of the step number t (0, 1, 2, ...)
 that returns the learning rate for that step:
 
->>> from autograd import ParameterArray, Value
+>>> from autograd import Value
 >>> p = Value(1.0)
 >>> opt = SGD([p], lr=0.1, schedule=exponential_decay(0.1, 0.5))
 >>> for _ in range(3):
@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ParameterArray, Value
+from autograd import Element, ParameterArray, Value
 from nn.module import Module, array_groups
 
 __all__ = ["SGD", "Adam", "Optimizer", "Schedule", "exponential_decay", "linear_decay"]
@@ -116,6 +116,19 @@ def _fraction(value: float, what: str) -> float:
     return float(value)
 
 
+def _check_parameter(p: Any) -> None:
+    """A parameter is a Value holding one number (or a whole ParameterArray)."""
+    if not isinstance(p, Value):
+        msg = f"an optimizer takes parameter Values, not {type(p).__name__}."
+        raise TypeError(msg)
+    if p.batch_size is not None:
+        msg = (
+            f"parameter {p.label or '(unlabelled)'} holds a batch; parameters "
+            "must be single numbers."
+        )
+        raise ValueError(msg)
+
+
 class Optimizer:
     r"""What every optimizer shares: the parameters, the learning rate, the step.
 
@@ -136,15 +149,8 @@ class Optimizer:
         values = params.parameters() if isinstance(params, Module) else list(params)
         unique: dict[int, Value] = {}
         for p in values:
-            if not isinstance(p, Value):
-                msg = f"an optimizer takes parameter Values, not {type(p).__name__}."
-                raise TypeError(msg)
-            if p.batch_size is not None:
-                msg = (
-                    f"parameter {p.label or '(unlabelled)'} holds a batch; parameters "
-                    "must be single numbers."
-                )
-                raise ValueError(msg)
+            if type(p) is not Element:  # a weight of a layer is one number
+                _check_parameter(p)
             unique.setdefault(id(p), p)
         if not unique:
             msg = "the optimizer got no parameters; pass model.parameters()."
