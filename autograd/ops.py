@@ -175,27 +175,37 @@ def _write_many(name: str, names: Sequence[str]) -> str:
     return " + ".join(terms)
 
 
+def _role(position: int, arity: int) -> tuple[str, int]:
+    """A weighted sum's parent at ``position``: ("w", i), ("x", i) or ("b", 0)."""
+    weights, inputs, _ = split_weighted_sum(range(arity))
+    if position in weights:
+        return "w", position
+    if position in inputs:
+        return "x", position - len(weights)
+    return "b", 0
+
+
 def _many_local(name: str, position: int, names: Sequence[str]) -> str:
     if name == "vsum":
         return "1"
-    n = len(names) // 2
-    if position < n:
-        return names[n + position]  # ∂/∂wᵢ = xᵢ
-    if position < 2 * n:
-        return names[position - n]  # ∂/∂xᵢ = wᵢ
+    role, i = _role(position, len(names))
+    weights, inputs, _ = split_weighted_sum(names)
+    if role == "w":
+        return inputs[i]  # ∂/∂wᵢ = xᵢ
+    if role == "x":
+        return weights[i]  # ∂/∂xᵢ = wᵢ
     return "1"
 
 
 def _many_formula(name: str, position: int, arity: int) -> str:
     if name == "vsum":
         return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
-    n = arity // 2
-    if position < n:
-        i = subscript(position + 1)
-        return f"∂(Σw·x+b)/∂w{i} = x{i}"
-    if position < 2 * n:
-        i = subscript(position - n + 1)
-        return f"∂(Σw·x+b)/∂x{i} = w{i}"
+    role, i = _role(position, arity)
+    k = subscript(i + 1)
+    if role == "w":
+        return f"∂(Σw·x+b)/∂w{k} = x{k}"
+    if role == "x":
+        return f"∂(Σw·x+b)/∂x{k} = w{k}"
     return "∂(Σw·x+b)/∂b = 1"
 
 
