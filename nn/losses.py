@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -52,6 +51,7 @@ from autograd import (
 from autograd.data import value_at
 from autograd.value import name_of
 from nn.module import Module, array_groups
+from nn.optim import non_negative
 
 __all__ = [
     "LOSSES",
@@ -405,15 +405,7 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
     if not ps or not all(isinstance(p, Value) for p in ps):
         msg = "l2_penalty needs a Module or a non-empty list of parameter Values."
         raise ValueError(msg)
-    if (
-        isinstance(alpha, bool)
-        or not isinstance(alpha, numbers.Real)
-        or not math.isfinite(alpha)
-        or alpha < 0
-    ):
-        msg = f"alpha must be a finite number ≥ 0, not {alpha!r}."
-        raise ValueError(msg)
-    return penalty_of(*array_groups(ps), float(alpha))
+    return penalty_of(*array_groups(ps), non_negative(alpha, "alpha"))
 
 
 def penalty_of(

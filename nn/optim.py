@@ -74,7 +74,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
     be 0 (training stops moving the parameters after ``steps`` steps).
     """
     start = _positive(start, "start")
-    end = _rate(end, "end")
+    end = non_negative(end, "end")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         msg = f"steps must be a whole number of steps, not {steps!r}."
         raise TypeError(msg)
@@ -94,8 +94,8 @@ def _positive(value: float, what: str) -> float:
     return float(value)
 
 
-def _rate(value: Any, what: str) -> float:
-    """A learning rate a schedule may give: a finite number ≥ 0 (0: no update)."""
+def non_negative(value: Any, what: str) -> float:
+    """A finite number ≥ 0 as a float (a rate, a penalty's weight), else an error."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
@@ -189,7 +189,9 @@ class Optimizer:
         A gradient that is not finite stops the step before any change.
         """
         if self.schedule is not None:
-            self.lr = _rate(self.schedule(self.steps), "the scheduled learning rate")
+            self.lr = non_negative(
+                self.schedule(self.steps), "the scheduled learning rate"
+            )
         grads = self._gradients()
         start = 0
         for (array, places), g in zip(self._arrays, grads):
@@ -330,15 +332,7 @@ class Adam(Optimizer):
             raise TypeError(msg)
         self.betas = (_fraction(betas[0], "β₁"), _fraction(betas[1], "β₂"))
         self.eps = _positive(eps, "eps")
-        if (
-            isinstance(weight_decay, bool)
-            or not isinstance(weight_decay, numbers.Real)
-            or not math.isfinite(weight_decay)
-            or weight_decay < 0
-        ):
-            msg = f"weight_decay must be a number ≥ 0, not {weight_decay!r}."
-            raise ValueError(msg)
-        self.weight_decay = float(weight_decay)
+        self.weight_decay = non_negative(weight_decay, "weight_decay")
 
     @property
     def m(self) -> np.ndarray:

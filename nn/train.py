@@ -44,7 +44,7 @@ from nn.losses import (
     real_targets,
 )
 from nn.module import Module, array_groups
-from nn.optim import Adam, Optimizer
+from nn.optim import Adam, Optimizer, non_negative
 
 __all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
 
@@ -410,14 +410,7 @@ def fit(
     if callback is not None and not callable(callback):
         msg = f"callback must be a function (epoch, history) -> None, not {callback!r}."
         raise TypeError(msg)
-    if (
-        isinstance(l2, bool)
-        or not isinstance(l2, numbers.Real)
-        or not math.isfinite(l2)
-        or l2 < 0
-    ):
-        msg = f"l2 must be a finite number ≥ 0, not {l2!r}."
-        raise ValueError(msg)
+    l2 = non_negative(l2, "l2")
 
     threshold = _threshold_for(loss_fn, y)
     rng = make_rng(seed)

@@ -147,9 +147,11 @@ def test_weight_decay_alone_shrinks_a_parameter_by_lr_times_lambda():
     p.grad = 0.0
     opt.step()
     assert p.data == pytest.approx(2.0 * (1 - 0.1 * 0.5))
-    for bad in (-1.0, math.nan, "0.1"):
+    for bad in (-1.0, math.nan):
         with pytest.raises(ValueError, match="weight_decay"):
-            nn.Adam([p], weight_decay=bad)  # type: ignore[arg-type]
+            nn.Adam([p], weight_decay=bad)
+    with pytest.raises(TypeError, match="weight_decay must be a number"):
+        nn.Adam([p], weight_decay="0.1")  # type: ignore[arg-type]
 
 
 def test_a_value_takes_no_attributes_of_its_own():
