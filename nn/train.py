@@ -427,7 +427,7 @@ def fit(
             where = f"epoch {epoch + 1}, step {step}"
             outputs = None
             try:
-                outputs = model(X[rows])
+                outputs = model(X[rows])  # type: ignore[operator]
                 batch_loss = _check_loss(loss_fn(outputs, y[rows]))
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
