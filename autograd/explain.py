@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import summed_to, topological_order
+from autograd.graph import summed_to, topological_order, zeros_like
 from autograd.ops import is_batch
 from autograd.steps import fmt, node_names
 from autograd.value import Value, check_value
@@ -239,7 +239,7 @@ def _total_gradient(
 ) -> Any:
     """d(root)/d(wrt) by reverse accumulation over the nodes on the paths only."""
     if root not in paths_to:
-        return np.zeros_like(wrt.data) if is_batch(wrt.data) else 0.0
+        return zeros_like(wrt.data)
     adjoint: dict[Value, Any] = {
         root: np.ones_like(root.data) if is_batch(root.data) else 1.0
     }

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.graph import zeros_like
 from autograd.ops import is_batch
 from autograd.steps import fmt
 from autograd.value import Value
@@ -210,7 +211,7 @@ def gradcheck(
     saved_grads = [x.grad for x in inputs]
     out = _call(f, inputs)
     for x in inputs:
-        x.grad = np.zeros_like(x.data) if is_batch(x.data) else 0.0
+        x.grad = zeros_like(x.data)
     out.backward()
     analytic = [x.grad.copy() if is_batch(x.grad) else x.grad for x in inputs]
     for x, grad in zip(inputs, saved_grads):

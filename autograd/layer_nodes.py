@@ -36,7 +36,7 @@ import numpy as np
 
 from autograd.ops import OPS, DomainError, Op, shape_text
 from autograd.parameters import ParameterArray
-from autograd.value import Constant, Value, apply, wsum
+from autograd.value import Constant, Value, apply, make_node, wsum
 
 __all__ = [
     "NeuronSum",
@@ -106,7 +106,7 @@ def patches(x: Value, kernel: int, stride: int) -> Value:
     r"""Every k×k patch of a batch of images (batch × channels × height × width).
 
     One row per (sample, output row, output column), one column per number
-    in a patch; see :func:`autograd.ops.patches` for the order.
+    in a patch; see :func:`autograd.layer_rules.patches` for the order.
     """
     if type(x.data) is float or x.data.ndim != 4:
         msg = (
@@ -268,14 +268,8 @@ def each(op: Op, nodes: list[Value]) -> list[Value]:
     result: list[Value] = []
     name = op.name
     for v, data, slope in zip(nodes, out.tolist(), slopes):
-        node = _new(Value)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node.op = name
-        node.parents = (v,)
-        node.local_grads = _ONE if slope == 1.0 else _ZERO if slope == 0.0 else (slope,)
-        result.append(node)
+        local = _ONE if slope == 1.0 else _ZERO if slope == 0.0 else (slope,)
+        result.append(make_node(data, local, name, (v,)))
     return result
 
 

@@ -118,11 +118,14 @@ def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
     """
     local = node.local_grads[position]
     if isinstance(local, MatrixLocal):
-        written = op_for(node.op).local_text(
-            position, [names[p] for p in node.parents], names[node]
-        )
-        return f"{written} ({shape_text(local.shape)})"
+        return f"{_written(node, position, names)} ({shape_text(local.shape)})"
     return fmt(local)
+
+
+def _written(node: Value, position: int, names: dict[Value, str]) -> str:
+    """The op table's formula of ∂node/∂(parent at ``position``), in these names."""
+    parents = [names[p] for p in node.parents]
+    return op_for(node.op).local_text(position, parents, names[node])
 
 
 def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
@@ -139,9 +142,7 @@ def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
     local = node.local_grads[position]
     if isinstance(local, MatrixLocal):
         return f"{head} = {number}"
-    written = op_for(node.op).local_text(
-        position, [names[p] for p in node.parents], names[node]
-    )
+    written = _written(node, position, names)
     if _is_number(written) or written == number:
         return f"{head} = {number}"
     return f"{head} = {written} = {number}"

@@ -310,14 +310,7 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
         data, local_grads = op.rule(a.data, b.data)
     except DomainError as error:
         raise error.for_input(name_of((a, b)[error.position])) from None
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-    node.label = ""
-    node.op = op.name
-    node.parents = (a, b)
-    node.local_grads = local_grads
-    return node
+    return make_node(data, local_grads, op.name, (a, b))
 
 
 def _unary(op: Op, a: Value) -> Value:
@@ -326,14 +319,7 @@ def _unary(op: Op, a: Value) -> Value:
         data, local_grads = op.rule(a.data)
     except DomainError as error:
         raise error.for_input(name_of(a)) from None
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-    node.label = ""
-    node.op = op.name
-    node.parents = (a,)
-    node.local_grads = local_grads
-    return node
+    return make_node(data, local_grads, op.name, (a,))
 
 
 _new = object.__new__

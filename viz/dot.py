@@ -48,6 +48,7 @@ from autograd import (
     op_for,
     topological_order,
 )
+from autograd.graph import zeros_like
 from autograd.ops import shape_text, split_weighted_sum
 from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
 from viz.layout import Layout
@@ -211,7 +212,7 @@ def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
     saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
     try:
         for node in order:
-            node.grad = 0.0 if type(node.data) is float else np.zeros_like(node.data)
+            node.grad = zeros_like(node.data)
         return list(backward_steps(root))
     finally:
         for node, grad in zip(order, saved):
