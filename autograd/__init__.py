@@ -24,15 +24,14 @@ from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
 from autograd.graph import topological_order, zero_grad
 from autograd.layer_nodes import (
     column,
-    each,
     linear,
     mean_squared_error,
     patches,
     reshape,
     softmax_cross_entropy,
     to_channels,
-    weighted_sums,
 )
+from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray
 from autograd.steps import (
@@ -53,6 +52,9 @@ __all__ = [
     "Explanation",
     "GradcheckError",
     "GradcheckReport",
+    "LayerSample",
+    "NeuronOutput",
+    "NeuronSum",
     "Op",
     "ParameterArray",
     "Path",
@@ -62,7 +64,6 @@ __all__ = [
     "as_value",
     "backward_steps",
     "column",
-    "each",
     "explain",
     "gradcheck",
     "linear",
@@ -76,7 +77,6 @@ __all__ = [
     "to_channels",
     "topological_order",
     "vsum",
-    "weighted_sums",
     "wsum",
     "zero_grad",
 ]

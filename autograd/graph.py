@@ -55,8 +55,15 @@ class Node(Protocol):
     @property
     def local_grads(self) -> Sequence[Any]: ...
 
+    @property
+    def sources(self) -> Sequence[Any]:
+        """What the backward pass walks into: the parents, or one node for them."""
+
     def chain_rule(self) -> None:
         """parent.grad += local × self.grad, for every parent."""
+
+    def backward_step(self) -> None:
+        """What the backward pass does at this node (for a Value: its chain rule)."""
 
 
 N = TypeVar("N", bound=Node)
@@ -125,17 +132,17 @@ def _interior_order(root: Any) -> list[Any]:
     on two stacks (no tuple per node): the hot loop of every backward pass.
     """
     order: list[Any] = []
-    if not root.parents:
+    if not root.sources:
         return order
     visited: set[Any] = {root}
     nodes: list[Any] = [root]
-    parents: list[Iterator[Any]] = [iter(root.parents)]
+    parents: list[Iterator[Any]] = [iter(root.sources)]
     while parents:
         for parent in parents[-1]:
-            if parent.parents and parent not in visited:
+            if parent.sources and parent not in visited:
                 visited.add(parent)
                 nodes.append(parent)
-                parents.append(iter(parent.parents))
+                parents.append(iter(parent.sources))
                 break
         else:
             parents.pop()
@@ -172,6 +179,11 @@ def backward(root: Node, seed: Any = 1.0) -> None:
         for node in reversed(order):
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local × node.grad
+
+    The walk follows each node's ``sources``: its parents, except for the
+    neurons of a layer run on one sample, which name their layer
+    (:class:`~autograd.layer_sample.LayerSample`); the layer then takes the
+    chain-rule step of all its neurons at once, as one matrix product.
     """
     with collector_paused():
         order = _interior_order(root)  # leaves send nothing on: leave them out
@@ -180,7 +192,7 @@ def backward(root: Node, seed: Any = 1.0) -> None:
             node.grad = 0.0 if type(data) is float else zeros_like(data)
         root.grad = root.grad + seed
         for node in reversed(order):
-            node.chain_rule()
+            node.backward_step()
 
 
 def zero_grad(root: Node) -> None:

@@ -34,21 +34,18 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops import OPS, DomainError, Op, shape_text
+from autograd.ops import OPS, shape_text
 from autograd.parameters import ParameterArray
-from autograd.value import Constant, Value, apply, make_node, wsum
+from autograd.value import Constant, Value, apply
 
 __all__ = [
-    "NeuronSum",
     "column",
-    "each",
     "linear",
     "mean_squared_error",
     "patches",
     "reshape",
     "softmax_cross_entropy",
     "to_channels",
-    "weighted_sums",
 ]
 
 
@@ -144,133 +141,3 @@ def mean_squared_error(outputs: Value, targets: Any) -> Value:
     The targets enter the graph as a constant leaf.
     """
     return apply(OPS["mse"], (outputs, Constant(targets, "targets")))
-
-
-# --- one sample through a layer ----------------------------------------------------
-
-
-class NeuronSum(Value):
-    r"""Neuron j's weighted sum for one sample, zⱼ = Σₖ Wⱼₖ·xₖ + bⱼ: a ``wsum`` node.
-
-    Its parents are the weights of row j of W (their Elements), the inputs,
-    and bⱼ, with a weighted sum's local derivatives (∂zⱼ/∂Wⱼₖ = xₖ,
-    ∂zⱼ/∂xₖ = Wⱼₖ, ∂zⱼ/∂bⱼ = 1). Its chain rule gives the inputs their
-    shares at once, and the weights theirs a layer at a time: the sample's
-    dL/dz is collected for the whole layer and added as one outer product,
-
-        dL/dW += dL/dz ⊗ x,    dL/db += dL/dz
-
-    before anything reads W.grad or b.grad (see
-    :meth:`~autograd.parameters.ParameterArray.owe`): the same numbers as one
-    weight at a time, without a Python step per weight.
-    """
-
-    __slots__ = ("layer", "row")
-
-    layer: _OneSample
-    row: int
-
-    def chain_rule(self) -> None:
-        upstream = self.grad
-        layer = self.layer
-        layer.dz[self.row] += upstream
-        if not layer.owed:
-            layer.owe()
-        for parent, local in zip(layer.inputs, layer.rows[self.row]):
-            parent.grad += local * upstream
-
-
-class _OneSample:
-    """What the neurons of one layer share for one sample, and what they owe."""
-
-    __slots__ = ("W", "b", "dz", "inputs", "owed", "rows", "x")
-
-    def __init__(
-        self,
-        W: ParameterArray,
-        b: ParameterArray,
-        inputs: tuple[Value, ...],
-        x: np.ndarray,
-        rows: list[list[float]],
-    ) -> None:
-        self.W, self.b, self.inputs, self.x, self.rows = W, b, inputs, x, rows
-        self.dz = [0.0] * len(rows)
-        self.owed = False
-
-    def owe(self) -> None:
-        self.owed = True
-        self.W.owe(self)
-        self.b.owe(self)
-
-    def settle(self) -> None:
-        r"""dL/dW += dL/dz ⊗ x and dL/db += dL/dz, for what was collected."""
-        if not self.owed:
-            return
-        self.owed = False
-        dz = np.array(self.dz)
-        self.dz = [0.0] * len(dz)
-        self.W._grad += np.outer(dz, self.x)
-        self.b._grad += dz
-
-
-_new = object.__new__
-
-
-def weighted_sums(
-    W: ParameterArray, inputs: list[Value], b: ParameterArray
-) -> list[Value]:
-    r"""A layer on one sample: one weighted sum node per neuron (row of W).
-
-    For inputs that are single numbers, all the sums are computed at once as
-    z = W·x + b (one matrix-vector product) and each neuron gets a
-    :class:`NeuronSum` node; for batched inputs each neuron is an ordinary
-    :func:`~autograd.value.wsum` node.
-    """
-    xs = tuple([v.data for v in inputs])
-    biases = b.elements()
-    if not all(type(d) is float for d in xs):
-        return [wsum(W.row(j), inputs, biases[j]) for j in range(len(W.data))]
-    x = np.array(xs)
-    rows = W.data.tolist()
-    shared = tuple(inputs)
-    layer = _OneSample(W, b, shared, x, rows)
-    nodes: list[Value] = []
-    for j, zj in enumerate((W.data @ x + b.data).tolist()):
-        node = _new(NeuronSum)
-        node.data = zj
-        node.grad = 0.0
-        node.label = ""
-        node.op = "wsum"
-        node.parents = (*W.row(j), *shared, biases[j])
-        node.local_grads = (*xs, *rows[j], 1.0)
-        node.layer = layer
-        node.row = j
-        nodes.append(node)
-    return nodes
-
-
-def each(op: Op, nodes: list[Value]) -> list[Value]:
-    r"""``op`` applied to each of these one-number nodes: a node for each.
-
-    The rule runs once, on all their numbers as one array (an elementwise
-    rule gives each number the value and local derivative it would give it
-    alone), and each node gets its own output node: a layer's activations
-    for one sample.
-    """
-    numbers = [v.data for v in nodes]
-    if not all(type(d) is float for d in numbers):
-        return [apply(op, (v,)) for v in nodes]
-    try:
-        out, (local,) = op.rule(np.array(numbers))
-    except DomainError:  # one at a time, so the error names the node to blame
-        return [apply(op, (v,)) for v in nodes]
-    slopes = np.broadcast_to(local, out.shape).tolist()
-    result: list[Value] = []
-    name = op.name
-    for v, data, slope in zip(nodes, out.tolist(), slopes):
-        local = _ONE if slope == 1.0 else _ZERO if slope == 0.0 else (slope,)
-        result.append(make_node(data, local, name, (v,)))
-    return result
-
-
-_ONE, _ZERO = (1.0,), (0.0,)  # the slopes of ReLU, shared by every node

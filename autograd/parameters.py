@@ -40,8 +40,9 @@ __all__ = ["Debt", "Element", "ParameterArray", "plain_number"]
 class Debt(Protocol):
     """Shares of a gradient not yet added to a parameter array."""
 
-    def settle(self) -> None:
-        """Add the shares to the arrays they are owed to (once)."""
+    @staticmethod
+    def settle_all(debts: list[Any]) -> None:
+        """Add the shares of these debts (all of one kind) to their arrays, once."""
 
 
 def plain_number(value: Any, what: str) -> float:
@@ -111,8 +112,11 @@ class ParameterArray(Value):
     def settle(self) -> None:
         """Add every owed share to ``grad`` now."""
         owed, self._owed = self._owed, []
+        kinds: dict[Any, list[Debt]] = {}
         for debt in owed:
-            debt.settle()
+            kinds.setdefault(type(debt), []).append(debt)
+        for kind, debts in kinds.items():
+            kind.settle_all(debts)
 
     @property
     def batch_size(self) -> None:

@@ -76,6 +76,7 @@ class Value:
     op: str
     parents: tuple[Value, ...]
     local_grads: tuple[Any, ...]
+    sources: tuple[Any, ...]  # the parents slot under a second name: see below
 
     def __init__(self, data: Any, label: str = "") -> None:
         if not isinstance(label, str):
@@ -248,9 +249,28 @@ class Value:
                     share = summed_to(parent.data, share)
                 parent.grad += share
 
+    #: What a backward pass does at this node: its chain rule. (The node of a
+    #: neuron inside a :class:`~autograd.layer_sample.LayerSample` does
+    #: nothing there: its layer takes the step of all its neurons at once.)
+    backward_step = chain_rule
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass with a chain rule of its own takes that step in a pass too."""
+        super().__init_subclass__(**kwargs)
+        if "chain_rule" in cls.__dict__ and "backward_step" not in cls.__dict__:
+            cls.backward_step = cls.__dict__["chain_rule"]
+
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
         self.chain_rule()
+
+
+#: What a walk of the graph enters from a node: the parents that may have
+#: parents of their own. For a Value it is the ``parents`` slot itself, read
+#: under a second name; a neuron's weighted sum on one sample
+#: (:class:`~autograd.layer_sample.NeuronSum`) names its layer instead, which
+#: names the layer's inputs.
+Value.sources = Value.__dict__["parents"]
 
 
 class Constant(Value):

@@ -45,14 +45,13 @@ import numpy as np
 from autograd import (
     OPS,
     Constant,
+    LayerSample,
     ParameterArray,
     Value,
     apply,
     column,
-    each,
     linear,
     reshape,
-    weighted_sums,
     wsum,
 )
 from nn.init import Seed, check_scheme, initial_layer, make_rng
@@ -108,6 +107,7 @@ def check_size(value: Any, what: str) -> int:
 
 
 Inputs = Value | list[Value]  # a batch (one matrix Value) or one sample's Values
+_FLOAT = frozenset({float})
 
 
 def as_inputs(x: Any, nin: int) -> Inputs:
@@ -322,10 +322,25 @@ class Layer(Module):
             if last and self.nout == 1:
                 z = column(z, 0)
             return activate(z, self.activation)
-        sums = weighted_sums(self.W, inputs, self.b)
-        if self.activation == "linear":
-            return sums
-        return each(OPS[self.activation], sums)
+        out = self.on_sample(inputs)
+        return out.outputs() if isinstance(out, LayerSample) else out
+
+    def on_sample(self, inputs: list[Value] | LayerSample) -> LayerSample | list[Value]:
+        r"""The layer on one sample: a :class:`~autograd.LayerSample`.
+
+        Its nodes (one ``wsum`` and one activation node per neuron) are made
+        when asked for. Inputs that are not all single numbers (1-D batches
+        given as a list) get one ``wsum`` node and one activation node per
+        neuron, made here.
+        """
+        op = None if self.activation == "linear" else OPS[self.activation]
+        if isinstance(inputs, LayerSample) or _FLOAT.issuperset(
+            [type(v.data) for v in inputs]
+        ):
+            return LayerSample(self.W, self.b, op, inputs)
+        biases = self.b.elements()
+        sums = [wsum(self.W.row(j), inputs, biases[j]) for j in range(self.nout)]
+        return sums if op is None else [apply(op, (z,)) for z in sums]
 
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
@@ -393,7 +408,12 @@ class MLP(Module):
 
     def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
         """The last layer's output: a batch's matrix, or one sample's list."""
-        out = inputs
+        if not isinstance(inputs, Value):  # one sample: layer after layer
+            sample: list[Value] | LayerSample = inputs
+            for layer in self.layers:
+                sample = layer.on_sample(sample)
+            return sample.outputs() if isinstance(sample, LayerSample) else sample
+        out: Inputs = inputs
         for i, layer in enumerate(self.layers, start=1):
             out = layer.forward(out, last=last and i == len(self.layers))
         return out
