@@ -132,9 +132,10 @@ class LayerSample:
                 self.a, (slope,) = op.rule(self.z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
-            self.slope = np.broadcast_to(slope, self.z.shape)
+            if np.shape(slope) != self.z.shape:  # one slope for every neuron
+                slope = np.broadcast_to(slope, self.z.shape)
+            self.slope = slope
             self.da = np.zeros(len(self.z))
-        self.owed_dz = np.zeros(len(self.z))
         self.owed = False
         self.as_source: tuple[LayerSample] = (self,)
         self._sums: list[NeuronSum] | None = None
@@ -189,9 +190,10 @@ class LayerSample:
         dz = self.dz
         if self.op is not None:
             dz += self.da * self.slope
-        self.owed_dz += dz
-        if not self.owed:
-            self.owed = True
+        if self.owed:
+            self.owed_dz += dz
+        else:
+            self.owed, self.owed_dz = True, dz.copy()
             self.W.owe(self)
             self.b.owe(self)
         dx = dz @ self.Wf
@@ -222,8 +224,6 @@ class LayerSample:
         for owed in layers.values():
             dZ = np.array([debt.owed_dz for debt in owed])
             X = np.array([debt.x for debt in owed])
-            for debt in owed:
-                debt.owed_dz[...] = 0.0
             owed[0].W._grad += dZ.T @ X
             owed[0].b._grad += dZ.sum(axis=0)
 

@@ -131,30 +131,31 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     ...
     ValueError: expected 2 inputs per sample, but the batch has 3 columns ...
     """
-    if isinstance(x, np.ndarray) and x.ndim == 2:
-        return _batch_inputs(x, nin)
-    if isinstance(x, np.ndarray) and x.ndim != 1:
-        msg = (
-            f"inputs must be one sample or a 2-D batch of shape (batch, {nin}), "
-            f"not an array of shape {x.shape}; reshape it, e.g. "
-            f"X.reshape(len(X), -1)."
-        )
-        raise ValueError(msg)
-    if isinstance(x, Value):
-        if x.shape[1:] == (nin,):
-            return x
-        if len(x.shape) == 1 and nin == 1:  # one batched input: a column
-            return reshape(x, len(x.data), 1)
-        if len(x.shape) >= 2:
-            msg = f"expected a batch × {nin} matrix, but got {x.shape}."
+    if type(x) is not list and type(x) is not tuple:  # (a plain list: the common case)
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            return _batch_inputs(x, nin)
+        if isinstance(x, np.ndarray) and x.ndim != 1:
+            msg = (
+                f"inputs must be one sample or a 2-D batch of shape (batch, {nin}), "
+                f"not an array of shape {x.shape}; reshape it, e.g. "
+                f"X.reshape(len(X), -1)."
+            )
             raise ValueError(msg)
-        x = [x]
-    if isinstance(x, str) or not isinstance(x, Sequence | np.ndarray):
-        msg = (
-            f"inputs must be a sequence of numbers or Values, or a 2-D numpy "
-            f"array (a batch), not {type(x).__name__}."
-        )
-        raise TypeError(msg)
+        if isinstance(x, Value):
+            if x.shape[1:] == (nin,):
+                return x
+            if len(x.shape) == 1 and nin == 1:  # one batched input: a column
+                return reshape(x, len(x.data), 1)
+            if len(x.shape) >= 2:
+                msg = f"expected a batch × {nin} matrix, but got {x.shape}."
+                raise ValueError(msg)
+            x = [x]
+        if isinstance(x, str) or not isinstance(x, Sequence | np.ndarray):
+            msg = (
+                f"inputs must be a sequence of numbers or Values, or a 2-D numpy "
+                f"array (a batch), not {type(x).__name__}."
+            )
+            raise TypeError(msg)
     if len(x) != nin:
         msg = f"expected {nin} inputs, but got {len(x)}."
         raise ValueError(msg)
@@ -162,7 +163,9 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     for i, v in enumerate(x):
         if isinstance(v, Value):
             inputs.append(v)
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
+        elif type(v) is float or (
+            isinstance(v, numbers.Real) and not isinstance(v, bool)
+        ):
             inputs.append(Value(float(v), label=f"x{i + 1}"))
         else:
             msg = (
