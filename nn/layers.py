@@ -37,7 +37,7 @@ in that matrix, so both ways of running the model see the same numbers.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -269,6 +269,14 @@ class Neuron(Module):
     def zero_grad(self) -> None:
         self._weights.grad[self._row] = 0.0
         self._biases.grad[self._row] = 0.0
+
+    def _submodules(self) -> Iterator[tuple[str, Module]]:
+        """None: a neuron holds numbers, not modules (walks of a model skip it fast)."""
+        return iter(())
+
+    def named_arrays(self, prefix: str = "") -> Iterator[tuple[str, ParameterArray]]:
+        """None of its own: a neuron's weights are a row of its layer's arrays."""
+        return iter(())
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"

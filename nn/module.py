@@ -326,8 +326,14 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
             yield from _modules_in(f"{name}.{i}", item)
 
 
+_ELEMENT = {Element}
+
+
 def _all_parameters(attribute: Any) -> bool:
     """True for a non-empty list (or tuple) of Values that are all parameters."""
+    is_list = isinstance(attribute, list | tuple)
+    if is_list and set(map(type, attribute)) == _ELEMENT:  # a neuron's weights
+        return True
     return (
         isinstance(attribute, list | tuple)
         and bool(attribute)

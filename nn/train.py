@@ -314,7 +314,10 @@ def _count_outputs(model: Module, X: np.ndarray) -> int:
 
     The mode does not matter: dropout changes values, never how many there are.
     """
-    return len(as_outputs(model(X[:1])))  # type: ignore[operator]
+    out = model(X[:1])  # type: ignore[operator]
+    if isinstance(out, Value) and len(out.shape) == 2:
+        return out.shape[1]  # a batch × K matrix: K outputs, no need to split it
+    return len(as_outputs(out))
 
 
 def _check_y(
