@@ -98,7 +98,7 @@ class LayerSample:
     Wf: np.ndarray  # the weights as the forward pass used them
     z: np.ndarray  # the weighted sums
     a: np.ndarray  # the outputs φ(z) (z itself for a linear layer)
-    slope: np.ndarray  # φ'(z)
+    slope: np.ndarray  # φ'(z) (not set for a linear layer)
     dz: np.ndarray  # dL/dz
     da: np.ndarray  # dL/da (dz itself for a linear layer)
     owed_dz: np.ndarray  # the dL/dz not yet added to W.grad and b.grad
@@ -125,8 +125,8 @@ class LayerSample:
         self.Wf = W.data.copy()
         self.z = self.Wf @ self.x + b.data
         self.dz = np.zeros(len(self.z))
-        if op is None:  # a linear layer hands on its sums
-            self.a, self.slope, self.da = self.z, np.ones(len(self.z)), self.dz
+        if op is None:  # a linear layer hands on its sums (and has no slope)
+            self.a, self.da = self.z, self.dz
         else:
             try:
                 self.a, (slope,) = op.rule(self.z)
@@ -153,7 +153,8 @@ class LayerSample:
         """The weighted sum node zⱼ of each neuron (always the same objects)."""
         if self._sums is None:
             self._sums = [
-                NeuronSum(self, j, zj) for j, zj in enumerate(self.z.tolist())
+                NeuronSum(self, j, zj, "wsum", self.dz)
+                for j, zj in enumerate(self.z.tolist())
             ]
         return self._sums
 
@@ -163,8 +164,10 @@ class LayerSample:
             if self.op is None:
                 self._outputs = list(self.sums())
             else:
+                name = self.op.name
                 self._outputs = [
-                    NeuronOutput(self, j, aj) for j, aj in enumerate(self.a.tolist())
+                    NeuronOutput(self, j, aj, name, self.da)
+                    for j, aj in enumerate(self.a.tolist())
                 ]
         return list(self._outputs)
 
@@ -204,10 +207,6 @@ class LayerSample:
             if v.needs_grad:
                 v.grad += share
 
-    def chain_rule(self) -> None:
-        """The same as :meth:`backward_step` (a layer has nothing else to do)."""
-        self.backward_step()
-
     @staticmethod
     def settle_all(debts: list[LayerSample]) -> None:
         r"""dL/dW += Σ dL/dz ⊗ x and dL/db += Σ dL/dz, over the samples owed.
@@ -216,11 +215,11 @@ class LayerSample:
         a layer's weights get the shares of every sample in one product,
         dL/dW += dZᵀ·X: the sum of the outer products, one per sample.
         """
-        layers: dict[int, list[LayerSample]] = {}
+        layers: dict[tuple[int, int], list[LayerSample]] = {}
         for debt in debts:
             if debt.owed:
                 debt.owed = False
-                layers.setdefault(id(debt.W), []).append(debt)
+                layers.setdefault((id(debt.W), id(debt.b)), []).append(debt)
         for owed in layers.values():
             dZ = np.array([debt.owed_dz for debt in owed])
             X = np.array([debt.x for debt in owed])
@@ -228,23 +227,37 @@ class LayerSample:
             owed[0].b._grad += dZ.sum(axis=0)
 
 
-_new = object.__new__
-
-
 class _Neuron(Value):
-    """A node of one neuron of a :class:`LayerSample`: its numbers live there."""
+    """A node of one neuron of a :class:`LayerSample`: its numbers live there.
 
-    __slots__ = ("index", "layer", "sources")
+    ``grads`` is the layer's array that holds this node's gradient (dL/dz
+    for a sum, dL/da for an output), at place ``index``.
+    """
+
+    __slots__ = ("grads", "index", "layer", "sources")
 
     layer: LayerSample
     index: int
+    grads: np.ndarray
 
-    def __init__(self, layer: LayerSample, index: int, data: float) -> None:
+    def __init__(
+        self, layer: LayerSample, index: int, data: float, op: str, grads: np.ndarray
+    ) -> None:
         self.layer = layer
         self.index = index
         self.data = data
         self.label = ""
+        self.op = op
+        self.grads = grads
         self.sources = layer.as_source
+
+    @property
+    def grad(self) -> float:
+        return self.grads.item(self.index)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self.grads[self.index] = plain_number(value, "a neuron's grad")
 
     def backward_step(self) -> None:
         """Nothing: in a backward pass the layer takes this neuron's step."""
@@ -260,10 +273,6 @@ class NeuronSum(_Neuron):
 
     __slots__ = ()
 
-    def __init__(self, layer: LayerSample, index: int, data: float) -> None:
-        super().__init__(layer, index, data)
-        self.op = "wsum"
-
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]
         layer, j = self.layer, self.index
@@ -275,23 +284,11 @@ class NeuronSum(_Neuron):
         layer = self.layer
         return (*layer.x.tolist(), *layer.Wf[self.index].tolist(), 1.0)
 
-    @property
-    def grad(self) -> float:
-        return self.layer.dz.item(self.index)
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        self.layer.dz[self.index] = plain_number(value, "a weighted sum's grad")
-
 
 class NeuronOutput(_Neuron):
     r"""Neuron j's output on one sample, aⱼ = φ(zⱼ); ∂aⱼ/∂zⱼ = φ'(zⱼ)."""
 
     __slots__ = ()
-
-    def __init__(self, layer: LayerSample, index: int, data: float) -> None:
-        super().__init__(layer, index, data)
-        self.op = layer.op.name if layer.op is not None else "wsum"
 
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]
@@ -300,11 +297,3 @@ class NeuronOutput(_Neuron):
     @property
     def local_grads(self) -> tuple[float, ...]:  # type: ignore[override]
         return (self.layer.slope.item(self.index),)
-
-    @property
-    def grad(self) -> float:
-        return self.layer.da.item(self.index)
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        self.layer.da[self.index] = plain_number(value, "a neuron's grad")

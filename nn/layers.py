@@ -131,31 +131,30 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     ...
     ValueError: expected 2 inputs per sample, but the batch has 3 columns ...
     """
-    if type(x) is not list and type(x) is not tuple:  # (a plain list: the common case)
-        if isinstance(x, np.ndarray) and x.ndim == 2:
-            return _batch_inputs(x, nin)
-        if isinstance(x, np.ndarray) and x.ndim != 1:
-            msg = (
-                f"inputs must be one sample or a 2-D batch of shape (batch, {nin}), "
-                f"not an array of shape {x.shape}; reshape it, e.g. "
-                f"X.reshape(len(X), -1)."
-            )
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        return _batch_inputs(x, nin)
+    if isinstance(x, np.ndarray) and x.ndim != 1:
+        msg = (
+            f"inputs must be one sample or a 2-D batch of shape (batch, {nin}), "
+            f"not an array of shape {x.shape}; reshape it, e.g. "
+            f"X.reshape(len(X), -1)."
+        )
+        raise ValueError(msg)
+    if isinstance(x, Value):
+        if x.shape[1:] == (nin,):
+            return x
+        if len(x.shape) == 1 and nin == 1:  # one batched input: a column
+            return reshape(x, len(x.data), 1)
+        if len(x.shape) >= 2:
+            msg = f"expected a batch × {nin} matrix, but got {x.shape}."
             raise ValueError(msg)
-        if isinstance(x, Value):
-            if x.shape[1:] == (nin,):
-                return x
-            if len(x.shape) == 1 and nin == 1:  # one batched input: a column
-                return reshape(x, len(x.data), 1)
-            if len(x.shape) >= 2:
-                msg = f"expected a batch × {nin} matrix, but got {x.shape}."
-                raise ValueError(msg)
-            x = [x]
-        if isinstance(x, str) or not isinstance(x, Sequence | np.ndarray):
-            msg = (
-                f"inputs must be a sequence of numbers or Values, or a 2-D numpy "
-                f"array (a batch), not {type(x).__name__}."
-            )
-            raise TypeError(msg)
+        x = [x]
+    if isinstance(x, str) or not isinstance(x, Sequence | np.ndarray):
+        msg = (
+            f"inputs must be a sequence of numbers or Values, or a 2-D numpy "
+            f"array (a batch), not {type(x).__name__}."
+        )
+        raise TypeError(msg)
     if len(x) != nin:
         msg = f"expected {nin} inputs, but got {len(x)}."
         raise ValueError(msg)
@@ -163,9 +162,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     for i, v in enumerate(x):
         if isinstance(v, Value):
             inputs.append(v)
-        elif type(v) is float or (
-            isinstance(v, numbers.Real) and not isinstance(v, bool)
-        ):
+        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
             inputs.append(Value(float(v), label=f"x{i + 1}"))
         else:
             msg = (
@@ -195,6 +192,11 @@ def _batch_inputs(x: np.ndarray, nin: int) -> Value:
         raise ValueError(msg)
     check_batch(x, "sample (one row)")
     return Constant(x, label="x")
+
+
+def _handed_on(sample: LayerSample | list[Value]) -> list[Value]:
+    """What a layer run on one sample hands on: its neurons' output nodes."""
+    return sample.outputs() if isinstance(sample, LayerSample) else sample
 
 
 def _outputs(out: Inputs) -> Value | list[Value]:
@@ -333,8 +335,7 @@ class Layer(Module):
             if last and self.nout == 1:
                 z = column(z, 0)
             return activate(z, self.activation)
-        out = self.on_sample(inputs)
-        return out.outputs() if isinstance(out, LayerSample) else out
+        return _handed_on(self.on_sample(inputs))
 
     def on_sample(self, inputs: list[Value] | LayerSample) -> LayerSample | list[Value]:
         r"""The layer on one sample: a :class:`~autograd.LayerSample`.
@@ -423,7 +424,7 @@ class MLP(Module):
             sample: list[Value] | LayerSample = inputs
             for layer in self.layers:
                 sample = layer.on_sample(sample)
-            return sample.outputs() if isinstance(sample, LayerSample) else sample
+            return _handed_on(sample)
         out: Inputs = inputs
         for i, layer in enumerate(self.layers, start=1):
             out = layer.forward(out, last=last and i == len(self.layers))

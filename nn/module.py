@@ -331,12 +331,12 @@ _ELEMENT = {Element}
 
 def _all_parameters(attribute: Any) -> bool:
     """True for a non-empty list (or tuple) of Values that are all parameters."""
-    is_list = isinstance(attribute, list | tuple)
-    if is_list and set(map(type, attribute)) == _ELEMENT:  # a neuron's weights
+    if not isinstance(attribute, list | tuple):
+        return False
+    if set(map(type, attribute)) == _ELEMENT:  # a neuron's weights: the quick way
         return True
     return (
-        isinstance(attribute, list | tuple)
-        and bool(attribute)
+        bool(attribute)
         and all(map(isinstance, attribute, itertools.repeat(Value)))
         and not any(map(isinstance, attribute, itertools.repeat(ParameterArray)))
     )
