@@ -250,7 +250,7 @@ def _is_sequence(x: Any) -> bool:
 
 
 def _pixel(v: Any, c: int, i: int, j: int) -> Value:
-    if type(v) is Value:
+    if isinstance(v, Value):  # any node: a leaf, a constant, an op's result
         return v
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         return Value(float(v), label=f"x[{c},{i},{j}]")

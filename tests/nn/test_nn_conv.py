@@ -95,6 +95,21 @@ def test_conv_takes_a_conv_output():
     assert (len(one), len(one[0]), len(one[0][0])) == (3, 2, 2)
 
 
+def test_pixels_may_be_any_kind_of_node():
+    from autograd import Constant, topological_order
+
+    a = Value(0.5, "a")
+    image = [[[Constant(1.0), a * 2.0], [a + 1.0, Value(4.0)]]]
+    conv = nn.Conv2d(1, 1, kernel_size=2, activation="linear", seed=0)
+    out = conv(image)[0][0][0]
+    numbers = np.array([[[[1.0, 1.0], [1.5, 4.0]]]])
+    assert out.data == pytest.approx(conv(numbers).data[0, 0, 0, 0], rel=1e-12)
+    out.backward()
+    w = [p.data for p in conv.filters[0].w]
+    assert a.grad == pytest.approx(2.0 * w[1] + w[2], rel=1e-12)
+    assert a in topological_order(out)
+
+
 @pytest.mark.parametrize(
     ("x", "error", "words"),
     [
