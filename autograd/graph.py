@@ -1,8 +1,10 @@
-r"""Graph algorithms: the one topological sort, the backward pass, zero_grad.
+r"""Graph algorithms: the topological sort, the backward pass, zero_grad.
 
-Everything that walks a graph (``backward``, the stepper, ``explain``, the
-pictures in ``viz``) takes its node order from :func:`topological_order`, so
-they all see the same nodes in the same order, run after run.
+Everything that shows a graph (the stepper, ``explain``, the pictures in
+``viz``) takes its node order from :func:`topological_order`, so they all see
+the same nodes in the same order, run after run. ``backward`` takes the nodes
+latest made first (by their ``serial``), which is also a reverse topological
+order and needs no depth-first search.
 
 The algorithms need only what every node has (see :class:`Node`): its
 ``data`` and ``grad``, its ``parents`` and the ``local_grads`` towards them.
@@ -21,8 +23,9 @@ They never ask which op made a node.
 from __future__ import annotations
 
 import gc
+import itertools
+import operator
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -32,7 +35,7 @@ from autograd.data import is_batch
 __all__ = [
     "Node",
     "backward",
-    "collector_paused",
+    "next_serial",
     "prepare_backward",
     "summed_to",
     "topological_order",
@@ -56,6 +59,10 @@ class Node(Protocol):
     def local_grads(self) -> Sequence[Any]: ...
 
     @property
+    def serial(self) -> int:
+        """When the node was made: larger than the serial of each of its parents."""
+
+    @property
     def sources(self) -> Sequence[Any]:
         """What the backward pass walks into: the parents, or one node for them."""
 
@@ -67,6 +74,12 @@ class Node(Protocol):
 
 
 N = TypeVar("N", bound=Node)
+
+#: The serial number of the next node made (see :attr:`Node.serial`). Every
+#: node takes one as it is made, after its parents have been made, so its
+#: serial is larger than theirs.
+next_serial = itertools.count(1).__next__
+_serial_of = operator.attrgetter("serial")
 
 
 def topological_order(root: N) -> list[N]:
@@ -126,54 +139,36 @@ def prepare_backward(root: N, seed: Any = 1.0) -> list[N]:
 
 
 def _interior_order(root: Any) -> list[Any]:
-    """:func:`topological_order` without the leaves: what backward walks.
+    r"""The nodes a backward pass steps through, latest made first.
 
-    The same depth-first search, with the nodes and their parent iterators
-    on two stacks (no tuple per node): the hot loop of every backward pass.
+    Each node is made after its parents, so its serial is larger than
+    theirs: sorted by serial, largest first, every node comes before all of
+    its parents, as the chain rule needs (the record of the forward pass,
+    read backwards). The nodes are found by a plain walk of ``sources``,
+    which needs no stack of parent iterators and mostly finds them latest
+    first already, so the sort has little left to do. Leaves are left out:
+    they send nothing on.
     """
-    order: list[Any] = []
     if not root.sources:
-        return order
-    visited: set[Any] = {root}
-    nodes: list[Any] = [root]
-    parents: list[Iterator[Any]] = [iter(root.sources)]
-    while parents:
-        for parent in parents[-1]:
-            if parent.sources and parent not in visited:
-                visited.add(parent)
-                nodes.append(parent)
-                parents.append(iter(parent.sources))
-                break
-        else:
-            parents.pop()
-            order.append(nodes.pop())
-    return order
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a pass walks a large graph.
-
-    A graph of Values holds no reference cycles (a node points only to its
-    parents), so plain reference counting frees everything; the collector
-    would only rescan the whole graph again and again as the pass allocates.
-    It is switched back on when the pass ends, even after an error.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        return []
+    found: list[Any] = [root]
+    seen: set[Any] = {root}
+    for node in found:  # the list grows as the walk finds more nodes
+        for source in node.sources:
+            if source.sources and source not in seen:
+                seen.add(source)
+                found.append(source)
+    found.sort(key=_serial_of, reverse=True)
+    return found
 
 
 def backward(root: Node, seed: Any = 1.0) -> None:
     r"""Run the chain rule from ``root`` back to every leaf.
 
-    Nodes are taken in reverse topological order, so when a node is reached
-    every path above it has already added its part to the node's gradient,
-    and each node applies the chain rule to its parents
+    Nodes are taken in reverse topological order (the reverse of the order
+    they were made), so when a node is reached every path above it has
+    already added its part to the node's gradient, and each node applies the
+    chain rule to its parents
     (:meth:`~autograd.value.Value.chain_rule`):
 
         for node in reversed(order):
@@ -184,15 +179,25 @@ def backward(root: Node, seed: Any = 1.0) -> None:
     neurons of a layer run on one sample, which name their layer
     (:class:`~autograd.layer_sample.LayerSample`); the layer then takes the
     chain-rule step of all its neurons at once, as one matrix product.
+
+    Python's cycle collector is paused during the pass, as while an op makes
+    a node (see :mod:`autograd.value`): a graph holds no reference cycles, and
+    the collector would only rescan it. It is switched back on (if it was
+    on) when the pass ends, even after an error.
     """
-    with collector_paused():
-        order = _interior_order(root)  # leaves send nothing on: leave them out
+    resume = gc.isenabled()
+    gc.disable()  # before anything is allocated: see autograd.value
+    try:
+        order = _interior_order(root)  # latest first; no leaves: they send nothing
         for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
             data = node.data
             node.grad = 0.0 if type(data) is float else zeros_like(data)
         root.grad = root.grad + seed
-        for node in reversed(order):
+        for node in order:
             node.backward_step()
+    finally:
+        if resume:
+            gc.enable()
 
 
 def zero_grad(root: Node) -> None:

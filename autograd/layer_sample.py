@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.graph import next_serial
 from autograd.ops import DomainError, Op
 from autograd.parameters import Element, ParameterArray, plain_number
 from autograd.value import Value
@@ -81,6 +82,7 @@ class LayerSample:
         "op",
         "owed",
         "owed_dz",
+        "serial",
         "slope",
         "source",
         "sources",
@@ -99,6 +101,7 @@ class LayerSample:
     z: np.ndarray  # the weighted sums
     a: np.ndarray  # the outputs φ(z) (z itself for a linear layer)
     slope: np.ndarray  # φ'(z) (not set for a linear layer)
+    serial: int  # when it was made (see autograd.graph.Node.serial)
     dz: np.ndarray  # dL/dz
     da: np.ndarray  # dL/da (dz itself for a linear layer)
     owed_dz: np.ndarray  # the dL/dz not yet added to W.grad and b.grad
@@ -137,6 +140,7 @@ class LayerSample:
             self.slope = slope
             self.da = np.zeros(len(self.z))
         self.owed = False
+        self.serial = next_serial()  # made after its inputs, before its nodes
         self.as_source: tuple[LayerSample] = (self,)
         self._sums: list[NeuronSum] | None = None
         self._outputs: list[Value] | None = None
@@ -250,6 +254,7 @@ class _Neuron(Value):
         self.op = op
         self.grads = grads
         self.sources = layer.as_source
+        self.serial = next_serial()
 
     @property
     def grad(self) -> float:

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from autograd.graph import next_serial
 from autograd.value import Value
 
 __all__ = ["Debt", "Element", "ParameterArray", "plain_number"]
@@ -191,6 +192,7 @@ class Element(Value):
         self.op = ""
         self.parents = ()
         self.local_grads = ()
+        self.serial = next_serial()
 
     @property
     def data(self) -> float:

@@ -1,6 +1,6 @@
 r"""Backpropagation one node at a time, narrated.
 
-:func:`backward_steps` runs exactly the pass that ``backward()`` runs, but
+:func:`backward_steps` runs the chain rule of ``backward()``, but
 stops after each node and yields a :class:`Step` that says what happened: the
 node's gradient, and for every parent the local derivative written in the
 graph's own names, the chain-rule line, and the parent's running total
@@ -350,8 +350,9 @@ def backward_steps(
     The order is reverse topological (the root first, the leaves last). Each
     step pushes the node's gradient to its parents exactly as ``backward()``
     does, so running the whole generator leaves the same grads as
-    ``root.backward()``. Stopping early leaves the pass half done: the nodes
-    not yet reached hold partial gradients (each line's running total).
+    ``root.backward()`` (which may add a node's shares in another order).
+    Stopping early leaves the pass half done: the nodes not yet reached hold
+    partial gradients (each line's running total).
 
     Leaves *accumulate*, as with ``backward()``: by default (``fresh=False``)
     a second run adds the same gradients again. When a leaf already holds a

@@ -15,15 +15,16 @@ by the op's rule in :mod:`autograd.ops`.
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd.graph import backward as backward_pass
-from autograd.graph import summed_to
+from autograd.graph import next_serial, summed_to
 from autograd.graph import zero_grad as zero_graph
 from autograd.ops import OPS, Data, DomainError, Op, is_batch, op_for
 
@@ -42,6 +43,93 @@ __all__ = [
 ]
 
 
+# --- the methods of the ops ---------------------------------------------------------
+
+# Python's cycle collector is paused while an op makes its node, and switched
+# back on as the op returns (if it was on), so the user's own code never runs
+# with it changed. A graph of Values holds no reference cycles (a node points
+# only to its parents), so reference counting alone frees it; but each node
+# made counts towards the collector's next pass, and as a graph grows the
+# collector would rescan all of it again and again: in a chain of a million
+# nodes, more time than the ops themselves. Paused inside the ops, it runs at
+# the first allocation of the user's own code instead (nothing is missed), and
+# a graph built by ops alone sets off no rescans of itself while it grows.
+_collector_running, _pause_collector, _resume_collector = (
+    gc.isenabled,
+    gc.disable,
+    gc.enable,
+)
+
+
+def _binary_method(name: str) -> Callable[[Value, Any], Value]:
+    """``a ∘ b`` for the op ``name`` of the table: :func:`apply`, made for two inputs.
+
+    The arithmetic ops are the hottest path of a scalar graph, so the op's
+    record is read once, here, and the new node is made in place (the body
+    of :func:`make_node`), not through calls to ``apply`` and ``make_node``.
+    """
+    op = OPS[name]
+    rule, stored = op.rule, op.name
+    what = f"a number to combine with {op.symbol}"
+
+    def method(a: Value, b: Any) -> Value:
+        resume = _collector_running()
+        _pause_collector()  # while the node is made: see above
+        try:
+            if not isinstance(b, Value):
+                b = _leaf(to_data(b, what=what))
+            try:
+                data, local_grads = rule(a.data, b.data)
+            except DomainError as error:
+                raise error.for_input(name_of((a, b)[error.position])) from None
+            node = _new(Value)
+            node.data = data
+            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+            node.label = ""
+            node.op = stored
+            node.parents = (a, b)
+            node.local_grads = local_grads
+            node.serial = next_serial()
+            return node
+        finally:
+            if resume:
+                _resume_collector()
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def _unary_method(name: str, doc: str = "") -> Callable[[Value], Value]:
+    """``f(a)`` for the op ``name`` of the table: :func:`apply`, made for one input."""
+    op = OPS[name]
+    rule, stored = op.rule, op.name
+
+    def method(a: Value) -> Value:
+        resume = _collector_running()
+        _pause_collector()  # while the node is made, as for two inputs
+        try:
+            try:
+                data, local_grads = rule(a.data)
+            except DomainError as error:
+                raise error.for_input(name_of(a)) from None
+            node = _new(Value)  # make_node's body, inlined, as for two inputs
+            node.data = data
+            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+            node.label = ""
+            node.op = stored
+            node.parents = (a,)
+            node.local_grads = local_grads
+            node.serial = next_serial()
+            return node
+        finally:
+            if resume:
+                _resume_collector()
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = doc
+    return method
+
+
 class Value:
     r"""One node of a computation graph.
 
@@ -51,6 +139,9 @@ class Value:
     ``grad`` has the shape of ``data`` and starts at 0. ``op`` names the op
     that made the node (``""`` for a leaf), ``parents`` are its inputs in
     order, and ``local_grads`` holds ∂self/∂parent for each parent.
+    ``serial`` counts the nodes made before it, so an op's node always has a
+    larger serial than its parents: the backward pass takes nodes in the
+    reverse order of their making.
 
     >>> x = Value(np.array([1.0, 2.0, 3.0]), label="x")
     >>> (x * x).sum().backward()     # d/dx Σ x² = 2x
@@ -62,7 +153,7 @@ class Value:
     by the Value, or in an optimizer.
     """
 
-    __slots__ = ("data", "grad", "label", "local_grads", "op", "parents")
+    __slots__ = ("data", "grad", "label", "local_grads", "op", "parents", "serial")
 
     # numpy must hand arithmetic with arrays back to Value, not loop over it.
     __array_ufunc__ = None
@@ -76,6 +167,7 @@ class Value:
     op: str
     parents: tuple[Value, ...]
     local_grads: tuple[Any, ...]
+    serial: int
     sources: tuple[Any, ...]  # the parents slot under a second name: see below
 
     def __init__(self, data: Any, label: str = "") -> None:
@@ -88,6 +180,7 @@ class Value:
         self.op = ""
         self.parents = ()
         self.local_grads = ()
+        self.serial = next_serial()
 
     # --- reading a node -----------------------------------------------------------
 
@@ -126,25 +219,18 @@ class Value:
 
     # --- the arithmetic ops -------------------------------------------------------
 
-    def __add__(self, other: Any) -> Value:
-        return _binary(_ADD, self, other)
+    # Each applies its op's record in the table (see _binary_method).
+    __add__ = _binary_method("add")
+    __sub__ = _binary_method("sub")
+    __mul__ = _binary_method("mul")
+    __truediv__ = _binary_method("div")
 
-    def __sub__(self, other: Any) -> Value:
-        return _binary(_SUB, self, other)
-
-    def __mul__(self, other: Any) -> Value:
-        return _binary(_MUL, self, other)
-
-    def __truediv__(self, other: Any) -> Value:
-        return _binary(_DIV, self, other)
-
-    def __neg__(self) -> Value:
-        return _unary(_NEG, self)
+    __neg__ = _unary_method("neg")
 
     def __pow__(self, exponent: Any) -> Value:
         r"""a ** n for a number n, or a ** b for a Value b (positive base only)."""
         if isinstance(exponent, Value):
-            return _binary(OPS["powv"], self, exponent)
+            return _POWV(self, exponent)
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             n = float(to_data(exponent, what="the exponent"))
             return apply(OPS["pow"], (self,), name=f"**{n:g}", n=n)
@@ -154,41 +240,33 @@ class Value:
         raise TypeError(msg)
 
     def __radd__(self, other: Any) -> Value:
-        return _binary(_ADD, as_value(other), self)
+        return as_value(other).__add__(self)
 
     def __rsub__(self, other: Any) -> Value:
-        return _binary(_SUB, as_value(other), self)
+        return as_value(other).__sub__(self)
 
     def __rmul__(self, other: Any) -> Value:
-        return _binary(_MUL, as_value(other), self)
+        return as_value(other).__mul__(self)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _binary(_DIV, as_value(other), self)
+        return as_value(other).__truediv__(self)
 
     def __rpow__(self, base: Any) -> Value:
         return as_value(base) ** self
 
     # --- the functions ------------------------------------------------------------
 
-    def exp(self) -> Value:
-        r"""eˣ;  d/dx eˣ = eˣ."""
-        return _unary(_EXP, self)
+    exp = _unary_method("exp", r"""eˣ;  d/dx eˣ = eˣ.""")
 
-    def log(self) -> Value:
-        r"""ln x (x > 0);  d/dx ln x = 1/x."""
-        return _unary(_LOG, self)
+    log = _unary_method("log", r"""ln x (x > 0);  d/dx ln x = 1/x.""")
 
-    def tanh(self) -> Value:
-        r"""tanh x;  d/dx tanh x = 1 − tanh²x."""
-        return _unary(_TANH, self)
+    tanh = _unary_method("tanh", r"""tanh x;  d/dx tanh x = 1 − tanh²x.""")
 
-    def sigmoid(self) -> Value:
-        r"""σ(x) = 1/(1 + e⁻ˣ);  d/dx σ(x) = σ(x)(1 − σ(x))."""
-        return _unary(_SIGMOID, self)
+    sigmoid = _unary_method(
+        "sigmoid", r"""σ(x) = 1/(1 + e⁻ˣ);  d/dx σ(x) = σ(x)(1 − σ(x))."""
+    )
 
-    def relu(self) -> Value:
-        r"""max(0, x);  d/dx = 1 if x > 0 else 0."""
-        return _unary(_RELU, self)
+    relu = _unary_method("relu", r"""max(0, x);  d/dx = 1 if x > 0 else 0.""")
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         r"""x if x > 0 else slope·x;  d/dx = 1 if x > 0 else slope."""
@@ -299,11 +377,6 @@ class Constant(Value):
 
 # --- applying an op ------------------------------------------------------------------
 
-_ADD, _SUB, _MUL, _DIV = (OPS[name] for name in ("add", "sub", "mul", "div"))
-_NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU = (
-    OPS[name] for name in ("neg", "exp", "log", "tanh", "sigmoid", "relu")
-)
-
 
 def apply(op: Op, parents: tuple[Value, ...], name: str = "", **params: Any) -> Value:
     r"""A new node: ``op``'s rule applied to the parents' data.
@@ -318,48 +391,21 @@ def apply(op: Op, parents: tuple[Value, ...], name: str = "", **params: Any) -> 
     >>> y.data, y.local_grads
     (-6.0, (-3.0, 2.0))
     """
+    resume = _collector_running()
+    _pause_collector()  # while the node is made: see _binary_method
     try:
-        data, local_grads = op.rule(*[p.data for p in parents], **params)
-    except DomainError as error:
-        raise error.for_input(name_of(parents[error.position])) from None
-    return make_node(data, local_grads, name or op.name, parents)
-
-
-def _binary(op: Op, a: Value, b: Any) -> Value:
-    """``apply`` for the arithmetic ops, the hottest path of a scalar graph."""
-    if not isinstance(b, Value):
-        b = _leaf(to_data(b, what=f"a number to combine with {op.symbol}"))
-    try:
-        data, local_grads = op.rule(a.data, b.data)
-    except DomainError as error:
-        raise error.for_input(name_of((a, b)[error.position])) from None
-    node = _new(Value)  # make_node's body, inlined: the hottest path of a graph
-    node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-    node.label = ""
-    node.op = op.name
-    node.parents = (a, b)
-    node.local_grads = local_grads
-    return node
-
-
-def _unary(op: Op, a: Value) -> Value:
-    """``apply`` for an op of one input (a function, an activation)."""
-    try:
-        data, local_grads = op.rule(a.data)
-    except DomainError as error:
-        raise error.for_input(name_of(a)) from None
-    node = _new(Value)  # make_node's body, inlined: a hot path, as for _binary
-    node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-    node.label = ""
-    node.op = op.name
-    node.parents = (a,)
-    node.local_grads = local_grads
-    return node
+        try:
+            data, local_grads = op.rule(*[p.data for p in parents], **params)
+        except DomainError as error:
+            raise error.for_input(name_of(parents[error.position])) from None
+        return make_node(data, local_grads, name or op.name, parents)
+    finally:
+        if resume:
+            _resume_collector()
 
 
 _new = object.__new__
+_POWV = _binary_method("powv")
 
 
 def make_node(
@@ -373,6 +419,7 @@ def make_node(
     node.op = op
     node.parents = parents
     node.local_grads = local_grads
+    node.serial = next_serial()
     return node
 
 

@@ -161,3 +161,54 @@ def test_grads_have_the_shape_of_the_data():
     y.backward()
     assert isinstance(w.grad, float)
     assert x.grad.shape == (3,)
+
+
+# --- the order of the pass: latest made first ---------------------------------------
+
+
+def test_every_node_is_made_with_a_larger_serial_than_its_parents():
+    import nn
+    from autograd import Constant, ParameterArray, apply
+    from autograd.ops import OPS
+    from autograd.value import make_node
+
+    a, b = Value(2.0, "a"), Constant(3.0, "b")
+    made = [
+        a + b, a - 1.0, 2.0 * a, a / b, -a, a**2, a**b, a.relu(), a.tanh(),
+        a.leaky_relu(), apply(OPS["mul"], (a, a)), make_node(1.0, (1.0,), "neg", (a,)),
+        wsum([a, a], [1.0, 2.0], bias=a), vsum([a, a, a]),
+    ]  # fmt: skip
+    for node in made:
+        assert all(node.serial > parent.serial for parent in node.parents), node.op
+    W = ParameterArray([[1.0, 2.0]])
+    assert W.element(0, 1).serial > W.serial
+    model = nn.MLP(2, [3, 1], seed=0)
+    out = model([a, 1.0])
+    for node in topological_order(out):
+        sources = getattr(node, "sources", ())
+        assert all(node.serial > s.serial for s in sources), type(node).__name__
+
+
+def test_the_pass_takes_each_node_before_its_parents_even_when_found_late():
+    # b is found (as a parent of d) before c, which also uses b: a walk that
+    # stepped in the order it found nodes would step b before c adds to it.
+    a = Value(1.5, "a")
+    b = a * a  # b = a²
+    c = b * 3.0  # c = 3a²
+    d = b + c  # d = 4a², dd/da = 8a
+    d.backward()
+    assert a.grad == 8 * 1.5
+    assert b.grad == 4.0
+
+
+def test_the_pass_walks_the_nodes_latest_made_first():
+    from autograd.graph import _interior_order
+
+    x, w = Value(0.5, "x"), Value(-2.0, "w")
+    y = x
+    for _ in range(50):
+        y = (y * w + x).tanh() + y
+    order = _interior_order(y)
+    assert order[0] is y
+    assert [n.serial for n in order] == sorted((n.serial for n in order), reverse=True)
+    assert set(order) == {n for n in topological_order(y) if n.parents}

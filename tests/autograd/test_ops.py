@@ -199,3 +199,23 @@ def test_arithmetic_with_a_numpy_array_on_the_left_gives_a_value():
     for result in (np.array([1.0, 1.0]) + x, np.array([2.0, 2.0]) * x):
         assert isinstance(result, Value)
     assert np.array_equal((np.array([3.0, 3.0]) - x).data, [2.0, 1.0])
+
+
+def test_each_method_applies_its_record_in_the_table_and_keeps_its_math():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    for method, name in (
+        (a.__add__, "add"), (a.__sub__, "sub"), (a.__mul__, "mul"),
+        (a.__truediv__, "div"),
+    ):  # fmt: skip
+        node = method(b)
+        data, local_grads = OPS[name].rule(2.0, -3.0)
+        assert (node.op, node.data, node.local_grads) == (name, data, local_grads)
+        assert node.parents == (a, b)
+    for name in ("neg", "exp", "log", "tanh", "sigmoid", "relu"):
+        node = -a if name == "neg" else getattr(a, name)()
+        data, local_grads = OPS[name].rule(2.0)
+        assert (node.op, node.data, node.local_grads, node.parents) == (
+            name, data, local_grads, (a,)
+        )  # fmt: skip
+    assert "max(0, x)" in (Value.relu.__doc__ or "")
+    assert "σ(x)(1 − σ(x))" in (Value.sigmoid.__doc__ or "")
