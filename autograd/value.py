@@ -65,8 +65,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
     """``a ∘ b`` for the op ``name`` of the table: :func:`apply`, made for two inputs.
 
     The arithmetic ops are the hottest path of a scalar graph, so the op's
-    record is read once, here, and the new node is made in place (the body
-    of :func:`make_node`), not through calls to ``apply`` and ``make_node``.
+    record is read once, here, not on every call as ``apply`` reads it.
     """
     op = OPS[name]
     rule, stored = op.rule, op.name
@@ -82,15 +81,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
                 data, local_grads = rule(a.data, b.data)
             except DomainError as error:
                 raise error.for_input(name_of((a, b)[error.position])) from None
-            node = _new(Value)
-            node.data = data
-            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-            node.label = ""
-            node.op = stored
-            node.parents = (a, b)
-            node.local_grads = local_grads
-            node.serial = next_serial()
-            return node
+            return make_node(data, local_grads, stored, (a, b))
         finally:
             if resume:
                 _resume_collector()
@@ -112,15 +103,7 @@ def _unary_method(name: str, doc: str = "") -> Callable[[Value], Value]:
                 data, local_grads = rule(a.data)
             except DomainError as error:
                 raise error.for_input(name_of(a)) from None
-            node = _new(Value)  # make_node's body, inlined, as for two inputs
-            node.data = data
-            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-            node.label = ""
-            node.op = stored
-            node.parents = (a,)
-            node.local_grads = local_grads
-            node.serial = next_serial()
-            return node
+            return make_node(data, local_grads, stored, (a,))
         finally:
             if resume:
                 _resume_collector()
