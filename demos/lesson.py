@@ -32,7 +32,14 @@ if TYPE_CHECKING:
 
     from autograd import Value
 
-__all__ = ["DemoError", "Lesson", "LessonResult", "LessonRun", "Settings"]
+__all__ = [
+    "DemoError",
+    "Lesson",
+    "LessonResult",
+    "LessonRun",
+    "Settings",
+    "epoch_curves",
+]
 
 
 class DemoError(ValueError):
@@ -289,6 +296,34 @@ class LessonRun:
             files=tuple(self.files),
             numbers=dict(self.numbers),
         )
+
+
+def epoch_curves(
+    curves: dict[str, list[float]],
+    ylabel: str,
+    title: str,
+    *,
+    log: bool = False,
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """One line per run, a dot per epoch (1, 2, ...): a lesson's training curves."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.5, 3.4))
+    ax = figure.subplots()
+    for name, values in curves.items():
+        ax.plot(range(1, len(values) + 1), values, "o-", ms=3, label=name)
+    if log:
+        ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
 
 
 def _unwritable(folder: Path, error: OSError) -> DemoError:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from demos.lesson import LessonRun
+from demos.lesson import LessonRun, epoch_curves
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -136,7 +136,12 @@ def run(lesson: LessonRun) -> None:
     picture = lesson.save_figure(
         _cost_figure(x, label, [o.data for o in outputs], target), "cost.png"
     )
-    training = lesson.save_figure(_training_figure(runs), "training.png")
+    training = lesson.save_figure(
+        epoch_curves(
+            runs, "test accuracy", "the same network, two costs", ylim=(0, 1.02)
+        ),
+        "training.png",
+    )
     lesson.heading("Look at")
     lesson.say(f"{picture}: the digit, its 10 output activations next to the desired")
     lesson.say("  ones, and each squared difference: C is their mean.")
@@ -182,22 +187,5 @@ def _cost_figure(
     squares.set_xticks(ks)
     squares.set_xlabel("output k")
     squares.set_title("(aₖ − tₖ)²; their mean is the cost")
-    figure.tight_layout()
-    return figure
-
-
-def _training_figure(runs: dict[str, list[float]]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(5.5, 3.4))
-    ax = figure.subplots()
-    for name, accuracies in runs.items():
-        ax.plot(range(1, len(accuracies) + 1), accuracies, "o-", ms=3, label=name)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("test accuracy")
-    ax.set_ylim(0, 1.02)
-    ax.set_title("the same network, two costs")
-    ax.legend()
-    ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure

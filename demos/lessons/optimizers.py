@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from autograd import Value
-from demos.lesson import LessonRun
+from demos.lesson import LessonRun, epoch_curves
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -130,7 +130,12 @@ def run(lesson: LessonRun) -> None:
     lesson.say("bring the loss down much faster than plain steps of the same size.")
 
     picture = lesson.save_figure(_paths_figure(paths), "paths.png")
-    network = lesson.save_figure(_curves_figure(curves), "network.png")
+    network = lesson.save_figure(
+        epoch_curves(
+            curves, "training loss", "MLP 64 → 32 → 10 on the 8×8 digits", log=True
+        ),
+        "network.png",
+    )
     lesson.heading("Look at")
     lesson.say(f"{picture}: the three paths on the contour plot of f, and f along")
     lesson.say(
@@ -166,22 +171,5 @@ def _paths_figure(paths: dict[str, np.ndarray]) -> Figure:
     right.set_ylabel("f")
     right.set_title("f along each path")
     right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
-
-
-def _curves_figure(curves: dict[str, list[float]]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(5.5, 3.4))
-    ax = figure.subplots()
-    for name, losses in curves.items():
-        ax.plot(range(1, len(losses) + 1), losses, "o-", ms=3, label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss")
-    ax.set_title("MLP 64 → 32 → 10 on the 8×8 digits")
-    ax.legend()
-    ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure

@@ -380,3 +380,22 @@ def test_save_history_calls_the_held_out_set_test(
     run.save_history(history, "again.png")
     labels = [t.get_text() for ax in figures[0].axes for t in ax.get_legend().texts]
     assert labels == ["train", "test", "train", "test"]
+
+
+def test_epoch_curves_draws_a_line_per_run_over_epochs_from_one():
+    pytest.importorskip("matplotlib")
+    from demos.lesson import epoch_curves
+
+    runs = {"SGD": [1.0, 0.5, 0.25], "Adam": [1.0, 0.1]}
+    plain = epoch_curves(runs, "training loss", "a title", ylim=(0.0, 1.5))
+    (ax,) = plain.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert sorted(lines) == ["Adam", "SGD"]
+    assert list(lines["SGD"].get_xdata()) == [1, 2, 3]
+    assert list(lines["Adam"].get_ydata()) == [1.0, 0.1]
+    assert (ax.get_ylabel(), ax.get_title(), ax.get_yscale()) == (
+        "training loss", "a title", "linear"
+    )  # fmt: skip
+    assert ax.get_ylim() == (0.0, 1.5)
+    (log_ax,) = epoch_curves(runs, "loss", "t", log=True).axes
+    assert log_ax.get_yscale() == "log"
