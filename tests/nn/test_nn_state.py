@@ -155,20 +155,25 @@ def _npz_variant(tmp_path, name, version=1, twice=False, names=None, values=None
     return path
 
 
-def _huge_header(tmp_path):
-    """An archive whose 'values' header declares 10**13 floats (80 TB)."""
-    path = tmp_path / "huge.npz"
+def _values_declaring(path, floats, padding, compression=zipfile.ZIP_STORED):
+    """A saved model whose 'values' entry is a header declaring ``floats``
+    floats, followed by ``padding`` zero bytes."""
     trained_model().save(path)
     with zipfile.ZipFile(path) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     buffer = io.BytesIO()
-    header = {"descr": "<f8", "fortran_order": False, "shape": (10**13,)}
+    header = {"descr": "<f8", "fortran_order": False, "shape": (floats,)}
     np.lib.format.write_array_header_1_0(buffer, header)
-    entries["values.npy"] = buffer.getvalue() + b"\0" * 64
-    with zipfile.ZipFile(path, "w") as archive:
+    entries["values.npy"] = buffer.getvalue() + b"\0" * padding
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
     return path
+
+
+def _huge_header(tmp_path):
+    """An archive whose 'values' header declares 10**13 floats (80 TB)."""
+    return _values_declaring(tmp_path / "huge.npz", 10**13, 64)
 
 
 def _other_shape(tmp_path):
@@ -433,18 +438,9 @@ def test_an_extra_huge_entry_is_never_read(tmp_path):
 
 
 def test_an_entry_larger_than_the_model_needs_is_refused_unread(tmp_path):
-    path = tmp_path / "bomb.npz"
-    trained_model().save(path)
-    with zipfile.ZipFile(path) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f8", "fortran_order": False, "shape": (10**8,)}
+    path = _values_declaring(  # 80 MB of zeros, ~80 kB zipped
+        tmp_path / "bomb.npz", 10**8, 80_000_000, zipfile.ZIP_DEFLATED
     )
-    entries["values.npy"] = header.getvalue() + b"\0" * 80_000_000  # ~80 kB zipped
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
     started = time.perf_counter()
     with pytest.raises(nn.StateDictError, match="far more than needed"):
         trained_model().load(path)
