@@ -19,7 +19,7 @@ import io
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from demos.lesson import DemoError
@@ -110,20 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.page:
-        try:
-            shots = page_screenshots(args.folder)
-        except (OSError, DemoError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        for path in shots:
-            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-        return 0
+        return _list_written(lambda: page_screenshots(args.folder))
     unknown = [name for name in args.names if name not in LESSONS]
     if unknown:
         print(f"error: no lesson named {', '.join(unknown)}.", file=sys.stderr)
         return 2
+    return _list_written(lambda: make_gallery(args.folder, args.names))
+
+
+def _list_written(write: Callable[[], list[Path]]) -> int:
+    """Run ``write`` and list the files it wrote: exit status 0, or 2 on an error."""
     try:
-        paths = make_gallery(args.folder, args.names)
+        paths = write()
     except (OSError, DemoError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
