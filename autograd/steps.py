@@ -91,7 +91,7 @@ def node_names(nodes: Sequence[Value] | Value) -> dict[Value, str]:
     for k, node in enumerate(order):
         if node.label:
             names[node] = node.label
-        elif node.op == "linear":
+        elif _is_layer(node):
             layers += 1
             names[node] = f"Z{layers}"
         elif _activates_a_layer(node, names):
@@ -106,7 +106,12 @@ def _activates_a_layer(node: Value, names: dict[Value, str]) -> bool:
     if not node.op or op_for(node.op).kind != "activation":
         return False
     parent = node.parents[0]
-    return not parent.label and parent.op == "linear" and parent in names
+    return not parent.label and _is_layer(parent) and parent in names
+
+
+def _is_layer(node: Value) -> bool:
+    """A layer node of a batch, Z = X·Wᵀ + b (the op table's kind ``layer``)."""
+    return bool(node.parents) and op_for(node.op).kind == "layer"
 
 
 def local_text(node: Value, position: int, names: dict[Value, str]) -> str:

@@ -49,7 +49,7 @@ from autograd import (
     topological_order,
 )
 from autograd.graph import zeros_like
-from autograd.ops import shape_text, split_weighted_sum
+from autograd.ops import shape_text
 from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
 from viz.layout import Layout
 
@@ -244,10 +244,19 @@ def _step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
 # --- collapsing large graphs ------------------------------------------------------
 
 
+#: The roles of the parents a collapsed neuron stands for (see the op table).
+_NEURON_ROLES = frozenset({"weight", "bias"})
+
+
 def _weight_positions(node: Value) -> set[int]:
-    """Positions of a wsum node's weights and bias among its parents."""
-    weights, _, bias = split_weighted_sum(range(len(node.parents)))
-    return {*weights, bias} if bias is not None else set(weights)
+    """Positions of a neuron's weights and bias among its node's parents."""
+    roles = op_for(node.op).roles_of(len(node.parents))
+    return {i for i, role in enumerate(roles) if role in _NEURON_ROLES}
+
+
+def _is_neuron(node: Value) -> bool:
+    """True for a node whose parents include weights: a neuron's weighted sum."""
+    return bool(node.parents) and "weight" in op_for(node.op).roles
 
 
 def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
@@ -261,7 +270,7 @@ def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
     for node in order:
         if not node.parents:
             continue
-        in_weights = _weight_positions(node) if node.op == "wsum" else set()
+        in_weights = _weight_positions(node) if _is_neuron(node) else set()
         for position, parent in enumerate(node.parents):
             if parent.parents:
                 continue
@@ -559,10 +568,10 @@ def draw_frame(
         if not node.parents:
             continue
         parts = [op_for(node.op).symbol]
-        if collapsing and node.op == "wsum":
-            weights, _, bias = split_weighted_sum(node.parents)
-            n = len(weights)
-            plus = " + bias" if bias is not None else ""
+        if collapsing and _is_neuron(node):
+            roles = op_for(node.op).parts(node.parents)
+            n = len(roles["weight"])
+            plus = " + bias" if roles.get("bias") else ""
             parts.append(f"{n} weight{'s' if n != 1 else ''}{plus}")
         symbol = _lines(*parts)
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
@@ -579,7 +588,7 @@ def draw_frame(
             chain = frame.steps[total - k - 1].lines
         known = computed is None or node in computed or (frame and frame.every_chain)
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
-        label_locals = show_local_grads and not (collapsing and node.op == "wsum")
+        label_locals = show_local_grads and not (collapsing and _is_neuron(node))
         for i, parent in enumerate(node.parents):
             if parent in hidden:
                 continue
@@ -644,7 +653,7 @@ def _title(node: Value, names: dict[Value, str]) -> str:
     A layer node is titled as the layer it is, with its shape (batch ×
     units): ``layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
     """
-    if node.op == "linear":
+    if node.parents and op_for(node.op).kind == "layer":
         name = names[node]
         layer = f"layer {name[1:]}: " if name[:1] == "Z" and name[1:].isdigit() else ""
         shape = shape_text(node.data.shape)
