@@ -39,8 +39,8 @@ from autograd.steps import (
     ChainLine,
     Step,
     backward_steps,
-    node_names,
 )
+from autograd.text import node_names
 from autograd.value import Constant, Value, apply, as_value, vsum, wsum
 
 __all__ = [

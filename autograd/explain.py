@@ -30,7 +30,7 @@ import numpy as np
 
 from autograd.graph import summed_to, topological_order, zeros_like
 from autograd.ops import is_batch
-from autograd.steps import fmt, node_names
+from autograd.text import fmt, node_names
 from autograd.value import Value, check_value
 
 __all__ = ["Explanation", "Path", "count_text", "explain"]

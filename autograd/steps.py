@@ -34,7 +34,7 @@ A layer node of a batch is narrated with its matrices' shapes:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -42,9 +42,10 @@ from typing import Any
 import numpy as np
 
 from autograd.data import Data, is_batch, shape_text
-from autograd.graph import prepare_backward, summed_to, topological_order, zero_grad
+from autograd.graph import prepare_backward, summed_to, zero_grad
 from autograd.layer_rules import MatrixLocal
 from autograd.ops import op_for
+from autograd.text import expression_of, fmt, local_rule, local_text, node_names
 from autograd.value import Value, seed_gradient
 
 __all__ = [
@@ -52,113 +53,11 @@ __all__ = [
     "ChainLine",
     "Step",
     "backward_steps",
-    "expression_of",
-    "fmt",
-    "local_text",
-    "node_names",
 ]
 
 
 class AccumulatingGradientsWarning(UserWarning):
     """The leaves already held gradients, so this pass adds to them."""
-
-
-def fmt(x: Any) -> str:
-    """A number to 4 significant digits; a batch as its size and mean."""
-    if isinstance(x, np.ndarray | np.generic):
-        x = np.asarray(x)
-        if x.ndim == 0:
-            return f"{float(x):.4g}"
-        mean = f"mean {float(np.mean(x)):.4g}"
-        if x.ndim == 1:
-            return f"[{len(x)} values, {mean}]"
-        return f"[{shape_text(x.shape)} matrix, {mean}]"
-    if isinstance(x, float | int):
-        return f"{x:.4g}"
-    return repr(x)  # a layer node's local derivative: "W (32×64)"
-
-
-def node_names(nodes: Sequence[Value] | Value) -> dict[Value, str]:
-    r"""A readable, deterministic name for each node.
-
-    A node's own label if it has one, otherwise ``v<k>`` where k is the node's
-    position in topological order (pass a root to name its whole graph). An
-    unlabelled layer node is ``Z1``, ``Z2``, ... in the order of the layers.
-    """
-    order = topological_order(nodes) if isinstance(nodes, Value) else nodes
-    names = {}
-    layers = 0
-    for k, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif _is_layer(node):
-            layers += 1
-            names[node] = f"Z{layers}"
-        elif _activates_a_layer(node, names):
-            names[node] = "A" + names[node.parents[0]][1:]
-        else:
-            names[node] = f"v{k}"
-    return names
-
-
-def _activates_a_layer(node: Value, names: dict[Value, str]) -> bool:
-    """An activation node of a whole layer node (named Zk): it is named Ak."""
-    if not node.op or op_for(node.op).kind != "activation":
-        return False
-    parent = node.parents[0]
-    return not parent.label and _is_layer(parent) and parent in names
-
-
-def _is_layer(node: Value) -> bool:
-    """A layer node of a batch, Z = X·Wᵀ + b (the op table's kind ``layer``)."""
-    return bool(node.parents) and op_for(node.op).kind == "layer"
-
-
-def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
-    r"""The local derivative ∂node/∂(parent at ``position``), as it is shown.
-
-    A number (or a batch's size and mean); for a layer node, the matrix it
-    is, by the name of the value it comes from and with its shape: the
-    local derivative of Z = X·Wᵀ + b with respect to W is the input ``x``.
-    """
-    local = node.local_grads[position]
-    if isinstance(local, MatrixLocal):
-        return f"{_written(node, position, names)} ({shape_text(local.shape)})"
-    return fmt(local)
-
-
-def _written(node: Value, position: int, names: dict[Value, str]) -> str:
-    """The op table's formula of ∂node/∂(parent at ``position``), in these names."""
-    parents = [names[p] for p in node.parents]
-    return op_for(node.op).local_text(position, parents, names[node])
-
-
-def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
-    r"""∂node/∂parent in the graph's own names, then its number: ``∂y/∂x = w = 2``.
-
-    The formula comes from the op table, written with the names of this
-    node and its parents (never the table's letters, which could clash with
-    a user's own ``a`` and ``b``). A formula that is just a number
-    (``∂(x + b)/∂x = 1``) is not repeated.
-    """
-    parent = node.parents[position]
-    head = f"∂{names[node]}/∂{names[parent]}"
-    number = local_text(node, position, names)
-    local = node.local_grads[position]
-    if isinstance(local, MatrixLocal):
-        return f"{head} = {number}"
-    written = _written(node, position, names)
-    if _is_number(written) or written == number:
-        return f"{head} = {number}"
-    return f"{head} = {written} = {number}"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace("−", "-"))
-    except ValueError:
-        return False
-    return True
 
 
 def _snapshot(x: Any) -> Any:
@@ -340,11 +239,6 @@ class Step:
         shown = escape(text[: -len(rules)] if rules else text)
         grey = f'<span style="color:#777">{escape(rules)}</span>' if rules else ""
         return f'<pre class="chainrule-step">{shown}{grey}</pre>'
-
-
-def expression_of(node: Value, names: dict[Value, str]) -> str:
-    """The op that made ``node``, written with its parents' names: ``x × w``."""
-    return op_for(node.op).write([names[p] for p in node.parents], out=names[node])
 
 
 def backward_steps(

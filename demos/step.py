@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, backward_steps, explain, topological_order
-from autograd.steps import fmt
+from autograd.text import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 from nn.files import write_file

@@ -50,7 +50,7 @@ from autograd import (
 )
 from autograd.graph import zeros_like
 from autograd.ops import shape_text
-from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
+from autograd.text import expression_of, fmt, local_rule, local_text, node_names
 from viz.layout import Layout
 
 __all__ = [

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.steps import fmt
+from autograd.text import fmt
 from nn.files import write_file
 from viz.dot import shortened, visible
 from viz.network import layers_of

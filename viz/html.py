@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Step, Value, op_for, topological_order
-from autograd.steps import fmt, local_rule, node_names
+from autograd.text import fmt, local_rule, node_names
 from nn.files import write_file
 from viz.dot import (
     CURRENT,

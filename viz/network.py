@@ -40,7 +40,7 @@ import numpy as np
 
 from autograd import Value, topological_order
 from autograd.layer_rules import mse_graph
-from autograd.steps import fmt
+from autograd.text import fmt
 from autograd.value import VALUES
 from viz.dot import shortened, visible
 from viz.render import PinnedDigraph
