@@ -42,7 +42,7 @@ from autograd import Value, topological_order
 from autograd.layer_rules import mse_graph
 from autograd.text import fmt
 from autograd.value import VALUES
-from viz.dot import shortened, visible
+from viz.labels import shortened, visible
 from viz.render import PinnedDigraph
 
 __all__ = ["NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
