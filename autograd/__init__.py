@@ -33,7 +33,7 @@ from autograd.layer_nodes import (
 )
 from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
 from autograd.ops import OPS, Op, op_for
-from autograd.parameters import Element, ParameterArray
+from autograd.parameters import Element, ParameterArray, Row
 from autograd.steps import (
     AccumulatingGradientsWarning,
     ChainLine,
@@ -58,6 +58,7 @@ __all__ = [
     "Op",
     "ParameterArray",
     "Path",
+    "Row",
     "Step",
     "Value",
     "apply",

@@ -152,7 +152,10 @@ class Value:
     parents: tuple[Value, ...]
     local_grads: tuple[Any, ...]
     serial: int
-    sources: tuple[Any, ...]  # the parents slot under a second name: see below
+
+    #: None: a node takes its own step in a backward pass (a neuron of a layer
+    #: run on one sample names its layer instead: see LayerSample).
+    shortcut: Any = None
 
     def __init__(self, data: Any, label: str = "") -> None:
         if not isinstance(label, str):
@@ -314,28 +317,9 @@ class Value:
                 parent.grad += share
             k += 1  # noqa: SIM113 (measured: enumerate is slower here)
 
-    #: What a backward pass does at this node: its chain rule. (The node of a
-    #: neuron inside a :class:`~autograd.layer_sample.LayerSample` does
-    #: nothing there: its layer takes the step of all its neurons at once.)
-    backward_step = chain_rule
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass with a chain rule of its own takes that step in a pass too."""
-        super().__init_subclass__(**kwargs)
-        if "chain_rule" in cls.__dict__ and "backward_step" not in cls.__dict__:
-            cls.backward_step = cls.__dict__["chain_rule"]
-
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
         self.chain_rule()
-
-
-#: What a walk of the graph enters from a node: the parents that may have
-#: parents of their own. For a Value it is the ``parents`` slot itself, read
-#: under a second name; a neuron's weighted sum on one sample
-#: (:class:`~autograd.layer_sample.NeuronSum`) names its layer instead, which
-#: names the layer's inputs.
-Value.sources = Value.__dict__["parents"]
 
 
 class Constant(Value):

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,8 +60,15 @@ from autograd import (
     to_channels,
 )
 from nn.init import Seed, check_scheme, initial_layer, make_rng
-from nn.layers import Neuron, activate, check_activation, check_batch, check_size
-from nn.module import Module
+from nn.layers import (
+    Neuron,
+    activate,
+    check_activation,
+    check_batch,
+    check_size,
+    row_namings,
+)
+from nn.module import Module, Naming
 
 __all__ = ["Conv2d", "Flatten", "as_image", "batch_images"]
 
@@ -107,6 +114,9 @@ class Conv2d(Module):
             Neuron.row_of(self.W, self.b, f, self.activation)
             for f in range(out_channels)
         ]
+
+    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
+        yield from row_namings(self.W, self.b, prefix, "filters")
 
     def output_size(self, height: int, width: int) -> tuple[int, int]:
         """The (rows, columns) of the output for an input of this size."""

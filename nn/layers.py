@@ -38,15 +38,17 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from autograd import (
     OPS,
     Constant,
+    Element,
     LayerSample,
     ParameterArray,
+    Row,
     Value,
     apply,
     column,
@@ -55,13 +57,14 @@ from autograd import (
     wsum,
 )
 from nn.init import Seed, check_scheme, initial_layer, make_rng
-from nn.module import Module
+from nn.module import Module, Naming
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
     "Layer",
     "Neuron",
+    "Neurons",
     "Sequential",
     "activate",
     "as_inputs",
@@ -256,9 +259,6 @@ class Neuron(Module):
     ('tanh', 'wsum')
     """
 
-    w: Sequence[Value]
-    b: Value
-
     def __init__(
         self,
         nin: int,
@@ -272,7 +272,7 @@ class Neuron(Module):
         self.nin = check_size(nin, "nin")
         self.activation = check_activation(activation, nonlin)
         W, b = initial_layer(check_scheme(init), make_rng(seed), nin, 1, fan_out)
-        self._bind(ParameterArray(W), ParameterArray(b), 0)
+        self._bind(ParameterArray(W), ParameterArray(b), 0, own=True)
 
     @classmethod
     def row_of(
@@ -282,13 +282,22 @@ class Neuron(Module):
         neuron = cls.__new__(cls)
         neuron.nin = W.data.shape[1]
         neuron.activation = activation
-        neuron._bind(W, b, j)
+        neuron._bind(W, b, j, own=False)
         return neuron
 
-    def _bind(self, W: ParameterArray, b: ParameterArray, j: int) -> None:
+    def _bind(self, W: ParameterArray, b: ParameterArray, j: int, own: bool) -> None:
         self._weights, self._biases, self._row = W, b, j
-        self.w = list(W.row(j))
-        self.b = b.element(j)
+        self._owns_arrays = own  # a neuron on its own, not a row of a layer
+
+    @property
+    def w(self) -> Row:
+        """The weights: row j of the weight matrix, each Value made when asked for."""
+        return Row(self._weights, self._row)
+
+    @property
+    def b(self) -> Element:
+        """The bias: element j of the biases."""
+        return self._biases.element(self._row)
 
     def __call__(self, x: Any) -> Value:
         inputs = as_inputs(x, self.nin)
@@ -310,11 +319,108 @@ class Neuron(Module):
         return iter(())
 
     def named_arrays(self, prefix: str = "") -> Iterator[tuple[str, ParameterArray]]:
-        """None of its own: a neuron's weights are a row of its layer's arrays."""
-        return iter(())
+        """Its own W and b, if it is a neuron on its own (not a row of a layer)."""
+        if self._owns_arrays:
+            yield prefix + "W", self._weights
+            yield prefix + "b", self._biases
+
+    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
+        if self._owns_arrays:
+            yield from row_namings(self._weights, self._biases, prefix, None)
+
+    def _collect(
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int], own: bool
+    ) -> None:
+        """Its weights ``w.k`` and bias ``b`` (none with ``own``: they live in
+        arrays), without looking at its other attributes."""
+        if own:
+            return
+        for k, p in enumerate(self.w):
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append((f"{prefix}w.{k}", p))
+        b = self.b
+        if id(b) not in seen:
+            seen.add(id(b))
+            out.append((prefix + "b", b))
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Neurons(Sequence[Neuron]):
+    r"""A layer's neurons: neuron j reads row j of ``W`` and ``b[j]``.
+
+    Each neuron is made the first time it is asked for (and is then always
+    the same object), so a layer of many neurons is built at once.
+
+    >>> layer = Layer(3, 4, seed=0)
+    >>> len(layer.neurons), layer.neurons[2] is layer.neurons[2]
+    (4, True)
+    >>> layer.neurons[2].w[1] is layer.W.element(2, 1)
+    True
+    """
+
+    def __init__(self, W: ParameterArray, b: ParameterArray, activation: str) -> None:
+        self._W, self._b, self._activation = W, b, activation
+        self._made: dict[int, Neuron] = {}
+
+    def __len__(self) -> int:
+        return int(self._W.data.shape[0])
+
+    @overload
+    def __getitem__(self, j: int) -> Neuron: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[Neuron]: ...
+
+    def __getitem__(self, j: int | slice) -> Neuron | list[Neuron]:
+        if isinstance(j, slice):
+            return [self[i] for i in range(len(self))[j]]
+        n = len(self)
+        if isinstance(j, bool) or not isinstance(j, numbers.Integral):
+            msg = f"a neuron's index must be a whole number, not {j!r}."
+            raise TypeError(msg)
+        if not -n <= j < n:
+            msg = f"neuron {j} is outside this layer of {n}."
+            raise IndexError(msg)
+        j = int(j) % n
+        neuron = self._made.get(j)
+        if neuron is None:
+            neuron = Neuron.row_of(self._W, self._b, j, self._activation)
+            self._made[j] = neuron
+        return neuron
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} neurons of {self._W.label or 'a layer'}>"
+
+
+def _neuron_parameters(
+    neurons: Neurons,
+    prefix: str,
+    out: list[tuple[str, Value]],
+    seen: set[int],
+    own: bool,
+) -> None:
+    """The parameters of a layer's neurons, as each neuron lists its own."""
+    if own:
+        return  # they all live in the layer's W and b
+    for j, neuron in enumerate(neurons):
+        neuron._collect(f"{prefix}{j}.", out, seen, own)
+
+
+def row_namings(
+    W: ParameterArray, b: ParameterArray, prefix: str, neurons: str | None
+) -> Iterator[tuple[ParameterArray, Naming]]:
+    r"""The labels of the elements of W and b: ``{prefix}{neurons}.j.w.k`` and
+    ``{prefix}{neurons}.j.b`` (``{prefix}w.k`` and ``{prefix}b`` for one neuron
+    on its own)."""
+    if neurons is None:
+        yield W, lambda index: f"{prefix}w.{index[1]}"
+        yield b, lambda index: f"{prefix}b"
+        return
+    yield W, lambda index: f"{prefix}{neurons}.{index[0]}.w.{index[1]}"
+    yield b, lambda index: f"{prefix}{neurons}.{index[0]}.b"
 
 
 class Layer(Module):
@@ -349,9 +455,7 @@ class Layer(Module):
         W, b = initial_layer(check_scheme(init), make_rng(seed), nin, nout, nout)
         self.W = ParameterArray(W)
         self.b = ParameterArray(b)
-        self.neurons = [
-            Neuron.row_of(self.W, self.b, j, self.activation) for j in range(nout)
-        ]
+        self.neurons = Neurons(self.W, self.b, self.activation)
 
     def __call__(self, x: Any) -> Value | list[Value]:
         return _outputs(self.forward(as_inputs(x, self.nin), last=True))
@@ -383,13 +487,22 @@ class Layer(Module):
             [type(v.data) for v in inputs]
         ):
             return LayerSample(self.W, self.b, op, inputs)
-        biases = self.b.elements()
-        sums = [wsum(self.W.row(j), inputs, biases[j]) for j in range(self.nout)]
+        W, b = self.W, self.b
+        sums = [wsum(W.row(j), inputs, b.element(j)) for j in range(self.nout)]
         return sums if op is None else [apply(op, (z,)) for z in sums]
 
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def _collect(
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int], own: bool
+    ) -> None:
+        """Its neurons' parameters, neuron by neuron (``neurons.j.w.k``, ``...b``)."""
+        _neuron_parameters(self.neurons, f"{prefix}neurons.", out, seen, own)
+
+    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
+        yield from row_namings(self.W, self.b, prefix, "neurons")
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"

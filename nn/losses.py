@@ -402,7 +402,9 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
     >>> penalty.backward(); [v.grad for v in p]            # α·2p
     [3.0, -1.0]
     """
-    ps = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
+    if isinstance(parameters, Module):
+        return penalty_of(*parameters.parameter_groups(), non_negative(alpha, "alpha"))
+    ps = list(parameters)
     if not ps or not all(isinstance(p, Value) for p in ps):
         msg = "l2_penalty needs a Module or a non-empty list of parameter Values."
         raise ValueError(msg)

@@ -6,11 +6,13 @@ in the order they were set, so no registration is needed: a ``Value``
 attribute is a parameter, a ``Module`` attribute is a sub-module, and lists
 of either are numbered. A :class:`~autograd.ParameterArray` attribute (a
 layer's weight matrix) is where parameters *live*: its numbers are the
-parameters of the neurons that read its rows, listed under those neurons.
+parameters of the neurons that read its rows (a :class:`~autograd.Row`,
+whose Values are made when asked for), listed under those neurons.
 That gives every parameter a dotted name that says
 where it lives, such as ``layers.0.neurons.2.w.1`` (first layer, third
-neuron, second weight), and each parameter's ``label`` is set to that name
-once the module is built, so drawn graphs are legible.
+neuron, second weight). Once the module is built each parameter's ``label``
+reads that name (an array's elements read theirs from the array's
+``naming`` when asked), so drawn graphs are legible.
 
 >>> from autograd import Value
 >>> class Line(Module):
@@ -44,12 +46,12 @@ import stat
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from autograd import Element, ParameterArray, Value
+from autograd import Element, ParameterArray, Row, Value
 from nn.files import kind_of, write_file
 
 __all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
@@ -136,17 +138,26 @@ class Module:
         r"""Every parameter with its dotted name, in a fixed order.
 
         A parameter shared by two places is listed once, under its first name.
+        The weights of a neuron are made into Values here, if they were not
+        yet (see :class:`~autograd.Row`).
         """
         seen: set[int] = set()
         result: list[tuple[str, Value]] = []
-        self._collect("", result, seen)
+        self._collect("", result, seen, own=False)
         return result
 
     def _collect(
-        self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int], own: bool
     ) -> None:
+        r"""(name, parameter) for each parameter, into ``out``.
+
+        With ``own``, only the parameters that do not live in one of the
+        model's parameter arrays (those are listed by :meth:`named_arrays`),
+        so no Value is made for an array's numbers. A module whose neurons
+        read rows of its arrays lists them itself (see ``nn.Layer``).
+        """
         for name, attribute in vars(self).items():
-            if name.startswith("_"):
+            if name.startswith("_") or (own and type(attribute) is Row):
                 continue
             if _all_parameters(attribute):  # a neuron's weights: the common case
                 start = f"{prefix}{name}."
@@ -157,7 +168,7 @@ class Module:
                 continue
             for member_name, member in _flatten(name, attribute):
                 if isinstance(member, Module):
-                    member._collect(f"{prefix}{member_name}.", out, seen)
+                    member._collect(f"{prefix}{member_name}.", out, seen, own)
                 elif id(member) not in seen:
                     seen.add(id(member))
                     out.append((prefix + member_name, member))
@@ -166,12 +177,41 @@ class Module:
         """Every parameter, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
 
+    def parameter_groups(self) -> tuple[list[ArrayGroup], list[Value]]:
+        r"""The parameters as optimizers take them: arrays, and Values of their own.
+
+        The same groups as ``array_groups(self.parameters())``, found without
+        making a Value for each number of an array: every parameter array of
+        the model is one group (the whole array), and the parameters that live
+        in no array are the rest (``loose``).
+        """
+        arrays = {id(array): array for _, array in self.named_arrays()}
+        own: list[tuple[str, Value]] = []
+        self._collect("", own, set(), own=True)
+        rest = [p for _, p in own if not (type(p) is Element and id(p.array) in arrays)]
+        groups, loose = array_groups(rest)
+        return [(array, None) for array in arrays.values()] + groups, loose
+
+    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
+        """How each array labels its elements (see ``ParameterArray.naming``)."""
+        for name, member in self._submodules():
+            yield from member._namings(f"{prefix}{name}.")
+
     def label_parameters(self) -> None:
-        """Set each parameter's ``label`` to its dotted name (done after building)."""
-        for name, p in self.named_parameters():
-            p.label = name
+        r"""Label each parameter with its dotted name (done after building).
+
+        A parameter of its own gets its ``label``; the numbers of an array
+        are labelled by the array's ``naming``, read when an element's label
+        is read, so no Value is made for them here.
+        """
         for name, array in self.named_arrays():
             array.label = name
+        for array, naming in self._namings(""):
+            array.naming = naming
+        own: list[tuple[str, Value]] = []
+        self._collect("", own, set(), own=True)
+        for name, p in own:
+            p.label = name
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (``backward()`` adds to it)."""
@@ -286,6 +326,7 @@ class Module:
 
 
 ArrayGroup = tuple[ParameterArray, np.ndarray | None]
+Naming = Callable[[tuple[int, ...]], str]  # an element's index -> its label
 
 
 def array_groups(params: list[Value]) -> tuple[list[ArrayGroup], list[Value]]:
@@ -319,18 +360,22 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
     """The Modules in an attribute (or its lists), skipping lists of Values."""
     if isinstance(attribute, Module):
         yield name, attribute
-    elif isinstance(attribute, list | tuple) and attribute:
-        if _all_parameters(attribute):
-            return  # a neuron's weights: no modules in there
+    elif isinstance(attribute, list | tuple):
         for i, item in enumerate(attribute):
-            yield from _modules_in(f"{name}.{i}", item)
+            if isinstance(item, Module):  # the common case, without recursing
+                yield f"{name}.{i}", item
+            elif isinstance(item, list | tuple):
+                yield from _modules_in(f"{name}.{i}", item)
 
 
 _ELEMENT = {Element}
 
 
 def _all_parameters(attribute: Any) -> bool:
-    """True for a non-empty list (or tuple) of Values that are all parameters."""
+    """True for a neuron's row of weights, or a non-empty list (or tuple) of
+    Values that are all parameters."""
+    if type(attribute) is Row:
+        return True
     if not isinstance(attribute, list | tuple):
         return False
     if set(map(type, attribute)) == _ELEMENT:  # a neuron's weights: the quick way

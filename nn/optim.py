@@ -146,25 +146,42 @@ class Optimizer:
         lr: float,
         schedule: Schedule | None = None,
     ) -> None:
-        values = params.parameters() if isinstance(params, Module) else list(params)
-        unique: dict[int, Value] = {}
-        for p in values:
-            if type(p) is not Element:  # a weight of a layer is one number
+        self._model = params if isinstance(params, Module) else None
+        if isinstance(params, Module):  # its arrays as they are: no Value per weight
+            self._arrays, self._loose = params.parameter_groups()
+            self._params: list[Value] | None = None
+            for p in self._loose:
                 _check_parameter(p)
-            unique.setdefault(id(p), p)
-        if not unique:
+        else:
+            unique: dict[int, Value] = {}
+            for p in params:
+                if type(p) is not Element:  # a weight of a layer is one number
+                    _check_parameter(p)
+                unique.setdefault(id(p), p)
+            self._params = list(unique.values())
+            self._arrays, self._loose = array_groups(self._params)
+        count = len(self._loose) + sum(
+            array.data.size if places is None else len(places)
+            for array, places in self._arrays
+        )
+        if not count:
             msg = "the optimizer got no parameters; pass model.parameters()."
             raise ValueError(msg)
         if schedule is not None and not callable(schedule):
             msg = "schedule must be a function: step number -> learning rate."
             raise TypeError(msg)
-        self.params = list(unique.values())
-        self._arrays, self._loose = array_groups(self.params)
         self.lr = _positive(lr, "lr")
         self.schedule = schedule
         self.steps = 0
         # one number of each kind of state per parameter: arrays first, then loose
-        self.state = {name: np.zeros(len(self.params)) for name in self.state_names}
+        self.state = {name: np.zeros(count) for name in self.state_names}
+
+    @property
+    def params(self) -> list[Value]:
+        """The parameters it updates, each as a Value (made when asked for)."""
+        if self._params is None and self._model is not None:
+            self._params = self._model.parameters()
+        return self._params or []
 
     @property
     def arrays(self) -> list[ParameterArray]:

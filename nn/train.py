@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Element, Value
+from autograd import Value
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -43,7 +43,7 @@ from nn.losses import (
     penalty_of,
     real_targets,
 )
-from nn.module import Module, array_groups
+from nn.module import Module
 from nn.optim import Adam, Optimizer, non_negative
 
 __all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
@@ -275,8 +275,8 @@ def _diverged(model: Module, outputs: Any) -> bool:
     for _, array in model.named_arrays():
         if not np.isfinite(array.data).all():
             return True
-    for p in model.parameters():
-        if not isinstance(p, Element) and not np.isfinite(p.data).all():
+    for p in model.parameter_groups()[1]:  # the parameters in no array
+        if not np.isfinite(p.data).all():
             return True
     return isinstance(outputs, Value) and not np.isfinite(outputs.data).all()
 
@@ -418,7 +418,7 @@ def fit(
     threshold = _threshold_for(loss_fn, y)
     rng = make_rng(seed)
     history = History()
-    groups = array_groups(model.parameters()) if l2 else None
+    groups = model.parameter_groups() if l2 else None
     model.train()
     bar = _progress_bar(epochs, progress)
     for epoch in bar:
