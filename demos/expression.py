@@ -36,12 +36,11 @@ demos.expression.ExpressionError: ... use ** for powers, as in w**2.
 from __future__ import annotations
 
 import ast
-import inspect
 import keyword
 import math
 import numbers
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from autograd import OPS, Op, Value, apply
@@ -57,27 +56,47 @@ __all__ = [
 ]
 
 
-def _calling(op: Op) -> Callable[..., Value]:
-    return lambda x, **numbers: apply(op, (x,), **numbers)
+class _Functions(Mapping[str, Callable[..., Value]]):
+    r"""The functions an expression may call: every function and activation of
+    the engine's op table, by its name, read from the table when asked (an
+    op added to the table can be called at once)."""
+
+    def _ops(self) -> dict[str, Op]:
+        return {
+            name: op
+            for name, op in OPS.items()
+            if op.kind in ("function", "activation")
+        }
+
+    def __getitem__(self, name: str) -> Callable[..., Value]:
+        op = self._ops()[name]
+        return lambda x, **numbers: apply(op, (x,), **numbers)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ops())
+
+    def __len__(self) -> int:
+        return len(self._ops())
 
 
-def _options(op: Op) -> tuple[str, ...]:
-    """The numbers an op's rule takes after its input: ``slope`` for leaky_relu."""
-    parameters = list(inspect.signature(op.rule).parameters.values())[1:]
-    return tuple(p.name for p in parameters if p.default is not p.empty)
+class _Options(Mapping[str, tuple[str, ...]]):
+    r"""The numbers each function may take after its input: the op's
+    parameters (``leaky_relu(x, 0.1)`` gives the slope)."""
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        if name not in FUNCTIONS:
+            raise KeyError(name)
+        return tuple(OPS[name].params)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FUNCTIONS)
+
+    def __len__(self) -> int:
+        return len(FUNCTIONS)
 
 
-#: The functions an expression may call: every function and activation of the
-#: engine's op table, by its name.
-FUNCTIONS: dict[str, Callable[..., Value]] = {
-    name: _calling(op)
-    for name, op in OPS.items()
-    if op.kind in ("function", "activation")
-}
-
-#: The numbers each function may take after its input, from its rule:
-#: ``leaky_relu(x, 0.1)`` gives the slope.
-OPTIONS: dict[str, tuple[str, ...]] = {name: _options(OPS[name]) for name in FUNCTIONS}
+FUNCTIONS: Mapping[str, Callable[..., Value]] = _Functions()
+OPTIONS: Mapping[str, tuple[str, ...]] = _Options()
 
 #: The largest exponent (in size) that ``**`` accepts.
 MAX_EXPONENT = 100
@@ -88,10 +107,14 @@ MAX_LENGTH = 1000
 #: The most ops one expression may build.
 MAX_NODES = 300
 
-_ALLOWED = (
-    f"use numbers, the names given with --set, + - * / **, and {', '.join(FUNCTIONS)}."
-)
-_ALLOWED_SENTENCE = "U" + _ALLOWED[1:]
+
+def _allowed() -> str:
+    """What an expression may hold, as the end of an error message."""
+    return (
+        "use numbers, the names given with --set, + - * / **, and "
+        f"{', '.join(FUNCTIONS)}."
+    )
+
 
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -232,14 +255,12 @@ def _parse(text: str) -> list[ast.stmt]:
         if error.offset and error.lineno == 1:
             where = f" at column {error.offset}"
         reason = error.msg or "invalid syntax"
-        msg = (
-            f"cannot read {shown!r}{where}: {reason}.{_hint(text)} {_ALLOWED_SENTENCE}"
-        )
+        msg = f"cannot read {shown!r}{where}: {reason}.{_hint(text)} U{_allowed()[1:]}"
         raise ExpressionError(msg) from None
     except (ValueError, RecursionError, MemoryError):
         msg = (
             "cannot read the expression: it is too deeply nested or holds "
-            f"characters that are not allowed. {_ALLOWED_SENTENCE}"
+            f"characters that are not allowed. U{_allowed()[1:]}"
         )
         raise ExpressionError(msg) from None
     for k, statement in enumerate(tree.body):
@@ -321,7 +342,7 @@ class _Builder:
         return text if len(text) <= 60 else text[:57] + "..."
 
     def refuse(self, what: str, node: ast.AST) -> ExpressionError:
-        msg = f"{what} is not allowed: {self.source(node)!r}; {_ALLOWED}"
+        msg = f"{what} is not allowed: {self.source(node)!r}; {_allowed()}"
         return ExpressionError(msg)
 
     def build(self, node: ast.AST) -> Value:
