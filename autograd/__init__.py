@@ -32,6 +32,7 @@ from autograd.layer_nodes import (
     to_channels,
 )
 from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
+from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray, Row
 from autograd.steps import (
@@ -40,7 +41,6 @@ from autograd.steps import (
     Step,
     backward_steps,
 )
-from autograd.text import node_names
 from autograd.value import Constant, Value, apply, as_value, vsum, wsum
 
 __all__ = [

@@ -31,15 +31,15 @@ hundred thousand Values.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, overload
 
 import numpy as np
 
 from autograd.graph import next_serial
 from autograd.value import Value
 
-__all__ = ["Element", "ParameterArray", "Row", "plain_number"]
+__all__ = ["Element", "Naming", "ParameterArray", "Row", "plain_number"]
 
 Index = tuple[int, ...]
 
@@ -65,6 +65,24 @@ def plain_number(value: Any, what: str) -> float:
         raise OverflowError(msg) from None
 
 
+class Naming(Protocol):
+    """How an array and each of its numbers are called (see :mod:`autograd.names`)."""
+
+    def whole(self) -> str:
+        """The array's name: ``W²``."""
+
+    def element(self, index: tuple[int, ...]) -> str:
+        """The name of the number at ``index``: ``w²₁₂``."""
+
+    def neuron(self, part: str, j: int) -> str:
+        """Neuron ``j``'s ``part`` (``"sum"`` or ``"activation"``): ``z²ⱼ``."""
+
+
+#: The label slot every Value has: an array and its elements keep a label the
+#: user gave there, and otherwise read their names from the array's naming.
+_OWN_LABEL = Value.__dict__["label"]
+
+
 class ParameterArray(Value):
     r"""A leaf whose data is a writable array of parameters (weights or biases).
 
@@ -73,26 +91,35 @@ class ParameterArray(Value):
     Value of one number, always the same object for the same place, made the
     first time it is asked for; :meth:`row` a neuron's row of them.
 
-    ``naming`` says how the elements are labelled: a function of an
-    element's index that returns its label, read each time an element's
-    label is read (a model installs it when it is built; see
-    :attr:`Element.label`).
+    ``naming`` says how the array and its elements are called (see
+    :class:`Naming`): the model that owns the array gives it, and labels are
+    read from it each time they are shown.
     """
 
     __slots__ = ("_elements", "naming")
-
-    naming: Callable[[Index], str] | None
 
     def __init__(self, values: Any, label: str = "") -> None:
         array = np.array(values, dtype=float)
         if array.ndim == 0 or array.size == 0:
             msg = "a ParameterArray holds a non-empty array of numbers."
             raise ValueError(msg)
+        self.naming: Naming | None = None  # given by the model that owns the array
         super().__init__(1.0, label)
         self.data = array  # writable: optimizers update it in place
         self.grad = np.zeros(array.shape)
         self._elements: dict[Index, Element] = {}
-        self.naming = None
+
+    @property
+    def label(self) -> str:
+        """The label given to the array, or else its name in the model (``W²``)."""
+        own: str = _OWN_LABEL.__get__(self)
+        if own or self.naming is None:
+            return own
+        return self.naming.whole()
+
+    @label.setter
+    def label(self, value: str) -> None:
+        _OWN_LABEL.__set__(self, value)
 
     @property
     def batch_size(self) -> None:
@@ -135,11 +162,6 @@ class ParameterArray(Value):
             msg = f"row {i} is outside this {self.data.shape[0]}-row array."
             raise IndexError(msg)
         return Row(self, i % len(self.data))
-
-    def element_label(self, index: Index) -> str:
-        """The label of the element at ``index``: from ``naming``, or ``""``."""
-        naming = self.naming
-        return naming(index) if naming is not None else ""
 
 
 class Row(Sequence["Element"]):
@@ -210,11 +232,12 @@ class Element(Value):
     r"""One number of a :class:`ParameterArray`, seen as a Value of its own.
 
     A leaf: ``data`` and ``grad`` read and write the array at ``index`` and
-    are always plain floats. ``label`` is read from the array's ``naming``
-    unless one is set on the element itself.
+    are always plain floats. Its ``label`` is the one given to it, or else
+    its name in the model that owns the array (``w²₁₂``), read from the
+    array's naming whenever it is shown, so it follows the notation in use.
     """
 
-    __slots__ = ("_label", "array", "index")
+    __slots__ = ("array", "index")
 
     array: ParameterArray
     index: Index
@@ -222,7 +245,7 @@ class Element(Value):
     def __init__(self, array: ParameterArray, index: Index) -> None:
         self.array = array
         self.index = index
-        self._label = ""
+        self.label = ""
         self.op = ""
         self.parents = ()
         self.local_grads = ()
@@ -230,15 +253,15 @@ class Element(Value):
 
     @property
     def label(self) -> str:
-        """The element's own label if given, else the one its array's naming gives."""
-        return self._label or self.array.element_label(self.index)
+        own: str = _OWN_LABEL.__get__(self)
+        naming = self.array.naming
+        if own or naming is None:
+            return own
+        return naming.element(self.index)
 
     @label.setter
     def label(self, value: str) -> None:
-        if not isinstance(value, str):
-            msg = f"label must be a string, not {type(value).__name__}."
-            raise TypeError(msg)
-        self._label = value
+        _OWN_LABEL.__set__(self, value)
 
     @property
     def data(self) -> float:

@@ -16,7 +16,7 @@ time the record, with its parameters (``(a ** 2).op.params == {"n": 2.0}``).
 >>> mul == "mul", mul.symbol, mul.roles_of(2)
 (True, '×', ('factor', 'factor'))
 >>> mul.write(["x", "w"]), mul.local_text(0, ["x", "w"], "y")
-('x × w', 'w')
+('x·w', 'w')
 >>> square = OPS["pow"].bind(n=2)
 >>> square.write(["a − t"], precedences=[SUM]), square.short_text(0, ["a"], "y")
 ('(a − t)²', '2a')
@@ -392,11 +392,19 @@ class Op(str):
             return self.terms.local(position, names)
         return self._fill(self.short[position], names, out)
 
-    def formula(self, position: int, arity: int) -> str:
-        r"""The textbook rule for one parent, in letters: ``∂(a·b)/∂a = b``."""
+    def formula(
+        self, position: int, arity: int, letters: Sequence[str] | None = None
+    ) -> str:
+        r"""The textbook rule for one parent, in letters: ``∂(a·b)/∂a = b``.
+
+        ``letters`` replace the record's own single letters (``u``, ``v``), so
+        that a rule shown beside a graph never uses the graph's own names.
+        """
         if self.terms is not None:
             return self.terms.formula(position, arity)
         names = self.letters.split() if " " in self.letters else list(self.letters)
+        if letters is not None and " " not in self.letters:
+            names = [*letters, *names[len(letters) :]]
         letters = names[: len(self.derivatives)]
         written = self.write(letters)
         if self.textbook:

@@ -2,31 +2,29 @@ r"""How the engine writes what it shows: numbers, node names and formulas.
 
 The stepper, ``explain``, ``gradcheck`` and the pictures print the same
 things the same way: a number to 4 significant digits (a batch as its size
-and mean), each node by a readable name, and the op table's formulas in the
-graph's own names (``∂y/∂x = w = 2``).
+and mean), and the op table's formulas in the graph's own names
+(``∂y/∂x = w = 2``), the names being those of :mod:`autograd.names`.
 
->>> from autograd import Value
+>>> from autograd import Value, node_names
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = x * w; y.label = "y"
 >>> names = node_names(y)
 >>> expression_of(y, names), local_rule(y, 0, names), fmt(1 / 3)
-('x × w', '∂y/∂x = w = -3', '0.3333')
+('x·w', '∂y/∂x = w = -3', '0.3333')
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd.data import shape_text
-from autograd.graph import topological_order
 from autograd.layer_rules import MatrixLocal
-from autograd.ops import op_for
+from autograd.names import d, formula_in, written
 from autograd.value import Value
 
-__all__ = ["expression_of", "fmt", "local_rule", "local_text", "node_names"]
+__all__ = ["expression_of", "fmt", "local_rule", "local_text"]
 
 
 def fmt(x: Any) -> str:
@@ -44,42 +42,6 @@ def fmt(x: Any) -> str:
     return repr(x)  # a layer node's local derivative: "W (32×64)"
 
 
-def node_names(nodes: Sequence[Value] | Value) -> dict[Value, str]:
-    r"""A readable, deterministic name for each node.
-
-    A node's own label if it has one, otherwise ``v<k>`` where k is the node's
-    position in topological order (pass a root to name its whole graph). An
-    unlabelled layer node is ``Z1``, ``Z2``, ... in the order of the layers.
-    """
-    order = topological_order(nodes) if isinstance(nodes, Value) else nodes
-    names = {}
-    layers = 0
-    for k, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif _is_layer(node):
-            layers += 1
-            names[node] = f"Z{layers}"
-        elif _activates_a_layer(node, names):
-            names[node] = "A" + names[node.parents[0]][1:]
-        else:
-            names[node] = f"v{k}"
-    return names
-
-
-def _activates_a_layer(node: Value, names: dict[Value, str]) -> bool:
-    """An activation node of a whole layer node (named Zk): it is named Ak."""
-    if not node.op or op_for(node.op).kind != "activation":
-        return False
-    parent = node.parents[0]
-    return not parent.label and _is_layer(parent) and parent in names
-
-
-def _is_layer(node: Value) -> bool:
-    """A layer node of a batch, Z = X·Wᵀ + b (the op table's kind ``layer``)."""
-    return bool(node.parents) and op_for(node.op).kind == "layer"
-
-
 def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
     r"""The local derivative ∂node/∂(parent at ``position``), as it is shown.
 
@@ -95,8 +57,7 @@ def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
 
 def _written(node: Value, position: int, names: dict[Value, str]) -> str:
     """The op table's formula of ∂node/∂(parent at ``position``), in these names."""
-    parents = [names[p] for p in node.parents]
-    return op_for(node.op).local_text(position, parents, names[node])
+    return formula_in(node, position, names)
 
 
 def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
@@ -105,18 +66,19 @@ def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
     The formula comes from the op table, written with the names of this
     node and its parents (never the table's letters, which could clash with
     a user's own ``a`` and ``b``). A formula that is just a number
-    (``∂(x + b)/∂x = 1``) is not repeated.
+    (``∂(x + b)/∂x = 1``) is not repeated. A name that is an expression is
+    put in parentheses after ∂: ``∂(x·w)/∂x``.
     """
     parent = node.parents[position]
-    head = f"∂{names[node]}/∂{names[parent]}"
+    head = f"∂{d(names[node])}/∂{d(names[parent])}"
     number = local_text(node, position, names)
     local = node.local_grads[position]
     if isinstance(local, MatrixLocal):
         return f"{head} = {number}"
-    written = _written(node, position, names)
-    if _is_number(written) or written == number:
+    formula = _written(node, position, names)
+    if _is_number(formula) or formula == number:
         return f"{head} = {number}"
-    return f"{head} = {written} = {number}"
+    return f"{head} = {formula} = {number}"
 
 
 def _is_number(text: str) -> bool:
@@ -128,5 +90,5 @@ def _is_number(text: str) -> bool:
 
 
 def expression_of(node: Value, names: dict[Value, str]) -> str:
-    """The op that made ``node``, written with its parents' names: ``x × w``."""
-    return op_for(node.op).write([names[p] for p in node.parents], out=names[node])
+    """The op that made ``node``, written with its parents' names: ``x·w``."""
+    return written(node, names)

@@ -36,6 +36,7 @@ demos.expression.ExpressionError: ... use ** for powers, as in w**2.
 from __future__ import annotations
 
 import ast
+import difflib
 import keyword
 import math
 import numbers
@@ -44,6 +45,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from autograd import OPS, Op, Value, apply
+from demos.notation import function_spellings, identifier, translate
 
 __all__ = [
     "FUNCTIONS",
@@ -160,7 +162,9 @@ class ParsedExpression:
     ``root`` is the output node; ``variables`` maps each name given with
     ``--set`` to its leaf :class:`~autograd.Value` (labelled with the name), in
     the order given; ``used`` lists the names the expression actually uses;
-    ``results`` maps each name assigned in the text (``y = x * w``) to its node.
+    ``results`` maps each name assigned in the text (``y = x * w``) to its node;
+    ``notes`` says what was read another way than it was written (``^`` as
+    ``**``).
     """
 
     text: str
@@ -168,6 +172,7 @@ class ParsedExpression:
     variables: dict[str, Value]
     used: tuple[str, ...]
     results: dict[str, Value] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what was read another way than written, once
 
 
 def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpression:
@@ -197,25 +202,39 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpress
             f"{MAX_LENGTH:,}. Split it into smaller steps."
         )
         raise ExpressionError(msg)
-    leaves = _make_leaves(variables)
-    statements = _parse(text)
-    builder = _Builder(text, leaves)
+    leaves, by_identifier = _make_leaves(variables)
+    translated = translate(text, leaves)
+    statements = _parse(translated.text)
+    builder = _Builder(translated.text, by_identifier, translated.written)
     root = builder.build_all(statements)
-    used = tuple(name for name in leaves if name in builder.used)
+    used = tuple(name for name in leaves if identifier(name) in builder.used)
     return ParsedExpression(
         text=text,
         root=root,
         variables=leaves,
         used=used,
         results=dict(builder.results),
+        notes=tuple(translated.notes),
     )
 
 
-def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
+def _make_leaves(
+    variables: Mapping[str, float],
+) -> tuple[dict[str, Value], dict[str, Value]]:
+    """The leaves by the names given, and by their plain spellings (``w2_11``)."""
     leaves: dict[str, Value] = {}
+    by_identifier: dict[str, Value] = {}
     for name, number in variables.items():
-        if not name.isidentifier() or keyword.iskeyword(name):
-            msg = f"{name!r} is not a valid name; use letters, digits and '_'."
+        plain = identifier(name)
+        if not plain.isidentifier() or keyword.iskeyword(plain):
+            msg = (
+                f"{name!r} is not a valid name; use letters, digits and '_' (or "
+                "a name as the lessons write it, such as w²₁₁ or x₁)."
+            )
+            raise ExpressionError(msg)
+        if plain in by_identifier:
+            first = by_identifier[plain].label
+            msg = f"{first!r} and {name!r} are the same name; give it one value."
             raise ExpressionError(msg)
         if name in FUNCTIONS:
             msg = f"{name!r} is a function; give the variable another name."
@@ -226,8 +245,21 @@ def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
         if not math.isfinite(number):
             msg = f"the value of {name!r} must be a finite number, not {number}."
             raise ExpressionError(msg)
-        leaves[name] = Value(float(number), label=name)
-    return leaves
+        leaves[name] = by_identifier[plain] = Value(float(number), label=name)
+    return leaves, by_identifier
+
+
+def _did_you_mean(typed: str, known: Mapping[str, str]) -> str:
+    """`` (did you mean 'sigmoid'?)`` for a name close to a known one, else ``""``.
+
+    ``known`` maps the names to compare with (plain spellings) to how they
+    are shown.
+    """
+    close = difflib.get_close_matches(typed, list(known), n=1, cutoff=0.6)
+    if not close:
+        lowered = {plain.lower(): plain for plain in known}
+        close = [lowered[typed.lower()]] if typed.lower() in lowered else []
+    return f" (did you mean {known[close[0]]!r}?)" if close else ""
 
 
 # Slips a student makes, and the hint that fixes each.
@@ -297,9 +329,12 @@ def _parse(text: str) -> list[ast.stmt]:
 class _Builder:
     """Walks the syntax tree, building one Value per number, name and op."""
 
-    def __init__(self, text: str, leaves: dict[str, Value]) -> None:
+    def __init__(
+        self, text: str, leaves: dict[str, Value], written: dict[str, str]
+    ) -> None:
         self.text = text
-        self.leaves = leaves
+        self.leaves = leaves  # by their plain spellings: w2_11
+        self.written = written  # each plain spelling as it was written: w²₁₁
         self.used: set[str] = set()
         self.results: dict[str, Value] = {}
         self.ops = 0
@@ -332,7 +367,7 @@ class _Builder:
             msg = f"'{name} = ...': {name} is {what}; give the result a new name."
             raise ExpressionError(msg)
         if not node.label:  # 'y = x' keeps x's own name
-            node.label = name
+            node.label = self.written.get(name, name)
         self.results[name] = node
 
     def source(self, node: ast.AST) -> str:
@@ -392,22 +427,18 @@ class _Builder:
         if node.id in FUNCTIONS:
             msg = f"{node.id} is a function: call it, as in {node.id}(x)."
             raise ExpressionError(msg)
-        known = ", ".join([*self.leaves, *self.results]) or "none"
-        msg = (
-            f"unknown name {node.id!r}; the known names are: {known}. "
-            f"Give it a value with --set {node.id}=NUMBER."
-        )
+        shown = self.written.get(node.id, node.id)
+        names = {
+            plain: value.label or plain
+            for plain, value in [*self.leaves.items(), *self.results.items()]
+        }
+        known = ", ".join(names.values()) or "none"
+        msg = f"unknown name {shown!r}{_did_you_mean(node.id, names)}; "
+        msg += f"the known names are: {known}. Give it a value with --set {shown}=NUMBER."
         raise ExpressionError(msg)
 
     def binary(self, node: ast.BinOp) -> Value:
         symbol = _OPERATORS.get(type(node.op))
-        if isinstance(node.op, ast.BitXor):
-            base, power = self.source(node.left), self.source(node.right)
-            msg = (
-                f"^ is not a power in Python: {self.source(node)!r}; "
-                f"use ** for powers, as in {base}**{power}."
-            )
-            raise ExpressionError(msg)
         if symbol is None:
             what = f"the operator {type(node.op).__name__}"
             raise self.refuse(what, node)
@@ -457,9 +488,10 @@ class _Builder:
             raise self.refuse("calling this", node)
         name = node.func.id
         if name not in FUNCTIONS:
+            spellings = {spelling: spelling for spelling in function_spellings()}
             msg = (
-                f"calling {name!r} is not allowed; the functions are "
-                f"{', '.join(FUNCTIONS)}."
+                f"calling {name!r} is not allowed{_did_you_mean(name, spellings)}; "
+                f"the functions are {', '.join(FUNCTIONS)}."
             )
             raise ExpressionError(msg)
         if node.keywords:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -66,9 +66,9 @@ from nn.layers import (
     check_activation,
     check_batch,
     check_size,
-    row_namings,
+    name_layer,
 )
-from nn.module import Module, Naming
+from nn.module import Module
 
 __all__ = ["Conv2d", "Flatten", "as_image", "batch_images"]
 
@@ -114,9 +114,6 @@ class Conv2d(Module):
             Neuron.row_of(self.W, self.b, f, self.activation)
             for f in range(out_channels)
         ]
-
-    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
-        yield from row_namings(self.W, self.b, prefix, "filters")
 
     def output_size(self, height: int, width: int) -> tuple[int, int]:
         """The (rows, columns) of the output for an input of this size."""
@@ -166,6 +163,10 @@ class Conv2d(Module):
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Named as a layer: filter j's weight k is ``w²ⱼₖ``, its bias ``b²ⱼ``."""
+        name_layer(self.W, self.b, path, number)
 
     def __repr__(self) -> str:
         return (

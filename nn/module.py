@@ -46,12 +46,13 @@ import stat
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from autograd import Element, ParameterArray, Row, Value
+from autograd.names import ArrayNames, LayerNames
 from nn.files import kind_of, write_file
 
 __all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
@@ -143,21 +144,16 @@ class Module:
         """
         seen: set[int] = set()
         result: list[tuple[str, Value]] = []
-        self._collect("", result, seen, own=False)
+        self._collect("", result, seen)
         return result
 
     def _collect(
-        self, prefix: str, out: list[tuple[str, Value]], seen: set[int], own: bool
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
     ) -> None:
-        r"""(name, parameter) for each parameter, into ``out``.
-
-        With ``own``, only the parameters that do not live in one of the
-        model's parameter arrays (those are listed by :meth:`named_arrays`),
-        so no Value is made for an array's numbers. A module whose neurons
-        read rows of its arrays lists them itself (see ``nn.Layer``).
-        """
+        r"""(name, parameter) for each parameter, into ``out`` (a module whose
+        neurons read rows of its arrays lists them itself: see ``nn.Layer``)."""
         for name, attribute in vars(self).items():
-            if name.startswith("_") or (own and type(attribute) is Row):
+            if name.startswith("_"):
                 continue
             if _all_parameters(attribute):  # a neuron's weights: the common case
                 start = f"{prefix}{name}."
@@ -168,7 +164,7 @@ class Module:
                 continue
             for member_name, member in _flatten(name, attribute):
                 if isinstance(member, Module):
-                    member._collect(f"{prefix}{member_name}.", out, seen, own)
+                    member._collect(f"{prefix}{member_name}.", out, seen)
                 elif id(member) not in seen:
                     seen.add(id(member))
                     out.append((prefix + member_name, member))
@@ -186,32 +182,50 @@ class Module:
         in no array are the rest (``loose``).
         """
         arrays = {id(array): array for _, array in self.named_arrays()}
-        own: list[tuple[str, Value]] = []
-        self._collect("", own, set(), own=True)
-        rest = [p for _, p in own if not (type(p) is Element and id(p.array) in arrays)]
-        groups, loose = array_groups(rest)
-        return [(array, None) for array in arrays.values()] + groups, loose
-
-    def _namings(self, prefix: str) -> Iterator[tuple[ParameterArray, Naming]]:
-        """How each array labels its elements (see ``ParameterArray.naming``)."""
-        for name, member in self._submodules():
-            yield from member._namings(f"{prefix}{name}.")
+        own = [p for _, p in self._own_parameters("")]
+        return [(array, None) for array in arrays.values()], own
 
     def label_parameters(self) -> None:
-        r"""Label each parameter with its dotted name (done after building).
+        r"""Name the model's parts (done once it is built).
 
-        A parameter of its own gets its ``label``; the numbers of an array
-        are labelled by the array's ``naming``, read when an element's label
-        is read, so no Value is made for them here.
+        Each parameter array is given its names in the articles' notation
+        (see :mod:`autograd.names`): a layer's weights ``w²ⱼₖ``, biases
+        ``b²ⱼ``, and on one sample its sums ``z²ⱼ`` and activations ``a²ⱼ``.
+        The names are read when they are shown, so they follow the notation
+        in use (:func:`autograd.names.use_notation`). A parameter of its own
+        (a Value attribute) is labelled with its dotted name (``scale``,
+        ``w.1``). The keys of :meth:`named_parameters`, of state dicts and of
+        saved files stay the code paths.
         """
-        for name, array in self.named_arrays():
-            array.label = name
-        for array, naming in self._namings(""):
-            array.naming = naming
-        own: list[tuple[str, Value]] = []
-        self._collect("", own, set(), own=True)
-        for name, p in own:
+        self.name_layers("", None)
+        for name, p in self._own_parameters(""):
             p.label = name
+
+    def _own_parameters(self, prefix: str) -> Iterator[tuple[str, Value]]:
+        """The parameters that are Values of their own (not numbers of an array)."""
+        for name, attribute in vars(self).items():
+            if name.startswith("_") or _all_elements(attribute):
+                continue
+            for member_name, member in _flatten(name, attribute):
+                if isinstance(member, Module):
+                    yield from member._own_parameters(f"{prefix}{member_name}.")
+                elif not isinstance(member, Element):
+                    yield prefix + member_name, member
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        r"""Give the parameter arrays of this module and its sub-modules their names.
+
+        ``path`` is the module's code path (``"layers.0."``) and ``number``
+        its place among the layers of the model that holds it (``None`` on
+        its own). A module with arrays of its own names them after their
+        attribute (``kernel``, ``kernel[0,1]``); layers override this to use
+        the notation of a layer (``W²``, ``w²₁₂``).
+        """
+        for name, array in vars(self).items():
+            if not name.startswith("_") and isinstance(array, ParameterArray):
+                array.naming = ArrayNames(LayerNames(None, path), name)
+        for name, member in self._submodules():
+            member.name_layers(f"{path}{name}.", None)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (``backward()`` adds to it)."""
@@ -326,7 +340,6 @@ class Module:
 
 
 ArrayGroup = tuple[ParameterArray, np.ndarray | None]
-Naming = Callable[[tuple[int, ...]], str]  # an element's index -> its label
 
 
 def array_groups(params: list[Value]) -> tuple[list[ArrayGroup], list[Value]]:
@@ -369,6 +382,14 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
 
 
 _ELEMENT = {Element}
+
+
+def _all_elements(attribute: Any) -> bool:
+    """True for an Element, a row of them or a list of them (a neuron's weights):
+    named by their arrays."""
+    if type(attribute) is Element or type(attribute) is Row:
+        return True
+    return isinstance(attribute, list | tuple) and set(map(type, attribute)) == _ELEMENT
 
 
 def _all_parameters(attribute: Any) -> bool:

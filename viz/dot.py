@@ -36,8 +36,16 @@ from typing import Any, Literal
 import graphviz
 
 from autograd import Step, Value, op_for, topological_order
-from autograd.text import fmt, local_rule, local_text, node_names
-from viz.frames import Frame, frame_state, frames_of, grad_text, step_index
+from autograd.names import d, node_names
+from autograd.text import fmt, local_rule, local_text
+from viz.frames import (
+    Frame,
+    final_grads,
+    frame_state,
+    frames_of,
+    grad_text,
+    step_index,
+)
 from viz.labels import kind_of, label_lines, record_field, shortened, value_title
 from viz.layout import Layout
 
@@ -221,8 +229,8 @@ def draw_graph(
     plan_collapse(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
-        index = step_index(step, len(order), order)
-        frame = Frame(frames_of(root, order), index)
+        steps = frames_of(root, order)
+        frame = Frame(steps, step_index(step, steps))
     return draw_frame(
         root,
         order,
@@ -316,11 +324,11 @@ def draw_frame(
     """
     collapsing, hidden = plan_collapse(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
-    names = {node: shortened(name) for node, name in node_names(order).items()}
-    root_name = shortened(root.label) if root.label else "L"
-    names[root] = root_name
-    total = len(order)
-    current, computed, totals = frame_state(order, frame)
+    names = {node: shortened(name) for node, name in node_names(order, root).items()}
+    root_name = names[root]
+    current, computed, totals = frame_state(frame, order)
+    step_of = {} if frame is None else {id(s.node): s for s in frame.steps}
+    finals = {} if frame is None else final_grads(frame.steps)
     forward = frame is not None and frame.forward
     flow = FORWARD if forward else FLOW
     pinned = layout.node if layout is not None else lambda name: {}
@@ -351,7 +359,7 @@ def draw_frame(
             for text in (
                 value_title(node, names),
                 f"data {data}",
-                f"grad {grad_text(node, k, total, frame, totals)}",
+                f"grad {grad_text(node, frame, totals, step_of, finals)}",
             )
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
@@ -385,7 +393,7 @@ def draw_frame(
             continue
         chain = None
         if frame is not None and not forward and (node is current or frame.every_chain):
-            chain = frame.steps[total - k - 1].lines
+            chain = step_of[id(node)].lines
         known = computed is None or node in computed or (frame and frame.every_chain)
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and _is_neuron(node))
@@ -397,11 +405,12 @@ def draw_frame(
                 if show_rules or forward or (frame is not None and frame.every_chain):
                     lines.append(local_rule(node, i, names))
                 else:
-                    local_value = local_text(node, i, names)
-                    lines.append(f"∂{names[node]}/∂{names[parent]} = {local_value}")
+                    local = local_text(node, i, names)
+                    lines.append(f"∂{d(names[node])}/∂{d(names[parent])} = {local}")
             edge_attrs: dict[str, Any] = dict(flow) if node is current else {}
             if chain is not None:
-                lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
+                target = f"d{d(root_name)}/d{d(names[parent])}"
+                lines.append(f"{target} += {chain[i].numbers[2:]}")
             if lines:
                 edge_attrs["label"] = label_lines(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)

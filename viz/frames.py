@@ -20,6 +20,7 @@ from autograd.text import fmt
 
 __all__ = [
     "Frame",
+    "final_grads",
     "forward_order",
     "frame_state",
     "frames_of",
@@ -66,9 +67,11 @@ def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
             node.grad = grad
 
 
-def step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
+def step_index(step: int | Step, steps: Sequence[Step]) -> int:
+    """The number of a step of ``steps`` (1-based), given as a number or a Step."""
+    total = len(steps)
     if isinstance(step, Step):
-        if step.total != total or order[total - step.index] is not step.node:
+        if step.total != total or steps[step.index - 1].node is not step.node:
             msg = (
                 f"this Step (step {step.index}/{step.total}, node {step.name!r}) "
                 "comes from another graph; pass a Step of this root's "
@@ -82,10 +85,23 @@ def step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
     if not 1 <= step <= total:
         msg = (
             f"step must be between 1 and {total} (this graph's backward pass has "
-            f"{total} steps, one per value), not {step}."
+            f"{total} steps, one per value made by an op), not {step}."
         )
         raise ValueError(msg)
     return int(step)
+
+
+def final_grads(steps: Sequence[Step]) -> dict[int, Any]:
+    r"""Each node's final gradient in a pass, keyed by ``id(node)``.
+
+    A node made by an op has it when its step is reached; a leaf once the
+    last step is done (the table of the last step).
+    """
+    finals: dict[int, Any] = {id(step.node): step.grad for step in steps}
+    if steps:
+        for leaf in steps[-1].leaves:
+            finals[id(leaf.node)] = leaf.grad
+    return finals
 
 
 def received(steps: Sequence[Step], index: int) -> dict[int, tuple[Any, bool]]:
@@ -117,7 +133,7 @@ def forward_order(order: Sequence[Value]) -> list[Value]:
 
 
 def frame_state(
-    order: Sequence[Value], frame: Frame | None
+    frame: Frame | None, order: Sequence[Value]
 ) -> tuple[Value | None, set[Value] | None, dict[int, tuple[Any, bool]]]:
     """The current node, the values computed so far (forward frames only) and
     the gradients received so far (backward frames only)."""
@@ -128,26 +144,27 @@ def frame_state(
         done = set(ops[: frame.index])
         computed = {node for node in order if not node.parents} | done
         return ops[frame.index - 1], computed, {}
-    current = order[len(order) - frame.index]
+    current = frame.steps[frame.index - 1].node
     return current, None, received(frame.steps, frame.index)
 
 
 def grad_text(
     node: Value,
-    k: int,
-    total: int,
     frame: Frame | None,
     totals: dict[int, tuple[Any, bool]],
+    step_of: dict[int, Step],
+    finals: dict[int, Any],
 ) -> str:
     """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
     if frame is None:
         return fmt(node.grad)
-    final = fmt(frame.steps[total - k - 1].grad)
+    final = fmt(finals.get(id(node), 0.0))
     if frame.every_chain:
         return f"{final} (so far)"  # the widest it can be, for the layout
     if frame.forward:
         return "?"
-    if total - k <= frame.index:
+    step = step_of.get(id(node))
+    if step is not None and step.index <= frame.index:
         return final
     if id(node) in totals:
         grad, complete = totals[id(node)]

@@ -129,12 +129,10 @@ def label_lines(*lines: str) -> graphviz.quoting.NoHtml:
 def value_title(node: Value, names: dict[Value, str]) -> str:
     r"""A value's name in its box.
 
-    A layer node is titled as the layer it is, with its shape (batch ×
-    units): ``layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
+    A layer node is titled with its formula and shape (batch × units):
+    ``Z² = x·W²ᵀ + b²  (64×32)``, layer 2 being the first hidden layer.
     """
     if node.parents and op_for(node.op).kind == "layer":
-        name = names[node]
-        layer = f"layer {name[1:]}: " if name[:1] == "Z" and name[1:].isdigit() else ""
         shape = shape_text(node.data.shape)
-        return f"{layer}{name} = {expression_of(node, names)}  ({shape})"
+        return f"{names[node]} = {expression_of(node, names)}  ({shape})"
     return names[node]

@@ -142,7 +142,7 @@ def test_a_writer_puts_parentheses_where_precedence_needs_them():
     assert OPS["sub"].write(["a", "b + c"], precedences=[ATOM, SUM]) == "a − (b + c)"
     assert OPS["sub"].write(["a + b", "c"], precedences=[SUM, ATOM]) == "a + b − c"
     assert OPS["sigmoid"].write(["a + b"], precedences=[SUM]) == "σ(a + b)"
-    assert OPS["mul"].write(["−a", "b"], precedences=[3, ATOM]) == "−a × b"
+    assert OPS["mul"].write(["−a", "b"], precedences=[3, ATOM]) == "−a·b"
 
 
 def test_every_record_says_what_its_parents_are():
