@@ -192,7 +192,7 @@ def backward(root: Node, seed: Any = 1.0) -> None:
         order = _interior_order(root)  # latest first; no leaves: they send nothing
         for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
             data = node.data
-            node.grad = 0.0 if type(data) is float else zeros_like(data)
+            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
         root.grad = root.grad + seed
         for node in order:
             node.chain_rule()

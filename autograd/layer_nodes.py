@@ -50,7 +50,7 @@ __all__ = [
 
 
 def _matrix(x: Value, what: str) -> None:
-    if not isinstance(x, Value) or type(x.data) is float or x.data.ndim != 2:
+    if not isinstance(x, Value) or type(x.data) is not np.ndarray or x.data.ndim != 2:
         got = x.shape if isinstance(x, Value) else type(x).__name__
         msg = f"{what} must be a Value holding a batch × units matrix, not {got}."
         raise TypeError(msg)
@@ -59,15 +59,16 @@ def _matrix(x: Value, what: str) -> None:
 def linear(W: ParameterArray, X: Value, b: ParameterArray) -> Value:
     r"""The layer node Z = X·Wᵀ + b for a batch X (batch × inputs).
 
-    Its parents are W, X and b, in a weighted sum's order (weights, inputs,
-    bias).
+    Its parents are W, X and b, in the roles of the op table's ``linear``.
     """
     _matrix(X, "a layer's input")
-    if not isinstance(W, Value) or type(W.data) is float or W.data.ndim != 2:
+    weights = W.data if isinstance(W, Value) else None
+    if type(weights) is not np.ndarray or weights.ndim != 2:
         msg = "W must be a ParameterArray holding a units × inputs matrix."
         raise TypeError(msg)
-    if not isinstance(b, Value) or b.shape != W.shape[:1]:
-        msg = f"b must be a ParameterArray of {W.shape[0]} biases, one per unit."
+    biases = b.data if isinstance(b, Value) else None
+    if type(biases) is not np.ndarray or biases.shape != weights.shape[:1]:
+        msg = f"b must be a ParameterArray of {len(weights)} biases, one per unit."
         raise TypeError(msg)
     return apply(OPS["linear"], (W, X, b))
 
@@ -76,7 +77,10 @@ def column(Z: Value, j: int) -> Value:
     r"""Unit j of a batch × units node: a 1-D batch, one number per sample."""
     _matrix(Z, "column's input")
     units = Z.data.shape[1]
-    if isinstance(j, bool) or not isinstance(j, numbers.Integral) or not 0 <= j < units:
+    whole = type(j) is int or (
+        isinstance(j, numbers.Integral) and not isinstance(j, bool)
+    )
+    if not whole or not 0 <= j < units:
         msg = f"j must be a column index in 0..{units - 1}, not {j!r}."
         raise IndexError(msg)
     return apply(OPS["column"], (Z,), j=int(j))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ from autograd.data import (
     Data,
     DomainError,
     Rule,
-    is_batch,
     same_shape,
     shape_text,
     value_at,
@@ -60,7 +58,6 @@ __all__ = [
 # --- local derivatives of layer nodes ---------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
 class MatrixLocal:
     r"""A local derivative that is a matrix M: the chain rule's × is a matrix product.
 
@@ -74,9 +71,14 @@ class MatrixLocal:
     [[3.0, 3.0]]
     """
 
+    __slots__ = ("matrix", "name", "transpose")
+
     matrix: np.ndarray
     transpose: bool
     name: str
+
+    def __init__(self, matrix: np.ndarray, transpose: bool, name: str) -> None:
+        self.matrix, self.transpose, self.name = matrix, transpose, name
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         return (upstream.T if self.transpose else upstream) @ self.matrix
@@ -94,12 +96,17 @@ class MatrixLocal:
         return f"{self.name} ({shape_text(self.shape)})"
 
 
-@dataclass(frozen=True, eq=False)
 class ColumnLocal:
     r"""∂Z[:, j]/∂Z: puts the column's gradient back into column j of Z's shape."""
 
+    __slots__ = ("column", "shape")
+
     column: int
     shape: tuple[int, ...]
+
+    def __init__(self, column: int, shape: tuple[int, ...]) -> None:
+        self.column = column
+        self.shape = shape
 
     def __mul__(self, upstream: Any) -> np.ndarray:
         grad = np.zeros(self.shape)
@@ -110,11 +117,15 @@ class ColumnLocal:
         return f"column {self.column} of {shape_text(self.shape)}"
 
 
-@dataclass(frozen=True, eq=False)
 class ReshapeLocal:
     r"""∂(reshaped X)/∂X: the same numbers, so the gradient is only reshaped back."""
 
+    __slots__ = ("shape",)
+
     shape: tuple[int, ...]
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         return np.reshape(upstream, self.shape)
@@ -123,12 +134,17 @@ class ReshapeLocal:
         return f"reshape to {shape_text(self.shape)}"
 
 
-@dataclass(frozen=True, eq=False)
 class TransposeLocal:
     r"""∂(X with its axes moved)/∂X: the gradient's axes are moved back."""
 
+    __slots__ = ("original", "shape")
+
     shape: tuple[int, ...]  # of the grouped rows: (batch, positions, units)
     original: tuple[int, ...]  # of the input: (batch·positions, units)
+
+    def __init__(self, shape: tuple[int, ...], original: tuple[int, ...]) -> None:
+        self.shape = shape
+        self.original = original
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         n, positions, units = self.shape
@@ -139,7 +155,6 @@ class TransposeLocal:
         return f"move axes back to {shape_text(self.original)}"
 
 
-@dataclass(frozen=True, eq=False)
 class PatchesLocal:
     r"""∂(patches of X)/∂X: every pixel gets back the gradient of each patch it is in.
 
@@ -148,9 +163,16 @@ class PatchesLocal:
     rule adding up over every path, as for any value used more than once.
     """
 
+    __slots__ = ("kernel", "shape", "stride")
+
     shape: tuple[int, ...]  # the input's: (batch, channels, height, width)
     kernel: int
     stride: int
+
+    def __init__(self, shape: tuple[int, ...], kernel: int, stride: int) -> None:
+        self.shape = shape
+        self.kernel = kernel
+        self.stride = stride
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         n, channels, height, width = self.shape
@@ -192,7 +214,9 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
         )
         raise DomainError(ValueError, 1, msg)
     weights = W.copy()
-    return X @ weights.T + b, (
+    Z = X @ weights.T
+    Z += b
+    return Z, (
         MatrixLocal(X, transpose=True, name="X"),
         MatrixLocal(weights, transpose=False, name="W"),
         1.0,
@@ -280,10 +304,11 @@ def mse_rule(outputs: Data, targets: Data) -> Rule:
     """
     same_shape(outputs, targets)
     gap = outputs - targets
-    size = gap.size if is_batch(gap) else 1
+    if type(gap) is float:
+        return gap * gap, (2.0 * gap, -2.0 * gap)
+    size = gap.size
     local = gap * (2.0 / size)
-    with np.errstate(over="ignore"):  # a huge gap: the loss is inf, and says so
-        loss = float(np.sum(gap * gap)) / size
+    loss = float(np.vdot(gap, gap)) / size  # a huge gap: the loss is inf, and says so
     return loss, (local, -local)
 
 

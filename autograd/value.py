@@ -310,13 +310,27 @@ class Value:
         upstream = self.grad
         local_grads = self.local_grads
         k = 0  # counted by hand: a zip here costs a million-node pass about 30%
-        for parent in self.parents:
+        if type(upstream) is float:  # one number: the line as written above
+            for parent in self.parents:
+                if parent.needs_grad:
+                    share = local_grads[k] * upstream
+                    if type(share) is not float:
+                        share = summed_to(parent.data, share)  # a batch meets a number
+                    parent.grad += share
+                k += 1
+            return
+        for parent in self.parents:  # a batch: the same line, on arrays
             if parent.needs_grad:
-                share = local_grads[k] * upstream
-                if type(share) is not float:
-                    share = summed_to(parent.data, share)
+                local = local_grads[k]
+                if type(local) is float and local == 1.0:
+                    share = upstream  # 1 × upstream, without a copy of it
+                else:
+                    share = local * upstream
+                data = parent.data
+                if type(data) is not _ARRAY or data.shape != share.shape:
+                    share = summed_to(data, share)  # a number meets a batch
                 parent.grad += share
-            k += 1  # noqa: SIM113 (measured: enumerate is slower here)
+            k += 1
 
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
@@ -370,7 +384,10 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
     _pause_collector()  # while the node is made: see _binary_method
     try:
         try:
-            data, local_grads = op.rule(*[p.data for p in parents], **op.params)
+            if op.params:
+                data, local_grads = op.rule(*[p.data for p in parents], **op.params)
+            else:
+                data, local_grads = op.rule(*[p.data for p in parents])
         except DomainError as error:
             raise error.for_input(name_of(parents[error.position])) from None
         return make_node(data, local_grads, op, parents)
@@ -380,6 +397,7 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
 
 
 _new = object.__new__
+_ARRAY = np.ndarray
 _POWV = _binary_method("powv")
 
 
@@ -435,6 +453,7 @@ def seed_gradient(root: Value, grad: Any) -> Data:
 # --- data -----------------------------------------------------------------------------
 
 _ACCEPTED = "a number (int or float) or a numpy array of floats (a batch)"
+_REAL_KINDS = "iuf"  # numpy's kinds of real numbers: signed, unsigned, floating
 
 
 def to_data(data: Any, what: str = "a Value's data") -> Data:
@@ -460,7 +479,7 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
             return to_data(data.item(), what)
-        if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+        if data.dtype.kind not in _REAL_KINDS:
             msg = f"{what} must be {_ACCEPTED}, not an array of {data.dtype}."
             raise TypeError(msg)
         if data.size == 0:

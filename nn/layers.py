@@ -216,7 +216,7 @@ def check_batch(x: np.ndarray, what: str) -> None:
     if x.shape[0] == 0:
         msg = f"the batch is empty; give at least one {what}."
         raise ValueError(msg)
-    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+    if x.dtype.kind not in "iuf":  # signed, unsigned, floating: the real numbers
         msg = f"a batch must hold real numbers, not {x.dtype}."
         raise TypeError(msg)
 
@@ -581,6 +581,10 @@ class MLP(Module):
         for i, layer in enumerate(self.layers, start=1):
             out = layer.forward(out, last=last and i == len(self.layers))
         return out
+
+    def zero_grad(self) -> None:
+        for layer in self.layers:
+            layer.zero_grad()
 
     def name_layers(self, path: str, number: int | None) -> None:
         """Its layers in order: the first hidden layer is layer 2 in the textbook."""

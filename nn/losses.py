@@ -139,10 +139,14 @@ def real_targets(targets: Any, n: int | None, k: int) -> list[Any]:
 
 def target_array(targets: Any, outputs: Value) -> np.ndarray:
     r"""The targets of a batch output, as an array of the output's shape."""
-    n = outputs.shape[0]
-    k = outputs.shape[1] if len(outputs.shape) == 2 else 1
-    columns = real_targets(targets, n, k)
-    return np.stack(columns, axis=1).reshape(outputs.shape)
+    shape = outputs.shape
+    n, k = shape[0], (shape[1] if len(shape) == 2 else 1)
+    if isinstance(targets, np.ndarray) and targets.dtype.kind in "iuf":
+        fits = targets.shape in (((n,), (n, 1)) if k == 1 else ((n, k),))
+        if fits and np.isfinite(targets).all():  # the usual case, said at once
+            return targets.reshape(shape)
+    columns = real_targets(targets, n, k)  # the general case, with its errors
+    return np.stack(columns, axis=1).reshape(shape)
 
 
 def class_targets(targets: Any, n: int | None, k: int) -> Any:
