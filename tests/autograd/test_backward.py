@@ -199,16 +199,3 @@ def test_the_pass_takes_each_node_before_its_parents_even_when_found_late():
     d.backward()
     assert a.grad == 8 * 1.5
     assert b.grad == 4.0
-
-
-def test_the_pass_walks_the_nodes_latest_made_first():
-    from autograd.graph import _interior_order
-
-    x, w = Value(0.5, "x"), Value(-2.0, "w")
-    y = x
-    for _ in range(50):
-        y = (y * w + x).tanh() + y
-    order = _interior_order(y)
-    assert order[0] is y
-    assert [n.serial for n in order] == sorted((n.serial for n in order), reverse=True)
-    assert set(order) == {n for n in topological_order(y) if n.parents}
