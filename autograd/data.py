@@ -21,6 +21,8 @@ __all__ = [
     "DomainError",
     "Rule",
     "is_batch",
+    "is_number",
+    "is_whole_number",
     "paired",
     "plain",
     "same_shape",
@@ -68,6 +70,24 @@ def is_batch(data: Data) -> bool:
     return type(data) is not float and isinstance(data, np.ndarray) and data.ndim > 0
 
 
+def is_number(x: Any) -> bool:
+    r"""True for one real number of any kind (int, float, numpy scalar), not a bool.
+
+    >>> is_number(2), is_number(np.float64(0.5)), is_number(True), is_number("2")
+    (True, True, False, False)
+    """
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def is_whole_number(x: Any) -> bool:
+    r"""True for a whole number of any kind (int, numpy integer), not a bool.
+
+    >>> is_whole_number(3), is_whole_number(np.int64(3)), is_whole_number(3.0)
+    (True, True, False)
+    """
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
 def plain(x: Data) -> Data:
     r"""One number of any kind as a plain ``float``; a batch as it is.
 
@@ -83,7 +103,7 @@ def plain(x: Data) -> Data:
     if isinstance(x, np.ndarray):
         if np.issubdtype(x.dtype, np.number):
             return float(x)
-    elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+    elif is_number(x):
         return float(x)
     msg = (
         f"a Value's data must be a number or a numpy array of floats (a batch), "
@@ -108,14 +128,25 @@ def shape_text(shape: Sequence[int]) -> str:
     return "×".join(str(n) for n in shape) if len(shape) else "1"
 
 
-def subscript(number: int) -> str:
-    """Write a non-negative integer with subscript digits: 12 -> '₁₂'."""
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def superscript(number: int) -> str:
-    """Write an integer with superscript digits: -12 -> '⁻¹²'."""
-    return str(number).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+def superscript(number: int | str) -> str:
+    """A whole number in superscript digits: ``12`` -> ``¹²``, ``-1`` -> ``⁻¹``."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def subscript(*indices: int) -> str:
+    r"""Indices in subscript digits, run together, or with commas when one has two
+    digits (so ``w²₁₂,₃`` and ``w²₁,₂₃`` cannot be confused).
+
+    >>> subscript(3, 1), subscript(12, 3), subscript(7)
+    ('₃₁', '₁₂,₃', '₇')
+    """
+    parts = [str(i).translate(_SUBSCRIPT) for i in indices]
+    joiner = "," if any(i >= 10 for i in indices) else ""
+    return joiner.join(parts)
 
 
 def _where(mask: np.ndarray) -> tuple[str, float]:

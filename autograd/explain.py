@@ -21,13 +21,13 @@ dE/dw1 = -0.75
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import numpy as np
 
+from autograd.data import is_whole_number
 from autograd.graph import summed_to, topological_order, zeros_like
 from autograd.names import d, formula_in, node_names
 from autograd.ops import is_batch
@@ -183,7 +183,7 @@ def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
     """
     check_value(root, "the root of explain")
     check_value(wrt, "wrt (the node to explain the gradient for)")
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral):
+    if not is_whole_number(limit):
         msg = f"limit must be a whole number of paths to list, not {limit!r}."
         raise TypeError(msg)
     if limit < 0:

@@ -21,7 +21,6 @@ b      0.8949    0.8949   ...e-11  yes
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import is_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
 from autograd.text import fmt
@@ -177,7 +177,7 @@ def _checked_inputs(f: Any, inputs: Any) -> list[Value]:
 
 
 def _positive_number(value: Any, what: str, example: str, zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number ({example}), not {type(value).__name__}."
         raise TypeError(msg)
     number = float(value)

@@ -29,11 +29,11 @@ derivative is the textbook's closed form.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from autograd.data import is_whole_number
 from autograd.ops import OPS, shape_text
 from autograd.parameters import ParameterArray
 from autograd.value import Constant, Value, apply
@@ -77,10 +77,7 @@ def column(Z: Value, j: int) -> Value:
     r"""Unit j of a batch × units node: a 1-D batch, one number per sample."""
     _matrix(Z, "column's input")
     units = Z.data.shape[1]
-    whole = type(j) is int or (
-        isinstance(j, numbers.Integral) and not isinstance(j, bool)
-    )
-    if not whole or not 0 <= j < units:
+    if not (type(j) is int or is_whole_number(j)) or not 0 <= j < units:
         msg = f"j must be a column index in 0..{units - 1}, not {j!r}."
         raise IndexError(msg)
     return apply(OPS["column"], (Z,), j=int(j))

@@ -329,7 +329,7 @@ def vsum_rule(*datas: Data) -> Rule:
 def wsum_rule(*datas: Data) -> Rule:
     r"""Σᵢ wᵢ·xᵢ + b as one node;  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1.
 
-    The data come in the parents' order (see :class:`WeightedTerms`): the
+    The data come in the parents' order (see :class:`WeightedSumTerms`): the
     weights, the inputs, then the bias if there is one; the local
     derivatives come in the same order.
     """
@@ -359,7 +359,7 @@ def _times(a: Data, b: Data) -> Data:
     return a * b
 
 
-class Terms:
+class SumTerms:
     r"""Σ xᵢ: any number of terms, each a ``term``, each with ∂/∂xᵢ = 1."""
 
     roles: tuple[str, ...] = ("term",)
@@ -380,10 +380,10 @@ class Terms:
         return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
 
 
-class WeightedTerms:
+class WeightedSumTerms:
     r"""Σᵢ wᵢ·xᵢ + b: the weights, then as many inputs, then the bias if any.
 
-    >>> WeightedTerms().roles_of(5)
+    >>> WeightedSumTerms().roles_of(5)
     ('weight', 'weight', 'input', 'input', 'bias')
     """
 
@@ -533,9 +533,9 @@ OPS: dict[str, Op] = {
         Op("mean", batch_mean, kind="sum", derivatives=("1/n",),
            per_sample=mean_per_sample),
         Op("vsum", vsum_rule, kind="sum", symbol="Σ", micrograd="+",
-           expression="Σ xᵢ", precedence=SUM, terms=Terms()),
+           expression="Σ xᵢ", precedence=SUM, terms=SumTerms()),
         Op("wsum", wsum_rule, kind="sum", symbol="Σw·x+b", micrograd="+",
-           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedTerms()),
+           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedSumTerms()),
         # layer nodes: a whole batch at once
         Op("linear", linear_rule, kind="layer", symbol="X·Wᵀ+b",
            expression="{1}·{0}ᵀ + {2}", precedence=SUM, operands=(ATOM, PRODUCT, SUM),

@@ -30,12 +30,12 @@ hundred thousand Values.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, overload
 
 import numpy as np
 
+from autograd.data import is_number, is_whole_number
 from autograd.graph import next_serial
 from autograd.value import Value
 
@@ -52,7 +52,7 @@ def plain_number(value: Any, what: str) -> float:
     """
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = (
             f"{what} must be one number (an int or a float), not "
             f"{type(value).__name__}; a parameter holds a single number."
@@ -197,7 +197,7 @@ class Row(Sequence["Element"]):
         if isinstance(k, slice):
             return [self.array.element(self.j, i) for i in range(len(self))[k]]
         n = len(self)
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        if not is_whole_number(k):
             msg = f"a weight's index must be a whole number, not {k!r}."
             raise TypeError(msg)
         if not -n <= k < n:

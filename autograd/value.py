@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import is_number
 from autograd.graph import backward as backward_pass
 from autograd.graph import next_serial, summed_to
 from autograd.graph import zero_grad as zero_graph
@@ -218,7 +219,7 @@ class Value:
         r"""a ** n for a number n, or a ** b for a Value b (positive base only)."""
         if isinstance(exponent, Value):
             return _POWV(self, exponent)
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+        if is_number(exponent):
             n = float(to_data(exponent, what="the exponent"))
             return apply(OPS["pow"], (self,), n=n)
         msg = (
@@ -258,7 +259,7 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         r"""x if x > 0 else slope·x;  d/dx = 1 if x > 0 else slope."""
-        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+        if not is_number(slope):
             msg = (
                 f"slope must be a number (the gradient for x < 0, e.g. 0.01), not "
                 f"{type(slope).__name__} {slope!r}."

@@ -39,7 +39,7 @@ import nn
 torch = harness.import_torch()
 
 
-# --- the floor: the same arithmetic in numpy, no graph ---------------------------------
+# --- the floor: the same arithmetic in numpy, no graph ------------------------------
 
 
 class NumpyMLP:
@@ -89,7 +89,9 @@ class NumpyMLP:
             m += 0.1 * g
             s *= 0.999
             s += 0.001 * g * g
-            p -= lr * (m / (1 - 0.9**self.t)) / (np.sqrt(s / (1 - 0.999**self.t)) + 1e-8)
+            p -= (
+                lr * (m / (1 - 0.9**self.t)) / (np.sqrt(s / (1 - 0.999**self.t)) + 1e-8)
+            )
 
 
 def cross_entropy_grad(Z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:

@@ -21,7 +21,6 @@ from nn.init import SCHEMES
 from nn.layers import ACTIVATIONS, MLP, Layer, Neuron, Sequential
 from nn.losses import (
     LOSSES,
-    bce,
     binary_cross_entropy,
     cross_entropy,
     hinge,
@@ -52,7 +51,6 @@ __all__ = [
     "Sequential",
     "StateDictError",
     "accuracy",
-    "bce",
     "binary_cross_entropy",
     "cross_entropy",
     "data",

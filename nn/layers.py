@@ -56,6 +56,7 @@ from autograd import (
     reshape,
     wsum,
 )
+from autograd.data import is_number, is_whole_number
 from autograd.names import ArrayNames, LayerNames, input_name
 from nn.init import Seed, check_scheme, initial_layer, make_rng
 from nn.module import Module
@@ -135,7 +136,7 @@ def activate(z: Value, activation: str) -> Value:
 
 def check_size(value: Any, what: str) -> int:
     """A positive int (a number of inputs or neurons), else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_whole_number(value):
         msg = f"{what} must be a positive int, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     if value < 1:
@@ -200,7 +201,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     for i, v in enumerate(x):
         if isinstance(v, Value):
             inputs.append(v)
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
+        elif is_number(v):
             inputs.append(Value(float(v), label=input_name(i)))
         else:
             msg = (
@@ -403,7 +404,7 @@ class Neurons(Sequence[Neuron]):
         if isinstance(j, slice):
             return [self[i] for i in range(len(self))[j]]
         n = len(self)
-        if isinstance(j, bool) or not isinstance(j, numbers.Integral):
+        if not is_whole_number(j):
             msg = f"a neuron's index must be a whole number, not {j!r}."
             raise TypeError(msg)
         if not -n <= j < n:

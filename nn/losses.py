@@ -56,7 +56,6 @@ from nn.optim import non_negative
 
 __all__ = [
     "LOSSES",
-    "bce",
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
@@ -429,8 +428,6 @@ def penalty_of(
         terms.append(wsum(rest, rest))
     return (terms[0] if len(terms) == 1 else vsum(terms)) * alpha
 
-
-bce = binary_cross_entropy  # the short name
 
 LOSSES: dict[str, Loss] = {
     "mse": mse,

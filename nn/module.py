@@ -40,7 +40,6 @@ import io
 import itertools
 import json
 import math
-import numbers
 import os
 import stat
 import threading
@@ -52,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Element, ParameterArray, Row, Value
+from autograd.data import is_number
 from autograd.names import ArrayNames, LayerNames
 from nn.files import kind_of, write_file
 
@@ -429,7 +429,7 @@ def _few(names: list[str], limit: int = 3) -> str:
 def _one_number(name: str, value: Any) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         shape = (
             f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
         )

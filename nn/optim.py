@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
+from autograd.data import is_number, is_whole_number
 from nn.module import Module, array_groups
 
 __all__ = ["SGD", "Adam", "Optimizer", "Schedule", "exponential_decay", "linear_decay"]
@@ -75,7 +76,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """
     start = _positive(start, "start")
     end = non_negative(end, "end")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+    if not is_whole_number(steps):
         msg = f"steps must be a whole number of steps, not {steps!r}."
         raise TypeError(msg)
     if steps < 1:
@@ -85,7 +86,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
 
 
 def _positive(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     if not (math.isfinite(value) and value > 0):
@@ -96,7 +97,7 @@ def _positive(value: float, what: str) -> float:
 
 def non_negative(value: Any, what: str) -> float:
     """A finite number ≥ 0 as a float (a rate, a penalty's weight), else an error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     number = float(value)
@@ -107,7 +108,7 @@ def non_negative(value: Any, what: str) -> float:
 
 
 def _fraction(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number in [0, 1), not {type(value).__name__}."
         raise TypeError(msg)
     if not 0.0 <= value < 1.0:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import numbers
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.data import is_number
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -123,9 +123,7 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
         msg = "accuracy needs at least one sample, but the outputs are empty."
         raise ValueError(msg)
     if threshold is not None and (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, numbers.Real)
-        or not math.isfinite(threshold)
+        not is_number(threshold) or not math.isfinite(threshold)
     ):
         msg = f"threshold must be a finite number or None, not {threshold!r}."
         raise TypeError(msg)

@@ -46,7 +46,7 @@ from viz.frames import (
     grad_text,
     step_index,
 )
-from viz.labels import kind_of, label_lines, record_field, shortened, value_title
+from viz.labels import label_lines, record_field, shortened, value_kind, value_title
 from viz.layout import Layout
 
 __all__ = [
@@ -346,7 +346,7 @@ def draw_frame(
     g.attr("node", fontsize=FONT_SIZE)
     g.attr("edge", fontname=FONT, fontsize=FONT_SIZE)
     if legend:
-        kinds = {kind_of(node, root, params) for node in order if node not in hidden}
+        kinds = {value_kind(node, root, params) for node in order if node not in hidden}
         _legend(g, kinds, frame is not None, layout)
 
     horizontal = rankdir in ("LR", "RL")
@@ -362,7 +362,7 @@ def draw_frame(
                 f"grad {grad_text(node, frame, totals, step_of, finals)}",
             )
         )
-        attrs = dict(STYLES[kind_of(node, root, params)])
+        attrs = dict(STYLES[value_kind(node, root, params)])
         if node is current:
             attrs.update(CURRENT)
         g.node(

@@ -47,7 +47,7 @@ from viz.dot import (
     plan_collapse,
 )
 from viz.frames import Frame, forward_order, frames_of
-from viz.labels import kind_of, visible
+from viz.labels import value_kind, visible
 from viz.layout import layout_of
 from viz.render import render_svgs
 
@@ -290,7 +290,7 @@ def steps_html(
             f'<pre class="{kind}">{text}</pre>\n'
             "</section>"
         )
-    kinds = {kind_of(node, root, chosen) for node in order if node not in hidden}
+    kinds = {value_kind(node, root, chosen) for node in order if node not in hidden}
     heading = _page_text(title)
     first = sections[0].split('data-counter="', 1)[1].split('"', 1)[0]
     return "\n".join(
