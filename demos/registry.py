@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
+import nn
 from demos.extras import require_extras
 from demos.lesson import DemoError, Lesson, LessonResult, LessonRun, Settings
 from demos.lessons import (
@@ -191,5 +192,6 @@ def run_lesson(
     )
     run = LessonRun(lesson.name, settings)
     run.prepare()  # a bad --out fails before any work
+    nn.manual_seed(seed)  # what a lesson makes without seed= repeats with --seed
     lesson.run(run)
     return run.result()

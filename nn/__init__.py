@@ -17,7 +17,7 @@ same model trains on a whole mini-batch in one pass.
 from nn import _engine, data  # noqa: F401 (_engine first: is autograd chainrule's?)
 from nn.conv import Conv2d, Flatten
 from nn.dropout import Dropout
-from nn.init import SCHEMES
+from nn.init import SCHEMES, initial_seed, manual_seed
 from nn.layers import ACTIVATIONS, MLP, Layer, Neuron, Sequential
 from nn.losses import (
     LOSSES,
@@ -60,9 +60,11 @@ __all__ = [
     "exponential_decay",
     "fit",
     "hinge",
+    "initial_seed",
     "l1",
     "l2_penalty",
     "linear_decay",
+    "manual_seed",
     "mse",
     "predict",
     "softmax",

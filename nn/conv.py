@@ -59,7 +59,7 @@ from autograd import (
     reshape,
     to_channels,
 )
-from nn.init import Seed, check_scheme, initial_layer, make_rng
+from nn.init import Seed, check_scheme, initial_layer
 from nn.layers import Neuron, activate, check_activation, check_batch, check_size
 from nn.module import Module
 
@@ -85,7 +85,7 @@ class Conv2d(Module):
         stride: int = 1,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
     ) -> None:
         self.in_channels = check_size(in_channels, "in_channels")
@@ -96,7 +96,7 @@ class Conv2d(Module):
         k = self.kernel_size
         W, b = initial_layer(
             check_scheme(init),
-            make_rng(seed),
+            seed,
             in_channels * k * k,
             out_channels,
             out_channels * k * k,

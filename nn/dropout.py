@@ -7,8 +7,9 @@ or dropped (set to 0):
 
 so the expected output equals the input. In evaluation mode
 (``model.eval()``) dropout is the identity and adds no node to the graph.
-For a batch, every sample gets its own mask. The masks come from a seeded
-generator, so a training run can be repeated exactly.
+For a batch, every sample gets its own mask. The masks come from the
+library-wide generator (:func:`nn.manual_seed`), or from one of their own
+with ``seed=``, so a training run can be repeated exactly.
 
 >>> from autograd import Value
 >>> drop = Dropout(0.5, seed=0)
@@ -48,7 +49,7 @@ class Dropout(Module):
     p: float
     _rng: np.random.Generator
 
-    def __init__(self, p: float = 0.5, *, seed: Seed = 0) -> None:
+    def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
         if isinstance(p, bool) or not isinstance(p, numbers.Real):
             msg = f"p must be a number in [0, 1), not {type(p).__name__} {p!r}."
             raise TypeError(msg)

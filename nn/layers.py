@@ -54,7 +54,7 @@ from autograd import (
     reshape,
     wsum,
 )
-from nn.init import Seed, check_scheme, initial_layer, make_rng
+from nn.init import Seed, check_scheme, initial_layer, network_stream
 from nn.module import Module
 
 __all__ = [
@@ -212,7 +212,8 @@ class Neuron(Module):
     ``activation`` is one of :data:`ACTIVATIONS` (``"leaky_relu"`` has slope
     0.01, ``"linear"`` is none); micrograd's ``nonlin=True/False`` is accepted
     too (ReLU or linear). ``init`` is one of ``nn.SCHEMES`` (see
-    :mod:`nn.init`). ``seed`` makes the starting weights reproducible.
+    :mod:`nn.init`). ``seed`` fixes the starting weights; without it they
+    come from the library-wide generator (seeded by :func:`nn.manual_seed`).
 
     The weights are a row of a weight matrix (the neuron's own, or its
     layer's): ``w[k]`` is the Value of that row's k-th number.
@@ -231,14 +232,14 @@ class Neuron(Module):
         nin: int,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
         fan_out: int = 1,
         nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
         self.activation = check_activation(activation, nonlin)
-        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, 1, fan_out)
+        W, b = initial_layer(check_scheme(init), seed, nin, 1, fan_out)
         self._bind(ParameterArray(W), ParameterArray(b), 0)
 
     @classmethod
@@ -306,14 +307,14 @@ class Layer(Module):
         nout: int,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
         nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
         self.nout = check_size(nout, "nout")
         self.activation = check_activation(activation, nonlin)
-        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, nout, nout)
+        W, b = initial_layer(check_scheme(init), seed, nin, nout, nout)
         self.W = ParameterArray(W)
         self.b = ParameterArray(b)
         self.neurons = [
@@ -369,8 +370,8 @@ class MLP(Module):
     ``output_activation`` (linear by default, as in micrograd, so its outputs
     are logits or raw scores). Any layer size works, one neuron included.
     All layers draw their starting weights, one after another, from one
-    generator seeded by ``seed``. A batch gives one Value: batch × outputs
-    (or a 1-D batch for one output).
+    generator seeded by ``seed`` (the library-wide one without it). A batch
+    gives one Value: batch × outputs (or a 1-D batch for one output).
 
     >>> model = MLP(3, [1, 2], seed=0)      # a one-neuron hidden layer is fine
     >>> [round(v.data, 4) for v in model([1.0, 2.0, 3.0])]
@@ -384,7 +385,7 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = "linear",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
     ) -> None:
         self.nin = check_size(nin, "nin")
@@ -401,7 +402,7 @@ class MLP(Module):
         self.nout = sizes[-1]
         self.activation = check_activation(activation)
         self.output_activation = check_activation(output_activation)
-        rng = make_rng(seed)
+        rng = network_stream(seed, init)
         fan_ins = [self.nin, *sizes[:-1]]
         last = len(sizes) - 1
         self.layers = [

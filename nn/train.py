@@ -372,7 +372,7 @@ def fit(
     epochs: int = 10,
     batch_size: int = 32,
     *,
-    seed: int | None = 0,
+    seed: int | None = None,
     progress: bool = True,
     validation: tuple[Any, Any] | None = None,
     l2: float = 0.0,
@@ -383,7 +383,8 @@ def fit(
     ``loss`` is a name (``"cross_entropy"``, ``"mse"``, ``"l1"``, ``"hinge"``,
     ``"binary_cross_entropy"``) or a function ``(outputs, targets) -> Value``.
     ``optimizer`` defaults to ``Adam(model, lr=0.01)``. Each epoch shuffles
-    the samples with a generator seeded by ``seed`` and runs mini-batches of
+    the samples (with a generator seeded by ``seed``, or without it the
+    library-wide one, :func:`nn.manual_seed`) and runs mini-batches of
     ``batch_size`` through the batched graph. ``l2`` > 0 adds the penalty
     l2·Σp². ``validation=(X_val, y_val)`` is scored after every epoch.
     ``callback(epoch, history)`` runs after every epoch. ``progress`` shows a
