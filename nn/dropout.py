@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -59,7 +59,15 @@ class Dropout(Module):
         self.p = float(p)
         self._rng = make_rng(seed)
 
+    @overload
+    def __call__(self, x: Value) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
     def __call__(self, x: Any) -> Any:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Any:
+        """``x`` with each input dropped or scaled (in training), else ``x``."""
         if not self.training or self.p == 0.0:
             return x
         return self._drop(x)

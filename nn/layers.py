@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -259,13 +259,17 @@ class Neuron(Module):
         self.b = b.element(j)
 
     def __call__(self, x: Any) -> Value:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Value:
+        """The neuron's output: one Value (a batch's column for a batch)."""
         inputs = as_inputs(x, self.nin)
         if isinstance(inputs, Value):
             z = column(linear(self._weights, inputs, self._biases), self._row)
             return activate(z, self.activation)
-        return self.forward(inputs)
+        return self.propagate(inputs)
 
-    def forward(self, inputs: Sequence[Value]) -> Value:
+    def propagate(self, inputs: Sequence[Value]) -> Value:
         """The neuron on one sample's input Values (no checks)."""
         return activate(wsum(self.w, inputs, self.b), self.activation)
 
@@ -321,10 +325,19 @@ class Layer(Module):
             Neuron.row_of(self.W, self.b, j, self.activation) for j in range(nout)
         ]
 
-    def __call__(self, x: Any) -> Value | list[Value]:
-        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
+    @overload
+    def __call__(self, x: np.ndarray) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
+    def __call__(self, x: Any) -> Any:
+        return self.forward(x)
 
-    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+    def forward(self, x: Any) -> Value | list[Value]:
+        r"""The layer's outputs: one Value for a batch, a list of Values (one per
+        neuron; the Value itself for one neuron) for one sample."""
+        return _outputs(self.propagate(as_inputs(x, self.nin), last=True))
+
+    def propagate(self, inputs: Inputs, last: bool = False) -> Inputs:
         r"""A batch's layer node, or one sample's list of neuron outputs (no checks).
 
         With ``last`` (the layer whose output is handed back), a batch through
@@ -416,10 +429,19 @@ class MLP(Module):
             for i, (fan_in, size) in enumerate(zip(fan_ins, sizes))
         ]
 
-    def __call__(self, x: Any) -> Value | list[Value]:
-        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
+    @overload
+    def __call__(self, x: np.ndarray) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
+    def __call__(self, x: Any) -> Any:
+        return self.forward(x)
 
-    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+    def forward(self, x: Any) -> Value | list[Value]:
+        r"""The network's outputs: one Value for a batch (batch × outputs), a
+        list of Values for one sample (the Value itself for one output)."""
+        return _outputs(self.propagate(as_inputs(x, self.nin), last=True))
+
+    def propagate(self, inputs: Inputs, last: bool = False) -> Inputs:
         """The last layer's output: a batch's matrix, or one sample's list."""
         if not isinstance(inputs, Value):  # one sample: layer after layer
             sample: list[Value] | LayerSample = inputs
@@ -428,7 +450,7 @@ class MLP(Module):
             return _handed_on(sample)
         out: Inputs = inputs
         for i, layer in enumerate(self.layers, start=1):
-            out = layer.forward(out, last=last and i == len(self.layers))
+            out = layer.propagate(out, last=last and i == len(self.layers))
         return out
 
     def __repr__(self) -> str:
@@ -473,9 +495,10 @@ class Sequential(Module):
         """The output width of the last module, if it has one."""
         return getattr(self.layers[-1], "nout", None)
 
-    def __call__(self, x: Any) -> Any:
+    def forward(self, x: Any) -> Any:
+        """Each module on what the one before returned."""
         for module in self.layers:
-            x = module(x)  # type: ignore[operator]
+            x = module(x)
         return x
 
     def __repr__(self) -> str:

@@ -77,6 +77,26 @@ class Module:
 
     training: bool = True
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r"""Run the module: ``module(x)`` is ``module.forward(x)``, as in PyTorch.
+
+        >>> from autograd import Value
+        >>> class Double(Module):
+        ...     def forward(self, x):
+        ...         return x * 2.0
+        >>> Double()(Value(3.0)).data
+        6.0
+        """
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What the module computes; a subclass defines it (as in PyTorch)."""
+        msg = (
+            f"{type(self).__name__} has no forward(); define forward(self, x) in "
+            "the class to say what it computes (module(x) calls it)."
+        )
+        raise NotImplementedError(msg)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # After the outermost __init__ of a module finishes, label every
         # parameter with its dotted name. A module built inside another's

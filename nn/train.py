@@ -195,7 +195,7 @@ def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
     model.eval()
     try:
         parts = [
-            _as_matrix(model(X[start : start + batch_size]))  # type: ignore[operator]
+            _as_matrix(model(X[start : start + batch_size]))
             for start in range(0, len(X), batch_size)
         ]
     finally:
@@ -314,7 +314,7 @@ def _count_outputs(model: Module, X: np.ndarray) -> int:
 
     The mode does not matter: dropout changes values, never how many there are.
     """
-    out = model(X[:1])  # type: ignore[operator]
+    out = model(X[:1])
     if isinstance(out, Value) and len(out.shape) == 2:
         return out.shape[1]  # a batch × K matrix: K outputs, no need to split it
     return len(as_outputs(out))
@@ -431,7 +431,7 @@ def fit(
             where = f"epoch {epoch + 1}, step {step}"
             outputs = None
             try:
-                outputs = model(X[rows])  # type: ignore[operator]
+                outputs = model(X[rows])
                 batch_loss = _check_loss(loss_fn(outputs, y[rows]))
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
@@ -505,7 +505,7 @@ def _score(
     try:
         for start in range(0, len(X), batch_size):
             rows = slice(start, start + batch_size)
-            outputs = model(X[rows])  # type: ignore[operator]
+            outputs = model(X[rows])
             n = len(X[rows])
             total_loss += loss_fn(outputs, y[rows]).data * n
             correct += accuracy(outputs, y[rows], threshold) * n
