@@ -31,7 +31,7 @@ from nn.losses import (
     softmax,
 )
 from nn.module import Module, StateDictError
-from nn.optim import SGD, Adam, Optimizer, exponential_decay, linear_decay
+from nn.optim import SGD, Adam, AdamW, Optimizer, exponential_decay, linear_decay
 from nn.train import History, accuracy, evaluate, fit, predict
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "SCHEMES",
     "SGD",
     "Adam",
+    "AdamW",
     "Conv2d",
     "Dropout",
     "Flatten",
