@@ -129,8 +129,8 @@ def get_lesson(name: str) -> Lesson:
 def check_needs(lesson: Lesson) -> None:
     r"""A one-line :class:`~demos.extras.MissingExtraError` if the lesson cannot run.
 
-    It names what is missing and what to install (``pip install
-    'chainrule[demos]'``), before the lesson has said or written anything.
+    It names what is missing and the command that installs it (``python -m
+    pip install matplotlib``), before the lesson has said or written anything.
     """
     require_extras(f"the {lesson.name} lesson", lesson.needs)
 
