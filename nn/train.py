@@ -23,9 +23,9 @@ import importlib.util
 import math
 import numbers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -343,21 +343,58 @@ def _check_y(
     return t
 
 
+class EpochLog:
+    r"""Progress as one line per epoch: for a log (CI, a file), or without tqdm.
+
+    Iterating gives the epochs; ``set_postfix`` (as tqdm's) prints the line.
+    """
+
+    def __init__(self, epochs: int, stream: TextIO) -> None:
+        self.epochs, self.stream, self.epoch = epochs, stream, 0
+
+    def __iter__(self) -> Iterator[int]:
+        for epoch in range(self.epochs):
+            self.epoch = epoch
+            yield epoch
+
+    def set_postfix(self, **figures: str) -> None:
+        shown = ", ".join(f"{name} {value}" for name, value in figures.items())
+        print(f"epoch {self.epoch + 1}/{self.epochs}: {shown}", file=self.stream)
+        self.stream.flush()
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (IPython with a kernel attached)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return getattr(shell, "kernel", None) is not None
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # blocked, or half imported
+        return False
+
+
 def _progress_bar(epochs: int, progress: bool) -> Any:
-    """A tqdm bar over the epochs, or a plain range when off or unavailable."""
-    if progress and sys.stderr is not None:
-        try:
-            # tqdm.auto picks Jupyter's widget bar, which warns "IProgress not
-            # found" when ipywidgets is missing: then the plain text bar
-            if importlib.util.find_spec("ipywidgets") is None:
-                from tqdm.std import tqdm
-            else:
-                from tqdm.auto import tqdm
-        except ImportError:  # tqdm is optional (the "demos" extra)
-            return range(epochs)
-        # disable=None: off when stderr is not a terminal (logs, CI, pytest)
-        return tqdm(range(epochs), desc="training", unit="epoch", disable=None)
-    return range(epochs)
+    r"""What shows the epochs go by.
+
+    A tqdm bar in a terminal; in Jupyter tqdm's widget (with ipywidgets) or
+    its text bar (without); one line per epoch in a log (standard error not
+    a terminal) or without tqdm; nothing with ``progress=False``.
+    """
+    stream = sys.stderr
+    if not progress or stream is None:
+        return range(epochs)
+    notebook = _in_notebook()
+    if _has("tqdm") and (notebook or stream.isatty()):
+        if notebook and _has("ipywidgets"):
+            from tqdm.notebook import tqdm
+        else:
+            from tqdm.std import tqdm
+        return tqdm(range(epochs), desc="training", unit="epoch")
+    return EpochLog(epochs, stream)
 
 
 # --- the loop ----------------------------------------------------------------------
