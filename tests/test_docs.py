@@ -8,9 +8,9 @@ are run through ``demos.cli.main`` and must print what the page shows.
 
 from __future__ import annotations
 
-import sys
 import re
 import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
