@@ -374,7 +374,9 @@ class Value:
         """A subclass with a chain rule of its own takes that step in a pass too."""
         super().__init_subclass__(**kwargs)
         if "chain_rule" in cls.__dict__ and "backward_step" not in cls.__dict__:
-            cls.backward_step = cls.__dict__["chain_rule"]
+            # setattr: assigned here, the attribute's type would read as
+            # "function or Any" to type checkers, and Value would not be a Node
+            setattr(cls, "backward_step", cls.__dict__["chain_rule"])  # noqa: B010
 
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""

@@ -116,7 +116,9 @@ class Module:
                 if _building.depth == 0:
                     self.label_parameters()
 
-        cls.__init__ = init_then_label  # type: ignore[method-assign,assignment]
+        # setattr: assigned here, type checkers would take Module's __init__ to
+        # be this function, unbound, and ask every Flatten() for a self
+        setattr(cls, "__init__", init_then_label)  # noqa: B010
 
     # --- walking the module tree ----------------------------------------------------
 
