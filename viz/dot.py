@@ -52,6 +52,7 @@ from autograd.graph import zeros_like
 from autograd.ops import shape_text, split_weighted_sum
 from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
 from viz.layout import Layout
+from viz.render import Drawing
 
 __all__ = [
     "MAX_NAME",
@@ -522,7 +523,7 @@ def draw_frame(
             attrs.update(edges.edge(tail, head))
         g.edge(tail, head, **attrs)
 
-    g = graphviz.Digraph("chainrule", node_attr={"fontname": FONT})
+    g = Drawing("chainrule", node_attr={"fontname": FONT})
     g.attr(rankdir=rankdir, fontname=FONT)
     if layout is not None:
         g.attr(**layout.graph())

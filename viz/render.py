@@ -26,7 +26,14 @@ import graphviz
 
 from nn.files import write_file
 
-__all__ = ["GraphvizNotFound", "PinnedDigraph", "render_svg", "render_svgs", "save_svg"]
+__all__ = [
+    "Drawing",
+    "GraphvizNotFound",
+    "PinnedDigraph",
+    "render_svg",
+    "render_svgs",
+    "save_svg",
+]
 
 INSTALL_HELP = (
     "Install Graphviz and make sure `dot` is on your PATH:\n"
@@ -41,6 +48,18 @@ INSTALL_HELP = (
 
 class GraphvizNotFound(RuntimeError):
     """The Graphviz ``dot`` program, needed to render a picture, is not installed."""
+
+
+class Drawing(graphviz.Digraph):
+    r"""A Digraph that Jupyter shows through :func:`render_svg`.
+
+    Without Graphviz's ``dot`` a notebook then shows chainrule's own
+    :class:`GraphvizNotFound` (how to install it; the DOT source is
+    ``str(graph)``), not graphviz's bare ``ExecutableNotFound``.
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        return render_svg(self)
 
 
 class PinnedDigraph(graphviz.Digraph):
