@@ -30,6 +30,7 @@ from viz.html import save_steps_html, steps_html
 from viz.jupyter import show_values_as_graphs
 from viz.network import draw_network
 from viz.paths import draw_paths
+from viz.paths_page import save_paths_html
 from viz.plots import plot_decision_boundary, plot_history, predict_classes
 from viz.render import (
     GraphvizNotFound,
@@ -55,6 +56,7 @@ __all__ = [
     "receptive_fields",
     "render_svg",
     "render_svgs",
+    "save_paths_html",
     "save_steps_html",
     "save_svg",
     "show_values_as_graphs",
