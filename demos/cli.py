@@ -228,7 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="inputs that are parameters (weights, biases), as in --param w,b",
     )
     step.add_argument(
-        "--wrt", metavar="NAME", help="also list every distinct path from this input"
+        "--wrt",
+        metavar="NAME",
+        help="also list every distinct path from this value (any name printed); "
+        "with --svg and --html, draw and step through only those paths",
     )
     step.add_argument("--svg", metavar="PATH", type=Path, help="write the graph as SVG")
     step.add_argument(

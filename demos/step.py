@@ -169,28 +169,37 @@ class _Story:
             lines += ["", f"paths from {wrt} to {root_name}"]
             lines += str(explain(root, _node_named(root, wrt), limit=1000)).splitlines()
         if svg is not None:
-            lines += ["", f"wrote {self.write_svg(Path(svg))}"]
+            lines += ["", f"wrote {self.write_svg(Path(svg), wrt)}"]
         if html is not None:
-            lines += ["", f"wrote {self.write_html(Path(html))}"]
+            lines += ["", f"wrote {self.write_html(Path(html), wrt)}"]
         return lines
 
-    def write_svg(self, path: Path) -> Path:
+    def write_svg(self, path: Path, wrt: str | None) -> Path:
+        """The graph; with ``--wrt``, only the paths from that value (draw_paths)."""
         import viz
 
         root = self.parsed.root
         _check_size(root, MAX_PICTURE_VALUES, "--svg")
         try:
-            picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
+            if wrt is not None:
+                picture = viz.draw_paths(root, _node_named(root, wrt))
+            else:
+                picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
         except ValueError as error:  # a graph too large to draw
             raise DemoError(f"cannot draw the graph: {error}") from None
         return write_file(path, viz.render_svg(picture))
 
-    def write_html(self, path: Path) -> Path:
+    def write_html(self, path: Path, wrt: str | None) -> Path:
+        """The step page; with ``--wrt``, the chain rule down that value's paths."""
         import viz
 
         root = self.parsed.root
         _check_size(root, MAX_PAGE_VALUES, "--html")
         try:
+            if wrt is not None:
+                return viz.save_paths_html(
+                    root, _node_named(root, wrt), path, title=self.parsed.text.strip()
+                )
             return viz.save_steps_html(
                 root,
                 path,

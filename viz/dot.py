@@ -48,6 +48,7 @@ from viz.frames import (
 )
 from viz.labels import label_lines, record_field, shortened, value_kind, value_title
 from viz.layout import Layout
+from viz.render import Drawing
 
 __all__ = [
     "STYLES",
@@ -339,7 +340,7 @@ def draw_frame(
             attrs.update(edges.edge(tail, head))
         g.edge(tail, head, **attrs)
 
-    g = graphviz.Digraph("chainrule", node_attr={"fontname": FONT})
+    g = Drawing("chainrule", node_attr={"fontname": FONT})
     g.attr(rankdir=rankdir, fontname=FONT)
     if layout is not None:
         g.attr(**layout.graph())
