@@ -36,7 +36,7 @@ import numpy as np
 from autograd.data import is_whole_number
 from autograd.ops import OPS, shape_text
 from autograd.parameters import ParameterArray
-from autograd.value import Constant, Value, apply
+from autograd.value import Constant, Value, apply, fresh_constant
 
 __all__ = [
     "column",
@@ -131,7 +131,7 @@ def softmax_cross_entropy(Z: Value, labels: np.ndarray) -> Value:
     n, k = Z.data.shape
     one_hot = np.zeros((n, k))
     one_hot[np.arange(n), labels] = 1.0
-    return apply(OPS["cross_entropy"], (Z, Constant(one_hot, "one-hot y")))
+    return apply(OPS["cross_entropy"], (Z, fresh_constant(one_hot, "one-hot y")))
 
 
 def mean_squared_error(outputs: Value, targets: Any) -> Value:

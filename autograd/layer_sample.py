@@ -143,8 +143,8 @@ class LayerSample:
                 self.a, (slope,) = op.compute(self.z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
-            if np.shape(slope) != self.z.shape:  # one slope for every neuron
-                slope = np.broadcast_to(slope, self.z.shape)
+            if type(slope) is not np.ndarray or slope.shape != self.z.shape:
+                slope = np.broadcast_to(slope, self.z.shape)  # one for every neuron
             self.slope = slope
             self.da = np.zeros(len(self.z))
         self.serial = next_serial()  # made after its inputs, before its nodes

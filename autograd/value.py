@@ -36,6 +36,7 @@ __all__ = [
     "apply",
     "as_value",
     "check_value",
+    "fresh_constant",
     "make_node",
     "name_of",
     "seed_gradient",
@@ -483,6 +484,20 @@ def _leaf(data: Data) -> Value:
     given data, not something to learn: the chain rule sends it nothing.
     """
     return make_node(data, (), "", (), Constant)
+
+
+def fresh_constant(data: np.ndarray, label: str = "") -> Value:
+    r"""A :class:`Constant` holding a float array made for it, without a copy.
+
+    A user's array is copied into a Value (see :func:`to_data`): the graph
+    relies on data never changing. An array chainrule has just made itself
+    (one-hot rows, the rows of a dataset cut out for a batch) is held by
+    nobody else, so it is only made read-only.
+    """
+    data.flags.writeable = False
+    node = make_node(data, (), "", (), Constant)
+    node.label = label
+    return node
 
 
 def _as_constant(x: Any, what: str) -> Value:

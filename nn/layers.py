@@ -170,6 +170,31 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     ...
     ValueError: expected 2 inputs per sample, but the batch has 3 columns ...
     """
+    kind = type(x)
+    if kind is not list and kind is not tuple:  # a list of numbers: the usual sample
+        x = _not_a_list(x, nin)
+        if isinstance(x, Value):
+            return x
+    if len(x) != nin:
+        msg = f"expected {nin} inputs, but got {len(x)}."
+        raise ValueError(msg)
+    inputs = []
+    for i, v in enumerate(x):
+        if isinstance(v, Value):
+            inputs.append(v)
+        elif is_number(v):
+            inputs.append(Value(float(v), label=input_name(i)))
+        else:
+            msg = (
+                f"input {i + 1} must be a number or a Value, not "
+                f"{type(v).__name__}; flatten images first (nn.Flatten)."
+            )
+            raise TypeError(msg)
+    return inputs
+
+
+def _not_a_list(x: Any, nin: int) -> Any:
+    """A batch (as one Value), or one sample given otherwise than as a list."""
     if isinstance(x, np.ndarray) and x.ndim == 2:
         return _batch_inputs(x, nin)
     if isinstance(x, np.ndarray) and x.ndim != 1:
@@ -194,22 +219,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
             f"array (a batch), not {type(x).__name__}."
         )
         raise TypeError(msg)
-    if len(x) != nin:
-        msg = f"expected {nin} inputs, but got {len(x)}."
-        raise ValueError(msg)
-    inputs = []
-    for i, v in enumerate(x):
-        if isinstance(v, Value):
-            inputs.append(v)
-        elif is_number(v):
-            inputs.append(Value(float(v), label=input_name(i)))
-        else:
-            msg = (
-                f"input {i + 1} must be a number or a Value, not "
-                f"{type(v).__name__}; flatten images first (nn.Flatten)."
-            )
-            raise TypeError(msg)
-    return inputs
+    return x
 
 
 def check_batch(x: np.ndarray, what: str) -> None:
