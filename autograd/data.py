@@ -150,6 +150,8 @@ def subscript(*indices: int) -> str:
     >>> subscript(3, 1), subscript(12, 3), subscript(7)
     ('₃₁', '₁₂,₃', '₇')
     """
+    if len(indices) == 1:  # one index: no commas to think of
+        return str(indices[0]).translate(_SUBSCRIPT)
     parts = [str(i).translate(_SUBSCRIPT) for i in indices]
     joiner = "," if any(i >= 10 for i in indices) else ""
     return joiner.join(parts)
