@@ -293,7 +293,7 @@ def torch_build() -> Callable[[], None]:
 
 def speed(rounds: int, quick: bool, json_path: str | None) -> None:
     harness.settle()
-    repeat = 3 if quick else 20
+    repeat = 1 if quick else 20
     cases = [
         ("1. moons MLP(2, [16, 16, 1]), one batch of 100: forward + backward",
          moons(), chainrule_moons, torch_moons, numpy_moons, 0.5, repeat),
@@ -307,7 +307,7 @@ def speed(rounds: int, quick: bool, json_path: str | None) -> None:
          mnist_batch(), chainrule_mnist("Adam"), torch_mnist("Adam"),
          numpy_mnist("Adam"), 1.0, repeat),
         ("5. building MLP(784, [128, 10]) and its Adam",
-         (), chainrule_build, torch_build, None, 2.0, 3 if quick else 10),
+         (), chainrule_build, torch_build, None, 2.0, 1 if quick else 10),
     ]  # fmt: skip
     results = []
     for title, args, ours, theirs, floor, limit, best_of in cases:
