@@ -70,7 +70,9 @@ def linear(W: ParameterArray, X: Value, b: ParameterArray) -> Value:
     if type(biases) is not np.ndarray or biases.shape != weights.shape[:1]:
         msg = f"b must be a ParameterArray of {len(weights)} biases, one per unit."
         raise TypeError(msg)
-    return apply(OPS["linear"], (W, X, b))
+    if X.needs_grad:
+        return apply(OPS["linear"], (W, X, b))
+    return apply(OPS["linear"], (W, X, b), copy_weights=False)  # see linear_rule
 
 
 def column(Z: Value, j: int) -> Value:

@@ -194,7 +194,9 @@ class PatchesLocal:
 # --- layer nodes --------------------------------------------------------------------
 
 
-def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
+def linear_rule(
+    W: np.ndarray, X: np.ndarray, b: np.ndarray, copy_weights: bool = True
+) -> Rule:
     r"""A layer of neurons at once: Z = X·Wᵀ + b.
 
     X is batch × inputs, W is units × inputs (row j: neuron j's weights), b
@@ -205,8 +207,11 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
         ∂Z/∂W = X   (dL/dW = (dL/dZ)ᵀ·X),   ∂Z/∂X = W   (dL/dX = dL/dZ·W),
         ∂Z/∂b = 1   (dL/db = dL/dZ summed over the batch)
 
-    W is copied, so an update of the weights after the forward pass cannot
-    change the derivative this node remembers.
+    W is copied (``copy_weights``), so an update of the weights after the
+    forward pass cannot change ∂Z/∂X = W, which the backward pass multiplies
+    by. When X is given data (a batch of inputs: a Constant), nothing asks
+    for dL/dX, and the copy is left out: ∂Z/∂X is then the weights as they
+    are.
     """
     if X.ndim != 2 or X.shape[1] != W.shape[1]:
         msg = (
@@ -214,7 +219,7 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
             f"a batch × {W.shape[1]} matrix, but {{name}} is {shape_text(X.shape)}."
         )
         raise DomainError(ValueError, 1, msg)
-    weights = W.copy()
+    weights = W.copy() if copy_weights else W
     Z = X @ weights.T
     Z += b
     return Z, (

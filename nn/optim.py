@@ -713,13 +713,21 @@ class Adam(Optimizer):
         beta1, beta2 = options["betas"]
         t = self.steps + 1
         m, s = state["m"], state["s"]
+        scratch = np.multiply(grads, 1.0 - beta1)  # one array for every step below
         m *= beta1
-        m += (1.0 - beta1) * grads
+        m += scratch  # m ← β₁m + (1 − β₁)g
+        np.multiply(grads, grads, out=scratch)
+        scratch *= 1.0 - beta2
         s *= beta2
-        s += (1.0 - beta2) * grads * grads
-        m_hat = m / (1.0 - beta1**t)
-        s_hat = s / (1.0 - beta2**t)
-        return data - options["lr"] * m_hat / (np.sqrt(s_hat) + options["eps"])
+        s += scratch  # s ← β₂s + (1 − β₂)g²
+        # η·m̂/(√ŝ + ε) with m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ), as PyTorch writes it
+        np.sqrt(s, out=scratch)
+        scratch /= math.sqrt(1.0 - beta2**t)
+        scratch += options["eps"]
+        np.divide(m, scratch, out=scratch)
+        scratch *= options["lr"] / (1.0 - beta1**t)
+        data -= scratch
+        return data
 
     def __repr__(self) -> str:
         decay = f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
