@@ -51,13 +51,14 @@ from autograd import (
 from autograd.graph import zeros_like
 from autograd.ops import shape_text, split_weighted_sum
 from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
-from viz.layout import Layout
+from viz.layout import Layout, fitting
 
 __all__ = [
     "MAX_NAME",
     "STYLES",
     "Frame",
     "GraphTooLargeError",
+    "check_rankdir",
     "draw_frame",
     "draw_graph",
     "frames_of",
@@ -350,7 +351,7 @@ def draw_graph(
     root: Value,
     step: int | Step | None = None,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -389,9 +390,10 @@ def draw_graph(
       so a graph needing more than ``LAYOUT_PER_VALUE × max_nodes`` placed
       nodes (see :func:`layout_size`) is collapsed or refused the same way.
 
-    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
-    the legend names the kinds of values the graph has (``legend=False``
-    leaves it out).
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``
+    (top to bottom); left out, the graph is drawn the way it fits a 4:3
+    screen best (see :func:`viz.layout.fitting`). The legend names the kinds
+    of values the graph has (``legend=False`` leaves it out).
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, "a"), Value(3.0, "b")
@@ -405,27 +407,40 @@ def draw_graph(
     if not isinstance(root, Value):
         msg = f"draw_graph needs the Value at the end of a graph, not {root!r}."
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     order = topological_order(root)
     _collapsed(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
         index = _step_index(step, len(order), order)
         frame = Frame(frames_of(root, order), index)
-    return draw_frame(
-        root,
-        order,
-        frame,
-        show_local_grads=show_local_grads,
-        rankdir=rankdir,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        params=parameter_set(params),
-        legend=legend,
-        show_rules=show_rules,
-    )
+    chosen = parameter_set(params)
+
+    def build(direction: str) -> graphviz.Digraph:
+        return draw_frame(
+            root,
+            order,
+            frame,
+            show_local_grads=show_local_grads,
+            rankdir=direction,
+            max_nodes=max_nodes,
+            collapse=collapse,
+            params=chosen,
+            legend=legend,
+            show_rules=show_rules,
+        )
+
+    return build(rankdir) if rankdir is not None else fitting(build)[1]
+
+
+def check_rankdir(rankdir: str | None) -> None:
+    """A clear error for a direction Graphviz does not know (``None``: choose)."""
+    if rankdir is not None and rankdir not in ("LR", "RL", "TB", "BT"):
+        msg = (
+            f'rankdir must be one of "LR", "RL", "TB", "BT" (or None, to choose '
+            f"the one that fits the screen), not {rankdir!r}."
+        )
+        raise ValueError(msg)
 
 
 def parameter_set(params: Any) -> set[Value] | None:
@@ -532,7 +547,9 @@ def draw_frame(
         kinds = {kind_of(node, root, params) for node in order if node not in hidden}
         _legend(g, kinds, frame is not None, layout)
 
-    horizontal = rankdir in ("LR", "RL")
+    # A record's fields turn at each brace: one pair lays them side by side
+    # left to right, two pairs top to bottom. The same text either way.
+    record = "{%s}" if rankdir in ("LR", "RL") else "{{%s}}"
     for k, node in enumerate(order):
         if node in hidden:
             continue
@@ -550,7 +567,7 @@ def draw_frame(
             attrs.update(CURRENT)
         g.node(
             f"v{k}",
-            graphviz.nohtml("{" + fields + "}" if horizontal else fields),
+            graphviz.nohtml(record % fields),
             shape="record",
             style="filled,rounded" if node.parents else "filled",
             **attrs,

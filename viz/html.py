@@ -43,6 +43,7 @@ from viz.dot import (
     Collapse,
     Frame,
     _collapsed,
+    check_rankdir,
     draw_frame,
     forward_order,
     frames_of,
@@ -50,12 +51,13 @@ from viz.dot import (
     parameter_set,
     visible,
 )
-from viz.layout import layout_of
+from viz.layout import fitting, layout_of
 from viz.render import render_svgs
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "MIN_TEXT_PX",
+    "PICTURE_AREA",
     "forward_text",
     "same_canvas",
     "save_steps_html",
@@ -65,6 +67,9 @@ __all__ = [
 DEFAULT_MAX_STEPS = 150
 #: The smallest text the page's automatic zoom allows, in CSS pixels.
 MIN_TEXT_PX = 13
+#: About the room the graph gets on a 1024×768 screen, under the buttons and
+#: above the step's text: the shape the page's graphs are drawn to fit.
+PICTURE_AREA = (1024, 470)
 
 _XML_HEAD = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -210,7 +215,7 @@ def steps_html(
     title: str = "Backpropagation, step by step",
     *,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -229,9 +234,7 @@ def steps_html(
             'pass title="..." or leave it out for the default.'
         )
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     order = topological_order(root)
     if len(order) > max_steps:
         msg = (
@@ -249,15 +252,18 @@ def steps_html(
         root,
         order,
         show_local_grads=show_local_grads,
-        rankdir=rankdir,
         max_nodes=max_nodes,
         collapse=collapse,
         params=chosen,
         legend=False,
         show_rules=show_rules,
     )
+    widest = Frame(steps, len(steps), every_chain=True)
+    if rankdir is None:  # the direction that fits the page's picture best
+        rankdir, _ = fitting(lambda way: draw(widest, rankdir=way), PICTURE_AREA)
+    draw = partial(draw, rankdir=rankdir)
     # lay out once, with the widest text any frame shows; pin every frame to it
-    layout = layout_of(draw(Frame(steps, len(steps), every_chain=True)))
+    layout = layout_of(draw(widest))
     ops = forward_order(order) if forward else []
     frames = [Frame(steps, k, forward=True) for k in range(1, len(ops) + 1)]
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
