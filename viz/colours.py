@@ -20,7 +20,6 @@ __all__ = [
     "NEGATIVE",
     "POSITIVE",
     "SERIES",
-    "SIGN_COLOUR_MAP",
     "SIGN_WORDS",
     "ZERO",
     "class_colour",
@@ -32,8 +31,6 @@ NEGATIVE = "#d62728"  # red
 ZERO = "#9e9e9e"  # grey
 #: The words every legend uses for the two colours.
 SIGN_WORDS = "blue: positive, red: negative"
-#: matplotlib's colour scale from red (negative) through white (0) to blue.
-SIGN_COLOUR_MAP = "RdBu"
 #: Classes: 0 red and 1 blue, then colours that are neither.
 CLASS_COLOURS = (NEGATIVE, POSITIVE, "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 #: Curves that are not signs or classes (train and test, one run and

@@ -265,22 +265,35 @@ class _Geometry:
 
     down: bool  # layers from top to bottom (else from left to right)
     sizes: tuple[int, ...]
-    radius: float
-    row: float  # centre to centre, between two neurons of a layer
+    radii: tuple[float, ...]  # each layer's circles
+    gap: float  # between two circles of a layer
     column: float  # centre to centre, between two layers
     before: float  # room for the layers' titles: above (across) or at the left
     after: float  # room for the output names: at the right, or below
     caption: float  # the legend's height, under the picture
+    least_row: float = 0.0  # the output layer's spacing, at least (its names)
+
+    def row(self, i: int) -> float:
+        """Centre to centre, between two neurons of layer ``i``."""
+        row = 2 * self.radii[i] + self.gap
+        return max(row, self.least_row) if i == len(self.sizes) - 1 else row
 
     @property
     def breadth(self) -> float:
         """How far the widest layer reaches across, with its box."""
-        return (max(self.sizes) - 1) * self.row + 2 * self.radius + 20.0
+        return (
+            max(
+                (size - 1) * self.row(i) + 2 * self.radii[i]
+                for i, size in enumerate(self.sizes)
+            )
+            + 20.0
+        )
 
     @property
     def length(self) -> float:
         """How far the layers reach along, first circle to last."""
-        return (len(self.sizes) - 1) * self.column + 2 * self.radius + 20.0
+        ends = self.radii[0] + self.radii[-1]
+        return (len(self.sizes) - 1) * self.column + ends + 20.0
 
     def size(self) -> tuple[float, float]:
         """The picture's width and height."""
@@ -294,15 +307,11 @@ class _Geometry:
         height = self.size()[1]
         out = []
         for i, size in enumerate(self.sizes):
-            along = MARGIN + 10.0 + self.radius + i * self.column
+            along = MARGIN + 10.0 + self.radii[0] + i * self.column
             column = []
             for j in range(size):
-                across = (
-                    MARGIN
-                    + self.before
-                    + self.breadth / 2
-                    + (j - (size - 1) / 2) * self.row
-                )
+                middle = MARGIN + self.before + self.breadth / 2
+                across = middle + (j - (size - 1) / 2) * self.row(i)
                 x, y = (across, along) if self.down else (along, across)
                 column.append((x, height - y))
             out.append(column)
@@ -315,9 +324,10 @@ def _circle_radius(texts: Sequence[Sequence[str]]) -> float:
     for lines in texts:
         if not lines:
             continue
-        half_w = max(text_width(line, NODE_FONT) for line in lines) / 2
-        half_h = len(lines) * 1.15 * NODE_FONT / 2
-        largest = max(largest, (half_w**2 + half_h**2) ** 0.5 + 4.0)
+        # the text and Graphviz's margins around it (8 and 4 points) in the circle
+        half_w = max(text_width(line, NODE_FONT) for line in lines) / 2 + 8.0
+        half_h = len(lines) * 1.2 * NODE_FONT / 2 + 4.0
+        largest = max(largest, (half_w**2 + half_h**2) ** 0.5)
     return largest
 
 
@@ -469,7 +479,7 @@ def draw_network(
         fontsize=f"{CAPTION_FONT:g}",
     )
     g.attr("node", shape="circle", style="filled", fontname="Helvetica")
-    g.attr("node", fontsize=f"{NODE_FONT:g}", width=f"{2 * geometry.radius / 72:.3f}")
+    g.attr("node", fontsize=f"{NODE_FONT:g}")
     g.attr("node", fixedsize="true")
     g.attr("edge", arrowhead="none", fontname="Helvetica", fontsize=f"{EDGE_FONT:g}")
     g.node(
@@ -482,8 +492,8 @@ def draw_network(
         pos=f"{width / 2:.1f},{geometry.caption / 2:.1f}!",
     )
 
-    r = geometry.radius
     for i, size in enumerate(sizes):
+        r = geometry.radii[i]
         if i == 0:
             title, fill = "input", "#d6e9f8"
         elif i == len(sizes) - 1:
@@ -509,7 +519,7 @@ def draw_network(
                 lp=f"{spot[0]:.1f},{spot[1]:.1f}",
             )
             for j in range(size):
-                attrs = {"fillcolor": fill}
+                attrs = {"fillcolor": fill, "width": f"{2 * r / 72:.3f}"}
                 if blames is not None and i > 0:
                     share = abs(blames[i][j]) / most_blame if most_blame else 0.0
                     attrs["penwidth"] = f"{1 + 4 * share:.2f}"
@@ -525,6 +535,7 @@ def draw_network(
                     **attrs,
                 )
     last = len(sizes) - 1
+    r = geometry.radii[last]
     for j, name in enumerate(names):
         cx, cy = centres[last][j]
         if geometry.down:
@@ -596,23 +607,23 @@ def _arrange(
     labels need the room), the legend wrapped to the picture's width. Left
     to right wins unless top to bottom is clearly (5%) larger.
     """
-    radius = _circle_radius([t for layer in texts for t in layer])
+    radii = tuple(_circle_radius(layer) for layer in texts)
     widest_name = max((text_width(n, CAPTION_FONT) for n in names), default=0.0)
     titles = max(
         text_width(t, CAPTION_FONT) for t in ("input", "output", f"hidden {len(sizes)}")
     )
     best = None
     for down in (False, True):
-        row = 2 * radius + GAP
-        if down and names:  # names under the outputs: room for the widest
-            row = max(row, widest_name + GAP)
+        least = widest_name + GAP if down and names else 0.0  # names under outputs
         before = titles + 12 if down else TITLE
         after = (1.3 * CAPTION_FONT + 8 if down else widest_name + 20) if names else 0.0
-        geometry = _Geometry(down, tuple(sizes), radius, row, 0.0, before, after, 0.0)
+        geometry = _Geometry(
+            down, tuple(sizes), radii, GAP, 0.0, before, after, 0.0, least
+        )
         width, _ = geometry.size()
         legend = _legend_lines(items, max(width, 480.0))
         caption = len(legend) * 1.25 * CAPTION_FONT + 14
-        geometry = replace(geometry, caption=caption, column=2 * radius + 60)
+        geometry = replace(geometry, caption=caption, column=2 * max(radii) + 60)
         width, height = geometry.size()
         stretch = (
             (SCREEN[0] / SCREEN[1]) * height - width
@@ -628,9 +639,8 @@ def _arrange(
                 spots = _spots(geometry, layers, labels)
                 if spots is not None:
                     break
-                geometry = replace(
-                    geometry, column=geometry.column * 1.1, row=geometry.row * 1.15
-                )
+                wider = geometry.gap + 0.15 * (2 * max(radii) + geometry.gap)
+                geometry = replace(geometry, column=geometry.column * 1.1, gap=wider)
         legend = _legend_lines(items, max(geometry.size()[0], 480.0))
         # labels shown first, then the larger picture
         score = (labels is None or spots is not None, fit_scale(*geometry.size()))
@@ -649,12 +659,12 @@ def _spots(
 ) -> Spots | None:
     """A free spot for each line's label (``None``: not every label has one)."""
     centres = geometry.centres()
-    r = geometry.radius
     spots: Spots = {}
     for i, layer in enumerate(layers, start=1):
         circles = [
             (cx - r - 2, cy - r - 2, cx + r + 2, cy + r + 2)
             for side in (i - 1, i)
+            for r in [geometry.radii[side]]
             for cx, cy in centres[side]
         ]
         keys, ends = [], []

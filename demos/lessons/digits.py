@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from demos.lesson import LessonRun
+from demos.lesson import LessonRun, with_article
+from viz.classroom import classroom, figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -105,7 +106,9 @@ def run(lesson: LessonRun) -> None:
     if len(wrong) > len(shown):
         lesson.say(f"the first {len(shown)} (also drawn in mistakes.png):")
     for i in shown:
-        lesson.say(f"  test image {i}: a {split.y_test[i]} read as {predicted[i]}")
+        lesson.say(
+            f"  test image {i}: {with_article(split.y_test[i])} read as {predicted[i]}"
+        )
     lesson.note("mistakes", len(wrong))
 
     curves = lesson.save_history(history, "history.png")
@@ -131,22 +134,21 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{field_path}: {what}.")
 
 
+@classroom()
 def _mistakes_figure(
     images: np.ndarray, truth: np.ndarray, predicted: np.ndarray, picked: np.ndarray
 ) -> Figure:
-    from matplotlib.figure import Figure
-
     count = max(len(picked), 1)
-    figure = Figure(figsize=(1.2 * count, 1.7))
-    axes = figure.subplots(1, count, squeeze=False)[0]
+    columns = min(count, 6)
+    rows = -(-count // columns)
+    fig = figure(1.9 * columns + 0.6, 2.3 * rows + 0.7)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set_axis_off()
     if len(picked) == 0:
-        axes[0].set_title("no mistakes", fontsize=9)
+        axes[0].set_title("no mistakes")
     for ax, i in zip(axes, picked):
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{truth[i]} → {predicted[i]}", fontsize=9, color="tab:red")
-    figure.suptitle("test digits read wrong (true → predicted)", fontsize=10)
-    figure.tight_layout()
-    return figure
+        ax.set_title(f"{truth[i]} → {predicted[i]}")
+    fig.suptitle("test digits read wrong (true → predicted)")
+    return fig

@@ -21,6 +21,8 @@ import numpy as np
 
 from autograd import Value
 from demos.lesson import LessonRun, epoch_curves
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -144,32 +146,27 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{network}: the training loss per epoch of the three on the digits.")
 
 
+@classroom()
 def _paths_figure(paths: dict[str, np.ndarray]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(11, 4))
-    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": (1.6, 1)})
+    fig = figure(15.0, 5.6)
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.6, 1)})
     xs, ys = np.meshgrid(np.linspace(-5.5, 2.5, 240), np.linspace(-1.6, 1.6, 120))
     grid = surface(Value(xs.ravel()), Value(ys.ravel())).data.reshape(xs.shape)
     left.contourf(xs, ys, grid, levels=30, cmap="Greys")
-    left.contour(xs, ys, grid, levels=30, colors="0.5", linewidths=0.3)
-    for (name, path), colour in zip(
-        paths.items(), ("tab:red", "tab:blue", "tab:green")
-    ):
-        left.plot(path[:, 0], path[:, 1], ".-", color=colour, ms=3, lw=1, label=name)
+    left.contour(xs, ys, grid, levels=30, colors="0.5", linewidths=0.4)
+    for (name, path), colour in zip(paths.items(), SERIES[1:]):
+        left.plot(path[:, 0], path[:, 1], ".-", color=colour, ms=6, lw=2, label=name)
         right.plot(
             [height(path[: k + 1]) for k in range(len(path))], color=colour, label=name
         )
-    left.plot(*START, "ko")
-    left.plot(0, 0, "k*", ms=10)
+    left.plot(*START, "o", color="black", ms=10)
+    left.plot(0, 0, "*", color="black", ms=16)
     left.set_xlabel("x")
     left.set_ylabel("y")
     left.set_title("paths from ● towards the lowest point ★")
-    left.legend(fontsize=8, loc="lower right")
     right.set_yscale("symlog", linthresh=1e-3)
     right.set_xlabel("step")
     right.set_ylabel("f")
     right.set_title("f along each path")
-    right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    legend_beside(right)
+    return fig

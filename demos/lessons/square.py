@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from autograd import Value, backward_steps
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -80,15 +82,15 @@ def run(lesson: LessonRun) -> None:
     lesson.say("(lr = 0.9 would give the same E as lr = 0.1: |1 − 2·lr| = 0.8 for")
     lesson.say(" both; w just changes sign at every step.)")
 
-    figure = _figure(paths)
-    picture = lesson.save_figure(figure, "descent.png")
+    picture = lesson.save_figure(_figure(paths), "descent.png")
     graph = lesson.save_graph(E, "graph.svg", params=[w])
     steps = lesson.save_steps(E, "steps.html", title="E = w² at w = −1", params=[w])
     lesson.heading("Look at")
     lesson.say(f"{picture}: the tangent at w = −1 has slope −2; the dots are the")
     lesson.say("  steps of gradient descent for each learning rate.")
     lesson.say(f"{graph}: the one op ^2 and its local derivative 2·w = −2.")
-    lesson.say(f"{steps}: the backward pass, one step per page.")
+    if steps is not None:
+        lesson.say(f"{steps}: the backward pass, one step per page.")
 
 
 def _story(rate: float) -> str:
@@ -102,33 +104,33 @@ def _story(rate: float) -> str:
     return "overshoots further each time: diverges"
 
 
+@classroom()
 def _figure(paths: dict[float, list[float]]) -> Figure:
     import numpy as np
-    from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(9, 3.6))
-    left, right = figure.subplots(1, 2)
+    colour = dict(zip(RATES, SERIES[1:]))  # one colour per rate, in both panels
+    fig = figure(13.0, 5.0)
+    left, right = fig.subplots(1, 2)
     ws = np.linspace(-1.6, 1.6, 200)
-    left.plot(ws, ws**2, color="0.3", label="E = w²")
-    left.plot(
-        ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1"
-    )
-    for rate, colour in ((0.1, "tab:blue"), (0.75, "tab:green")):
+    left.plot(ws, ws**2, color=SERIES[0], label="E = w²")
+    left.plot(ws, 1 + -2 * (ws - START), ":", color="0.45", label="slope −2 at w = −1")
+    for rate in (0.1, 0.75):
         path = paths[rate]
         left.plot(
-            path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}"
+            path, [p**2 for p in path], "o-", color=colour[rate], label=f"lr = {rate:g}"
         )
     left.set_ylim(-0.2, 2.6)
     left.set_xlabel("w")
     left.set_ylabel("E")
     left.set_title("E = w² and its slope at w = −1")
-    left.legend(loc="upper center", fontsize=8)
+    legend_beside(left)
     for rate, values in paths.items():
-        right.plot([v**2 for v in values], "o-", ms=3, label=f"lr = {rate:g}")
+        right.plot(
+            [v**2 for v in values], "o-", color=colour[rate], label=f"lr = {rate:g}"
+        )
     right.set_yscale("symlog", linthresh=1e-3)
     right.set_xlabel("step")
     right.set_ylabel("E")
     right.set_title("E over ten steps")
-    right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    legend_beside(right)
+    return fig

@@ -151,7 +151,9 @@ def test_digits_lists_and_draws_the_same_mistakes(tmp_path: Path) -> None:
         "digits", tmp_path, quick=True, epochs=2, progress=False, stream=said
     )
     text = said.getvalue()
-    listed = len(re.findall(r"^  test image \d+: a \d read as \d$", text, re.M))
+    listed = len(
+        re.findall(r"^  test image \d+: (a [0-79]|an 8) read as \d$", text, re.M)
+    )
     mistakes = int(result.numbers["mistakes"])
     assert f"Mistakes: {mistakes} of 360" in text
     assert listed == min(mistakes, 12)
