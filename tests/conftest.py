@@ -93,6 +93,17 @@ def mnist_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return digits_as_mnist()
 
 
+@pytest.fixture(scope="session")
+def mnist_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+    mnist_arrays: tuple[np.ndarray, ...],
+) -> Path:
+    """A folder with the four MNIST files of ``mnist_arrays``, written once."""
+    folder = tmp_path_factory.mktemp("mnist")
+    write_mnist_files(folder, mnist_arrays)
+    return folder
+
+
 @pytest.fixture
 def idx() -> Callable[..., bytes]:
     """``idx(array)``: the bytes of an IDX file of unsigned bytes, made by hand."""

@@ -77,10 +77,11 @@ LAYOUT_PER_VALUE = 8
 
 Collapse = bool | Literal["auto"]
 
-# fill colours of the kinds of values, shown in the legend
+# fill colours of the kinds of values, shown in the legend; never the red or
+# blue of negative and positive numbers (viz.colours), nor the step's orange
 STYLES: dict[str, dict[str, str]] = {
-    "parameter": {"fillcolor": "#fde2c4", "color": "#b35900"},
-    "input": {"fillcolor": "#d6e9f8", "color": "#1f5f99"},
+    "parameter": {"fillcolor": "#fde2c4", "color": "#8c510a"},
+    "input": {"fillcolor": "#e8e1f2", "color": "#5e3c99"},
     "intermediate": {"fillcolor": "#ffffff", "color": "#555555"},
     "output": {"fillcolor": "#d9f2d9", "color": "#2e7d32"},
 }
@@ -90,9 +91,11 @@ LEGEND = {
     "intermediate": "intermediate value",
     "output": "output",
 }
-CURRENT = {"fillcolor": "#fff3b0", "color": "#d62728", "penwidth": "3"}
-FLOW = {"color": "#d62728", "fontcolor": "#d62728", "penwidth": "2.5"}
-FORWARD = {"color": "#1f5f99", "fontcolor": "#1f5f99", "penwidth": "2.5"}
+# the step being taken: orange for the gradient sent back, purple for the
+# numbers going forward
+CURRENT = {"fillcolor": "#fff3b0", "color": "#e66100", "penwidth": "3"}
+FLOW = {"color": "#e66100", "fontcolor": "#b34700", "penwidth": "2.5"}
+FORWARD = {"color": "#7b3294", "fontcolor": "#7b3294", "penwidth": "2.5"}
 FONT = "Helvetica"
 #: Every text in a graph is this large (points): edge labels as large as the
 #: values' own text, so the chain-rule numbers read from the back of a room.

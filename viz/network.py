@@ -52,7 +52,7 @@ import numpy as np
 from autograd import Value, topological_order
 from autograd.steps import fmt
 from viz.colours import NEGATIVE, POSITIVE, ZERO, sign_colour
-from viz.dot import shortened, visible
+from viz.dot import STYLES, shortened, visible
 from viz.layout import SCREEN, fit_scale, text_width
 from viz.render import PinnedDigraph
 
@@ -495,9 +495,9 @@ def draw_network(
     for i, size in enumerate(sizes):
         r = geometry.radii[i]
         if i == 0:
-            title, fill = "input", "#d6e9f8"
+            title, fill = "input", STYLES["input"]["fillcolor"]
         elif i == len(sizes) - 1:
-            title, fill = "output", "#d9f2d9"
+            title, fill = "output", STYLES["output"]["fillcolor"]
         else:
             title, fill = f"hidden {i}", "#f2f2f2"
         xs = [cx for cx, _ in centres[i]]
