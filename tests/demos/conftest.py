@@ -1,10 +1,11 @@
-"""Every lesson run once per test session, with its smallest settings, for the
-tests that look at what it said and drew (the pictures' fit, the details)."""
+"""Every lesson run once per test session, for the tests that look at what it
+wrote, said and drew (the files it promises, the pictures' fit, the details)."""
 
 from __future__ import annotations
 
 import io
 import struct
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from demos import run_lesson
+from demos import LESSONS, run_lesson
+from demos.extras import DISTRIBUTIONS
 from demos.lesson import LessonResult, LessonRun
 
 
@@ -54,12 +56,16 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def lesson_run(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], Run]]:
-    """``lesson_run(name)``: the lesson run once (quick, one epoch, seed 0).
+    """``lesson_run(name)``: the lesson run once, with its short settings
+    (``quick``, seed 0, no progress bars).
 
-    Each figure a lesson saves is caught on the way: the texts matplotlib's
-    renderer really draws into the PNG (and their sizes), and the PNG's size.
+    Only the extras the lesson declares are importable while it runs, so a
+    lesson that needs more than its ``NEEDS`` fails. Each figure it saves is
+    caught on the way: the texts matplotlib's renderer really draws into the
+    PNG (and their sizes), and the PNG's size; the figure keeps the canvas it
+    was drawn on, so its pieces can be measured afterwards.
     """
-    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
     runs: dict[str, Run] = {}
     drawn: list[DrawnText] = []
@@ -83,6 +89,7 @@ def lesson_run(
 
         def catching_save_figure(self: LessonRun, figure: Any, filename: str) -> Path:
             drawn.clear()
+            FigureCanvasAgg(figure)  # saved on this canvas, which it keeps
             path = save_figure(self, figure, filename)
             width, height = _png_size(path.read_bytes())
             texts = [t for t in drawn if t.text.strip()]
@@ -93,14 +100,12 @@ def lesson_run(
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(RendererAgg, "draw_text", recording_draw_text)
             patch.setattr(LessonRun, "save_figure", catching_save_figure)
+            for module in set(DISTRIBUTIONS) - set(LESSONS[name].needs):
+                loaded = [m for m in sys.modules if m.split(".")[0] == module]
+                for blocked in [module, *loaded]:  # as if not installed
+                    patch.setitem(sys.modules, blocked, None)
             result = run_lesson(
-                name,
-                out / "out",
-                quick=True,
-                epochs=1,
-                progress=False,
-                stream=said,
-                **options,
+                name, out / "out", quick=True, progress=False, stream=said, **options
             )
         runs[name] = Run(said.getvalue(), result, figures)
         return runs[name]

@@ -96,7 +96,7 @@ def test_without_graphviz_a_lesson_points_only_to_files_it_wrote(
     empty = tmp_path / "no-graphviz"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no `dot` to be found
-    text, result = said_and_result(name, tmp_path / "out", quick=True, epochs=1)
+    text, result = said_and_result(name, tmp_path / "out", quick=True)
     warned = capsys.readouterr().err
     assert "no step page written" in warned
     assert "steps.html" not in text and "None" not in text
