@@ -331,10 +331,12 @@ def steps_html(
             "<main>",
             *sections,
             "</main>",
-            '<p class="hint">Keys: ← and → move one step, Home and End jump to '
-            "the first and last; + and − zoom, 0 shows the whole graph, F follows "
-            "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
-            "yet, <b>(so far)</b> a gradient still adding up.</p>",
+            '<p class="hint">Keys: ← and → (or Page Down and Page Up, Space and '
+            "Backspace, as a presenter's clicker sends them) move one step, Home "
+            "and End jump to the first and last; + and − zoom, 0 shows the whole "
+            "graph, F follows the step; drag to pan. <b>grad ?</b> marks nodes "
+            "nothing has reached yet, <b>(so far)</b> a gradient still adding "
+            "up.</p>",
             "<script>",
             _asset("steps_page.js").replace("MIN_TEXT_PX_HERE", str(MIN_TEXT_PX)),
             "</script>",

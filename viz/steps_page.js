@@ -103,6 +103,16 @@
     mode = "free";
     setView(ux - (px - r.w / 2) / s, uy - (py - r.h / 2) / s, s);
   }
+  function reveal() {
+    // the step's text whole in the window, under the buttons (which stay at
+    // the top of a short window): scroll as little as that takes
+    var text = frames[current].querySelector("pre");
+    if (!text) { return; }
+    var r = text.getBoundingClientRect();
+    var top = Math.max(0, document.querySelector("nav").getBoundingClientRect().bottom);
+    if (r.bottom > window.innerHeight) { window.scrollBy(0, Math.min(r.bottom - window.innerHeight, r.top - top)); }
+    else if (r.top < top) { window.scrollBy(0, r.top - top); }
+  }
   function show(i) {
     current = Math.max(0, Math.min(frames.length - 1, i));
     for (var k = 0; k < frames.length; k++) { frames[k].hidden = k !== current; }
@@ -110,6 +120,7 @@
     prev.disabled = current === 0;
     next.disabled = current === frames.length - 1;
     place();
+    reveal();
   }
   prev.addEventListener("click", function () { show(current - 1); });
   next.addEventListener("click", function () { show(current + 1); });
@@ -119,7 +130,11 @@
   document.getElementById("zoom-follow").addEventListener("click", function () { mode = "follow"; place(); });
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    var moves = { ArrowLeft: current - 1, ArrowRight: current + 1,
+    // arrows, and what a presenter's clicker sends: PageDown / PageUp, or
+    // Space / Backspace (Shift+Space goes back, as in a slide show)
+    var back = current - 1, on = current + 1;
+    var moves = { ArrowLeft: back, ArrowRight: on, PageUp: back, PageDown: on,
+                  Backspace: back, " ": event.shiftKey ? back : on,
                   Home: 0, End: frames.length - 1 };
     var key = event.key;
     if (key in moves) { show(moves[key]); }
@@ -155,7 +170,7 @@
     area.addEventListener("pointerup", stop);
     area.addEventListener("pointercancel", stop);
   });
-  window.addEventListener("resize", place);
+  window.addEventListener("resize", function () { place(); reveal(); });
   window.chainrule = { show: show, zoom: zoom, view: function () { return at; },
                        mode: function () { return mode; } };
   show(0);
