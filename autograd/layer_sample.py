@@ -46,9 +46,12 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import next_serial
-from autograd.ops import DomainError, Op
+from autograd.ops import OPS, DomainError, Op
 from autograd.parameters import Element, ParameterArray, plain_number
 from autograd.value import Value
+
+#: The label slot of a Value: a neuron's node keeps a label given to it there.
+_OWN_LABEL = Value.__dict__["label"]
 
 __all__ = ["LayerSample", "NeuronOutput", "NeuronSum"]
 
@@ -132,7 +135,7 @@ class LayerSample:
             self.a, self.da = self.z, self.dz
         else:
             try:
-                self.a, (slope,) = op.rule(self.z)
+                self.a, (slope,) = op.compute(self.z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
             if np.shape(slope) != self.z.shape:  # one slope for every neuron
@@ -157,7 +160,7 @@ class LayerSample:
         """The weighted sum node zⱼ of each neuron (always the same objects)."""
         if self._sums is None:
             self._sums = [
-                NeuronSum(self, j, zj, "wsum", self.dz)
+                NeuronSum(self, j, zj, OPS["wsum"], self.dz)
                 for j, zj in enumerate(self.z.tolist())
             ]
         return self._sums
@@ -168,9 +171,9 @@ class LayerSample:
             if self.op is None:
                 self._outputs = list(self.sums())
             else:
-                name = self.op.name
+                op = self.op
                 self._outputs = [
-                    NeuronOutput(self, j, aj, name, self.da)
+                    NeuronOutput(self, j, aj, op, self.da)
                     for j, aj in enumerate(self.a.tolist())
                 ]
         return list(self._outputs)
@@ -245,7 +248,7 @@ class _Neuron(Value):
     grads: np.ndarray
 
     def __init__(
-        self, layer: LayerSample, index: int, data: float, op: str, grads: np.ndarray
+        self, layer: LayerSample, index: int, data: float, op: Op, grads: np.ndarray
     ) -> None:
         self.layer = layer
         self.index = index
@@ -255,6 +258,22 @@ class _Neuron(Value):
         self.grads = grads
         self.sources = layer.as_source
         self.serial = next_serial()
+
+    #: Which of the neuron's values the node is (named zⱼ or aⱼ by the model).
+    part = "sum"
+
+    @property
+    def label(self) -> str:
+        """The label given to the node, or else its name in the model: ``z²₁``."""
+        own: str = _OWN_LABEL.__get__(self)
+        naming = self.layer.W.naming
+        if own or naming is None:
+            return own
+        return naming.neuron(self.part, self.index)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        _OWN_LABEL.__set__(self, value)
 
     @property
     def grad(self) -> float:
@@ -294,6 +313,8 @@ class NeuronOutput(_Neuron):
     r"""Neuron j's output on one sample, aⱼ = φ(zⱼ); ∂aⱼ/∂zⱼ = φ'(zⱼ)."""
 
     __slots__ = ()
+
+    part = "activation"
 
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]

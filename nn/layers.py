@@ -13,10 +13,10 @@ each reading the outputs of the one before. The structure is micrograd's:
 >>> model = MLP(2, [3, 1], seed=0)
 >>> [len(layer.neurons) for layer in model.layers]
 [3, 1]
->>> model.layers[0].neurons[2].w[1].label
-'layers.0.neurons.2.w.1'
+>>> model.layers[0].neurons[2].w[1].label     # layer 2 (1 is the inputs): w²ⱼₖ
+'w²₃₂'
 >>> y = model([1.0, -2.0])            # one sample -> one Value (one output)
->>> y.op                               # the last layer is linear: a bare wsum
+>>> y.op                               # no activation on the last layer: a bare wsum
 'wsum'
 
 A 2-D numpy array is a *batch*: row k is sample k. A batch goes through each
@@ -54,6 +54,7 @@ from autograd import (
     reshape,
     wsum,
 )
+from autograd.names import ArrayNames, LayerNames, input_name
 from nn.init import Seed, check_scheme, initial_layer, make_rng
 from nn.module import Module
 
@@ -65,22 +66,56 @@ __all__ = [
     "Sequential",
     "activate",
     "as_inputs",
+    "name_layer",
 ]
 
-#: The activations a neuron can have: the op table's, and "linear" (none).
-ACTIVATIONS = (*(name for name, op in OPS.items() if op.kind == "activation"), "linear")
+#: No activation: the neuron hands on its weighted sum z itself.
+IDENTITY = "identity"
+
+
+class _Activations(Sequence[str]):
+    r"""The activations a neuron can have: every ``kind="activation"`` op of
+    the op table, read when asked (an op added to the table is one at once),
+    and ``"identity"`` (none)."""
+
+    def _names(self) -> tuple[str, ...]:
+        table = (name for name, op in OPS.items() if op.kind == "activation")
+        return (*table, IDENTITY)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+#: The activations a neuron can have (``"linear"`` is accepted for "identity").
+ACTIVATIONS: Sequence[str] = _Activations()
 
 
 def check_activation(activation: str, nonlin: bool | None = None) -> str:
-    r"""``activation`` itself if it is a known activation, else a ValueError.
+    r"""The name of a known activation, else a ValueError.
 
-    ``nonlin`` is micrograd's keyword: True means ReLU, False linear.
+    ``"linear"`` (no activation, as many books call it) is taken as
+    ``"identity"``. ``nonlin`` is micrograd's keyword: True means ReLU,
+    False none.
+
+    >>> check_activation("linear"), check_activation("tanh", nonlin=True)
+    ('identity', 'relu')
     """
     if nonlin is not None:
         if not isinstance(nonlin, bool):
-            msg = f"nonlin must be True (ReLU) or False (linear), not {nonlin!r}."
+            msg = f"nonlin must be True (ReLU) or False (identity), not {nonlin!r}."
             raise TypeError(msg)
-        return "relu" if nonlin else "linear"
+        return "relu" if nonlin else IDENTITY
+    if activation == "linear":
+        return IDENTITY
     if activation not in ACTIVATIONS:
         msg = (
             f"unknown activation {activation!r}; choose one of "
@@ -91,8 +126,8 @@ def check_activation(activation: str, nonlin: bool | None = None) -> str:
 
 
 def activate(z: Value, activation: str) -> Value:
-    """The activation's node on ``z`` (``z`` itself for ``"linear"``)."""
-    return z if activation == "linear" else apply(OPS[activation], (z,))
+    """The activation's node on ``z`` (``z`` itself for ``"identity"``)."""
+    return z if activation == IDENTITY else apply(OPS[activation], (z,))
 
 
 def check_size(value: Any, what: str) -> int:
@@ -119,11 +154,11 @@ def as_inputs(x: Any, nin: int) -> Inputs:
       the matrix to get dL/dx;
     - a Value holding a batch × nin matrix (a layer's output): itself;
     - a sequence (or 1-D array) of numbers and Values: one sample; numbers
-      become Values labelled ``x1``, ``x2``, ...;
+      become Values labelled ``x₁``, ``x₂``, ...;
     - a single Value: one input.
 
     >>> [v.label for v in as_inputs([0.5, Value(2.0, "z")], 2)]
-    ['x1', 'z']
+    ['x₁', 'z']
     >>> as_inputs(np.zeros((5, 2)), 2).shape
     (5, 2)
     >>> as_inputs(np.zeros((5, 3)), 2)   # doctest: +ELLIPSIS
@@ -163,7 +198,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
         if isinstance(v, Value):
             inputs.append(v)
         elif isinstance(v, numbers.Real) and not isinstance(v, bool):
-            inputs.append(Value(float(v), label=f"x{i + 1}"))
+            inputs.append(Value(float(v), label=input_name(i)))
         else:
             msg = (
                 f"input {i + 1} must be a number or a Value, not "
@@ -194,6 +229,26 @@ def _batch_inputs(x: np.ndarray, nin: int) -> Value:
     return Constant(x, label="x")
 
 
+def name_layer(
+    W: ParameterArray,
+    b: ParameterArray,
+    path: str,
+    number: int | None,
+    single: bool = False,
+) -> None:
+    r"""Give a layer's weights ``W`` and biases ``b`` their names.
+
+    ``number`` is the layer's place among the model's layers (0 for the
+    first), ``None`` for a layer on its own; ``single`` names one neuron on
+    its own (``w₁``, ``b``, ``z``, ``a``). Layers of ten neurons or inputs or
+    more write a weight's two indices with a comma (``w²₁₂,₃``).
+    """
+    wide = max(W.data.shape) >= 10
+    names = LayerNames(number, path, wide=wide, single=single)
+    W.naming = ArrayNames(names, "W")
+    b.naming = ArrayNames(names, "b")
+
+
 def _handed_on(sample: LayerSample | list[Value]) -> list[Value]:
     """What a layer run on one sample hands on: its neurons' output nodes."""
     return sample.outputs() if isinstance(sample, LayerSample) else sample
@@ -210,8 +265,8 @@ class Neuron(Module):
     r"""One neuron: ``φ(Σᵢ wᵢ·xᵢ + b)`` as a ``wsum`` node and an activation node.
 
     ``activation`` is one of :data:`ACTIVATIONS` (``"leaky_relu"`` has slope
-    0.01, ``"linear"`` is none); micrograd's ``nonlin=True/False`` is accepted
-    too (ReLU or linear). ``init`` is one of ``nn.SCHEMES`` (see
+    0.01, ``"identity"`` is none); micrograd's ``nonlin=True/False`` is
+    accepted too (ReLU or none). ``init`` is one of ``nn.SCHEMES`` (see
     :mod:`nn.init`). ``seed`` makes the starting weights reproducible.
 
     The weights are a row of a weight matrix (the neuron's own, or its
@@ -271,6 +326,15 @@ class Neuron(Module):
     def zero_grad(self) -> None:
         self._weights.grad[self._row] = 0.0
         self._biases.grad[self._row] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """A neuron on its own names its parts ``w₁ w₂ … b``, ``z`` and ``a``.
+
+        (A neuron of a layer is named by its layer: its weights are a row of
+        the layer's arrays.)
+        """
+        if self._weights.data.shape[0] == 1:  # its own arrays, not a layer's row
+            name_layer(self._weights, self._biases, path, number, single=True)
 
     def _submodules(self) -> Iterator[tuple[str, Module]]:
         """None: a neuron holds numbers, not modules (walks of a model skip it fast)."""
@@ -345,18 +409,29 @@ class Layer(Module):
         given as a list) get one ``wsum`` node and one activation node per
         neuron, made here.
         """
-        op = None if self.activation == "linear" else OPS[self.activation]
+        op = None if self.activation == IDENTITY else OPS[self.activation]
         if isinstance(inputs, LayerSample) or _FLOAT.issuperset(
             [type(v.data) for v in inputs]
         ):
             return LayerSample(self.W, self.b, op, inputs)
         biases = self.b.elements()
         sums = [wsum(self.W.row(j), inputs, biases[j]) for j in range(self.nout)]
-        return sums if op is None else [apply(op, (z,)) for z in sums]
+        outputs = sums if op is None else [apply(op, (z,)) for z in sums]
+        naming = self.W.naming
+        if naming is not None:  # named as a LayerSample's nodes are: z²ⱼ, a²ⱼ
+            for j, (z, a) in enumerate(zip(sums, outputs)):
+                z.label = naming.neuron("sum", j)
+                if a is not z:
+                    a.label = naming.neuron("activation", j)
+        return outputs
 
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """``W²`` and ``b²`` for layer 2, ``w²ⱼₖ`` and ``b²ⱼ`` for their numbers."""
+        name_layer(self.W, self.b, path, number)
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -366,8 +441,8 @@ class MLP(Module):
     r"""A multi-layer perceptron: ``MLP(nin, [n₁, n₂, ..., n_L])``.
 
     Hidden layers use ``activation``; the last layer uses
-    ``output_activation`` (linear by default, as in micrograd, so its outputs
-    are logits or raw scores). Any layer size works, one neuron included.
+    ``output_activation`` (``"identity"``, none, by default, as in micrograd,
+    so its outputs are logits or raw scores). Any layer size works, one neuron included.
     All layers draw their starting weights, one after another, from one
     generator seeded by ``seed``. A batch gives one Value: batch × outputs
     (or a 1-D batch for one output).
@@ -382,7 +457,7 @@ class MLP(Module):
         nin: int,
         nouts: Sequence[int],
         activation: str = "relu",
-        output_activation: str = "linear",
+        output_activation: str = IDENTITY,
         *,
         seed: Seed = 0,
         init: str = "uniform",
@@ -430,6 +505,11 @@ class MLP(Module):
             out = layer.forward(out, last=last and i == len(self.layers))
         return out
 
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Its layers in order: the first hidden layer is layer 2 in the textbook."""
+        for i, layer in enumerate(self.layers):
+            layer.name_layers(f"{path}layers.{i}.", i)
+
     def __repr__(self) -> str:
         sizes = [layer.nout for layer in self.layers]
         return (
@@ -445,7 +525,7 @@ class Sequential(Module):
     ``layers.0....``, ``layers.1....``, like an MLP's.
 
     >>> from nn.dropout import Dropout
-    >>> net = Sequential(Layer(2, 4, seed=0), Dropout(0.5), Layer(4, 1, "linear"))
+    >>> net = Sequential(Layer(2, 4, seed=0), Dropout(0.5), Layer(4, 1, "identity"))
     >>> net.nin, net.nout
     (2, 1)
     >>> net.eval().layers[1].training
@@ -476,6 +556,17 @@ class Sequential(Module):
         for module in self.layers:
             x = module(x)  # type: ignore[operator]
         return x
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Its modules in order; those with weights count as layers 2, 3, ...
+
+        (Dropout and Flatten hold no weights and take no number.)
+        """
+        count = 0
+        for i, module in enumerate(self.layers):
+            has_weights = any(True for _ in module.named_arrays())
+            module.name_layers(f"{path}layers.{i}.", count if has_weights else None)
+            count += has_weights
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(module) for module in self.layers)

@@ -30,8 +30,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from autograd import Step, Value, op_for, topological_order
-from autograd.steps import fmt, local_rule, node_names
+from autograd import Step, Value, topological_order
+from autograd.names import node_names, number_name
+from autograd.text import expression_of, fmt, local_rule
 from nn.files import write_file
 from viz.dot import (
     CURRENT,
@@ -41,16 +42,13 @@ from viz.dot import (
     LEGEND,
     STYLES,
     Collapse,
-    Frame,
-    _collapsed,
     check_rankdir,
     draw_frame,
-    forward_order,
-    frames_of,
-    kind_of,
     parameter_set,
-    visible,
+    plan_collapse,
 )
+from viz.frames import Frame, forward_order, frames_of
+from viz.labels import kind_of, visible
 from viz.layout import fitting, layout_of
 from viz.render import render_svgs
 
@@ -137,14 +135,26 @@ def _page_text(text: str) -> str:
 
 
 def _step_html(step: Step) -> str:
-    """A backward step's text, the textbook rules in grey."""
+    """A backward step's text, the textbook rules in grey; the last step's
+    table of the leaves' gradients in columns, so that it takes few lines."""
     text = str(step)
+    table = "\n".join(step.table())
+    leaves = ""
+    if table and text.endswith(table):
+        text = text[: -len(table)]
+        heading, _, rows = table.partition("\n")
+        leaves = (
+            f"{_page_text(heading)}\n"
+            f'<span class="leaves">{_page_text(rows.rstrip())}</span>'
+        )
     rules = step.rules() if step.lines else ""
-    if not rules:
-        return _page_text(text)
+    if not rules or rules not in text:
+        return _page_text(text) + leaves
+    before, _, after = text.partition(rules)
     return (
-        f"{_page_text(text[: -len(rules)])}"
-        f'<span class="textbook">{_page_text(rules)}</span>'
+        f"{_page_text(before)}"
+        f'<span class="textbook">{_page_text(rules)}</span>{_page_text(after)}'
+        f"{leaves}"
     )
 
 
@@ -156,14 +166,18 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = x * w; y.label = "y"
     >>> print(forward_text(y, 1, 1, node_names(y)))
-    forward 1/1  y = x × w = 2 × -3 = -6
+    forward 1/1  y = x·w = 2·(−3) = -6
       keeps for the backward pass: ∂y/∂x = w = -3,  ∂y/∂w = x = 2
     """
-    op = op_for(node.op)
-    parents = [names[p] for p in node.parents]
-    written = op.write(parents, out=names[node])
-    numbers = op.write([fmt(p.data) for p in node.parents], out=names[node])
-    head = f"forward {index}/{total}  {names[node]} = {written}"
+    written = expression_of(node, names)
+    shown = {
+        p: number_name(p.data) if type(p.data) is float else fmt(p.data)
+        for p in node.parents
+    }
+    numbers = expression_of(node, {**shown, node: names[node]})
+    head = f"forward {index}/{total}  {names[node]}"
+    if written != names[node]:
+        head += f" = {written}"
     if numbers != written:
         head += f" = {numbers}"
     head += f" = {fmt(node.data)}"
@@ -245,7 +259,7 @@ def steps_html(
         )
         raise ValueError(msg)
     chosen = parameter_set(params)
-    _, hidden = _collapsed(order, max_nodes, collapse)
+    _, hidden = plan_collapse(order, max_nodes, collapse)
     steps = frames_of(root, order)
     draw = partial(
         draw_frame,
@@ -269,9 +283,7 @@ def steps_html(
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
     svgs = render_svgs([draw(frame, layout=layout) for frame in frames], pinned=True)
     svgs = same_canvas(svgs)
-    names = node_names(order)
-    if not root.label:
-        names[root] = "L"
+    names = node_names(order, root)
     total = len(steps)
     sections = []
     for number, (frame, svg) in enumerate(zip(frames, svgs), start=1):

@@ -50,9 +50,12 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, topological_order
-from autograd.steps import fmt
+from autograd.layer_rules import mse_graph
+from autograd.text import fmt
+from autograd.value import VALUES
 from viz.colours import NEGATIVE, POSITIVE, ZERO, sign_colour
-from viz.dot import STYLES, shortened, visible
+from viz.dot import STYLES
+from viz.labels import shortened, visible
 from viz.layout import SCREEN, fit_scale, text_width
 from viz.render import PinnedDigraph
 
@@ -155,11 +158,7 @@ def _loss(blame: Any, outputs: list[Value]) -> Value:
                 "function of the outputs that returns the loss."
             )
             raise ValueError(msg)
-        squares = [(out - _number(t)) ** 2 for out, t in zip(outputs, targets)]
-        loss = squares[0]
-        for square in squares[1:]:
-            loss = loss + square
-        loss = loss * (1.0 / len(squares))
+        loss = mse_graph(outputs, [_number(t) for t in targets], VALUES)
     if not isinstance(loss, Value) or loss.shape != ():
         msg = (
             "blame must be the target(s) or a function of the outputs that "

@@ -6,6 +6,8 @@
   var prev = document.getElementById("prev");
   var next = document.getElementById("next");
   var MIN_TEXT_PX = MIN_TEXT_PX_HERE, STEP = 1.25;
+  // the step's text may shrink to this (CSS pixels) to fit a zoomed-in window
+  var SMALLEST_TEXT_PX = 10;
   // the largest automatic zoom: of a whole small graph, and around a step
   var MAX_SCALE = 2.5, MAX_FOLLOW = 1.5;
   var current = 0;
@@ -105,9 +107,18 @@
   }
   function reveal() {
     // the step's text whole in the window, under the buttons (which stay at
-    // the top of a short window): scroll as little as that takes
+    // the top): smaller type if it is taller than the room (never under
+    // SMALLEST_TEXT_PX), then scroll as little as showing it takes
     var text = frames[current].querySelector("pre");
     if (!text) { return; }
+    var room = window.innerHeight - document.querySelector("nav").offsetHeight;
+    text.style.fontSize = "";
+    for (var k = 0; k < 4 && text.offsetHeight > room; k++) {
+      var size = parseFloat(getComputedStyle(text).fontSize);
+      if (size <= SMALLEST_TEXT_PX) { break; }
+      var smaller = Math.max(SMALLEST_TEXT_PX, size * 0.97 * room / text.offsetHeight);
+      text.style.fontSize = smaller + "px";
+    }
     var r = text.getBoundingClientRect();
     var top = Math.max(0, document.querySelector("nav").getBoundingClientRect().bottom);
     if (r.bottom > window.innerHeight) { window.scrollBy(0, Math.min(r.bottom - window.innerHeight, r.top - top)); }
