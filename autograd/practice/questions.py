@@ -238,7 +238,7 @@ def _local(step: Step, position: int) -> dict[str, Any]:
     where = _mentioned(written, values)
     if where:
         hint += f", where {where}"
-    hint += f"   (the rule: {line.formula})"
+    hint += f"   (in letters: {line.formula})"
     return {
         "kind": "local",
         "prompt": _edge(step, position),
