@@ -4,6 +4,7 @@ from a file when standard input is not a terminal, and the score and exit code."
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -218,3 +219,32 @@ def test_the_quiz_from_a_shell_with_a_file_on_standard_input(tmp_path):
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode("ascii")  # a terminal without ∂ gets ASCII
     assert "right first time" in out and "dE/dz" in out
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_html_writes_the_worksheet_of_a_problem_set(capsys, monkeypatch, tmp_path):
+    path = tmp_path / "sheets" / "sheet.html"
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "quiz",
+        "--level",
+        "neuron",
+        "--seed",
+        "4",
+        "--count",
+        "3",
+        "--html",
+        str(path),
+    )
+    assert code == 0
+    n = sum(len(exercise(level="neuron", seed=s).questions) for s in (4, 5, 6))
+    assert out == f"wrote {path} (3 exercises, {n} questions; open it in a browser)\n"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('<section class="exercise"') == 3
+    assert "level neuron, seed 6" in text
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    code, _, err = run(
+        capsys, monkeypatch, "quiz", "--html", str(tmp_path / "a-file" / "sheet.html")
+    )
+    assert code == 2 and err.startswith("chainrule quiz: error: cannot write")
