@@ -43,6 +43,7 @@ import numpy as np
 
 from autograd.data import Data, is_batch, shape_text
 from autograd.graph import prepare_backward, summed_to, topological_order, zero_grad
+from autograd.latex import step_latex
 from autograd.layer_rules import MatrixLocal
 from autograd.ops import op_for
 from autograd.value import Value, seed_gradient
@@ -327,6 +328,14 @@ class Step:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def latex(self) -> str:
+        r"""The step as LaTeX (an ``align*``): the node's gradient, and for each
+        parent its local derivative and the chain rule with its numbers."""
+        return step_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
 
     def _repr_html_(self) -> str:
         """The step for Jupyter: the same text, the textbook rules in grey."""

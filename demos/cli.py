@@ -3,7 +3,7 @@ r"""The ``chainrule`` command: run a lesson, or step through an expression.
     chainrule demo --list
     chainrule demo NAME [--out DIR] [--seed N] [--no-progress] [--cnn] [--data DIR]
     chainrule step "EXPR" --set x=2 --set w=-3 [--param w] [--wrt x] [--svg F]
-                   [--html F] [--rankdir TB]
+                   [--html F] [--rankdir TB] [--latex]
     chainrule quiz [--level chain|neuron|network] [--seed N] [--tries N]
                    [--count K] [--answers] [--html F]
     chainrule --version
@@ -238,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--html", metavar="PATH", type=Path, help="write the step-by-step page"
     )
     step.add_argument(
+        "--latex",
+        action="store_true",
+        help="print the forward values, each step, the gradients (and the paths "
+        "of --wrt) as LaTeX, for slides",
+    )
+    step.add_argument(
         "--rankdir",
         choices=["LR", "TB"],
         default="LR",
@@ -368,6 +374,7 @@ def _step(args: argparse.Namespace) -> int:
             html=args.html,
             params=[name for names in args.params for name in names],
             rankdir=args.rankdir,
+            latex=args.latex,
         )
     except OSError as error:
         where = error.filename or args.svg or args.html
