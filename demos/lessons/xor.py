@@ -72,9 +72,9 @@ def _linear_layers_collapse(lesson: LessonRun, X: Any) -> None:
         layer.W.data[...] = np.array(w)
         layer.b.data[...] = np.array(b)
     M, c = collapsed()
-    lesson.say(f"layer 1: h = W₁·x + b₁   W₁ = {_rows(W1)}  b₁ = {list(B1)}")
-    lesson.say(f"layer 2: y = W₂·h + b₂   W₂ = {_rows(W2)}  b₂ = {list(B2)}")
-    lesson.say(f"one matrix: M = W₂·W₁ = {M.tolist()}, c = W₂·b₁ + b₂ = {c.tolist()}")
+    lesson.say(f"layer 1: h = W₁·x + b₁   W₁ = {_rows(W1)}  b₁ = {_rows([B1])[1:-1]}")
+    lesson.say(f"layer 2: y = W₂·h + b₂   W₂ = {_rows(W2)}  b₂ = {_rows([B2])[1:-1]}")
+    lesson.say(f"one matrix: M = W₂·W₁ = {_rows(M)}, c = W₂·b₁ + b₂ = {c[0]:g}")
     largest = 0.0
     for x in X:
         through = float(two(list(map(float, x))).data)
