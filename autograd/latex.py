@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from autograd.names import formula_in
 from autograd.ops import op_for
 
 __all__ = [
@@ -232,6 +233,8 @@ class _Node(Protocol):
 
 class _Line(Protocol):
     @property
+    def parent(self) -> Any: ...
+    @property
     def parent_name(self) -> str: ...
     @property
     def upstream(self) -> Any: ...
@@ -261,55 +264,67 @@ class _Step(Protocol):
 
 
 def forward_latex(steps: Sequence[_Step]) -> str:
-    r"""The forward pass: each value from its inputs' numbers, leaves first.
+    r"""The forward pass: each value from its inputs' numbers, each leaf just
+    before the first value made from it.
 
     ``steps`` are a whole backward pass (the root first), as
     :func:`autograd.backward_steps` gives them.
     """
     rows = []
+    shown: set[int] = set()
     for step in reversed(steps):
         node, name = step.node, latex_name(step.name)
         value = latex_number(node.data)
-        if not node.parents:
+        if not node.parents:  # a graph that is one leaf
             rows.append(f"{name} &= {value}")
             continue
+        for line in step.lines:
+            leaf = line.parent
+            if not leaf.parents and id(leaf) not in shown:
+                shown.add(id(leaf))
+                rows.append(
+                    f"{latex_name(line.parent_name)} &= {latex_number(leaf.data)}"
+                )
         op = op_for(node.op)
         called = "({0})" in op.expression  # σ(-6), not σ((-6))
         numbers = [latex_number(p.data, bracket=not called) for p in node.parents]
-        written = latex_formula(step.expression)
         slots = op.write([f"@{k}@" for k in range(len(numbers))], out=step.name)
         with_numbers = latex_formula(slots)
         for k, number in enumerate(numbers):
             with_numbers = with_numbers.replace(f"@{k}@", number)
-        row = f"{name} &= {written}"
-        if with_numbers != written:
+        row = name
+        if step.expression != step.name:  # an unlabelled node is its expression
+            row += f" &= {latex_formula(step.expression)}"
             row += f" = {with_numbers}"
+        else:
+            row += f" &= {with_numbers}"
         rows.append(f"{row} = {value}")
     return _align(rows)
 
 
 def step_latex(step: _Step) -> str:
     r"""One backward step: the node's gradient, each parent's local derivative
-    and the chain rule with its numbers."""
+    and the chain rule with its numbers (a constant is sent nothing)."""
     root, name, node = step.root_name, step.name, step.node
     gradient = f"{_total(root, name)} &= {latex_number(step.grad)}"
+    value = latex_number(node.data)
     if not node.parents:
-        rows = [f"{latex_name(name)} &= {latex_number(node.data)} & {gradient}"]
-        return _align(rows)
-    head = (
-        f"{latex_name(name)} &= {latex_formula(step.expression)} = "
-        f"{latex_number(node.data)} & {gradient}"
-    )
-    rows = [head]
-    parents = [line.parent_name for line in step.lines]
-    op = op_for(node.op)
+        return _align([f"{latex_name(name)} &= {value} & {gradient}"])
+    expression = latex_formula(step.expression)
+    if step.expression != name:  # an unlabelled node is named by its expression
+        value = f"{expression} = {value}"
+    rows = [f"{latex_name(name)} &= {value} & {gradient}"]
+    names = {node: name, **{line.parent: line.parent_name for line in step.lines}}
     for position, line in enumerate(step.lines):
-        written = op.local_text(position, parents, name)
+        written = latex_formula(formula_in(node, position, names))
         local = latex_number(line.local)
         partial = _partial(name, line.parent_name)
-        left = f"{partial} &= {latex_formula(written)}"
-        if latex_formula(written) != local:
+        left = f"{partial} &= {written}"
+        if written != local:
             left += f" = {local}"
+        if not line.parent.needs_grad:
+            rows.append(rf"{left} & &\text{{(a constant: nothing is sent)}}")
+            continue
         upstream = latex_number(line.upstream, bracket=True)
         right = (
             rf"{_total(root, line.parent_name)} &\mathrel{{+}}= "
@@ -328,6 +343,10 @@ class _Path(Protocol):
     def factors(self) -> tuple[Any, ...]: ...
     @property
     def product(self) -> Any: ...
+    @property
+    def locals(self) -> tuple[tuple[Any, ...], ...]: ...
+    @property
+    def formulas(self) -> tuple[str, ...]: ...
 
 
 class _Explanation(Protocol):
@@ -346,33 +365,52 @@ class _Explanation(Protocol):
 
 
 def explanation_latex(story: _Explanation) -> str:
-    r"""The paths from ``wrt`` up to the root, each one's product, and their sum."""
+    r"""The paths from ``wrt`` up to the root, each one's product, and their sum.
+
+    A step along parallel edges (``x·x`` uses x twice) shows the sum of its
+    edges' local derivatives, ``(3 + 3)``.
+    """
     head = _total(story.root_name, story.wrt_name)
     if story.path_count == 0:
         return _align([f"{head} &= 0"])
     rows = []
     for k, path in enumerate(story.paths, start=1):
         route = r" \to ".join(latex_name(name) for name in path.names)
-        partials = r"\,".join(
-            _partial(upper, lower) for lower, upper in zip(path.names, path.names[1:])
-        )
-        numbers = r" \times ".join(latex_number(f, bracket=True) for f in path.factors)
-        product = latex_number(path.product)
         if not path.factors:
             rows.append(rf"\text{{path {k}: }} {route} &= 1")
             continue
-        rows.append(
-            rf"\text{{path {k}: }} {route} &= {partials} = {numbers} = {product}"
+        partials = r"\,".join(
+            _partial(upper, lower) for lower, upper in zip(path.names, path.names[1:])
         )
+        parts = [partials]
+        shown = [latex_formula(f) for f in path.formulas if f != "1"]
+        if shown:
+            parts.append(r" \cdot ".join(shown))
+        numbers = r" \times ".join(
+            _step_numbers(path, j) for j in range(len(path.factors))
+        )
+        product = latex_number(path.product)
+        if numbers != product and numbers not in parts:
+            parts.append(numbers)
+        parts.append(product)
+        rows.append(rf"\text{{path {k}: }} {route} &= " + " = ".join(parts))
     if story.truncated:
         rows.append(rf"&\dots \text{{ ({story.path_count} paths in all)}}")
-    shown = [
-        latex_number(path.product, bracket=k > 0) for k, path in enumerate(story.paths)
-    ]
     total = latex_number(story.total)
-    summed = " + ".join(shown)
     if len(story.paths) > 1 and not story.truncated:
+        summed = " + ".join(
+            latex_number(path.product, bracket=k > 0)
+            for k, path in enumerate(story.paths)
+        )
         rows.append(f"{head} &= {summed} = {total}")
     else:
         rows.append(f"{head} &= {total}")
     return _align(rows)
+
+
+def _step_numbers(path: _Path, k: int) -> str:
+    """One step's local derivative; the sum of its edges' where they are parallel."""
+    parallel = path.locals[k] if path.locals else (path.factors[k],)
+    if len(parallel) == 1:
+        return latex_number(parallel[0], bracket=True)
+    return "(" + " + ".join(latex_number(x) for x in parallel) + ")"

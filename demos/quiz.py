@@ -184,7 +184,7 @@ def _indented(lines: list[str]) -> list[str]:
 def _where(question: Question) -> str:
     step = question.step
     value = f"{step.node.data:.4g}"
-    if step.is_leaf:
+    if step.is_leaf or step.expression == step.name:
         return f"{step.name} = {value}"
     return f"{step.name} = {step.expression} = {value}"
 

@@ -64,7 +64,7 @@ def _focus(question: Question, position: dict[Value, int]) -> list[str]:
     A local derivative or a share: the node, its op and the edge from the
     parent; a total: the node and every edge out of it.
     """
-    node = question.step.node
+    node = question.node
     k = position[node]
     if question.line is not None:
         parent = position[question.line.parent]
@@ -130,8 +130,9 @@ def _exercise_html(ex: Exercise, number: int, svg: str, tries: int) -> str:
     for question in ex.questions:
         if question.step is not at:
             at = question.step
-            node = at.node
-            where = f"{at.name} = {at.expression}" if node.parents else at.name
+            where = at.name
+            if at.expression != at.name:
+                where += f" = {at.expression}"
             items.append(f'<li class="at">at {escape(where)}</li>')
         items.append(_question_html(question, number, tries))
     forward = "\n".join(ex.forward_lines())

@@ -17,8 +17,8 @@ It never changes a grad; a grad left at 0 where the right one is not 0 is
 >>> print(report)
 node  grad as set  right  check
 c     1            1      ✓
-b     0            2      not done
 a     -3           -3     ✓
+b     0            2      not done
 >>> b.grad                         # left as it was
 0.0
 """
@@ -27,7 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
+from autograd.names import d
 from autograd.practice.answers import close_enough
 from autograd.practice.exercises import steps_on_the_side
 from autograd.practice.mistakes import (
@@ -160,22 +162,31 @@ def check_grads(root: Value) -> GradReport:
         for position, line in enumerate(step.lines):
             if asks_about(line.parent):
                 into.setdefault(id(line.parent), []).append((step, position))
-    given = {id(step.node): float(step.node.grad) for step in steps}
+    # each op node at its step, each leaf once its gradient is final
+    visits = []
+    for step in steps:
+        visits.append((step.node, step.name, step.grad))
+        visits += [(leaf.node, leaf.name, leaf.grad) for leaf in step.finished]
+    given = {id(node): float(node.grad) for node, _, _ in visits}
     checks = [
-        _check(step, into.get(id(step.node), []), given)
-        for step in steps
-        if asks_about(step.node) or step.node is root
+        _check(node, name, grad, into.get(id(node), []), given, steps[0].root_name)
+        for node, name, grad in visits
+        if asks_about(node) or node is root
     ]
     return GradReport(steps[0].root_name, tuple(checks))
 
 
 def _check(
-    step: Step, received: list[tuple[Step, int]], given: dict[int, float]
+    node: Value,
+    name: str,
+    grad: Any,
+    received: list[tuple[Step, int]],
+    given: dict[int, float],
+    root: str,
 ) -> NodeCheck:
-    right, mine = float(step.grad), given[id(step.node)]
-    root = step.root_name
+    right, mine = float(grad), given[id(node)]
     lines = [s.lines[p] for s, p in received]
-    rule = _rule(root, step.name, lines, right)
+    rule = _rule(root, name, lines, right)
     if close_enough(mine, right):
         status, mistake = RIGHT, None
     elif mine == 0.0:
@@ -183,12 +194,12 @@ def _check(
     else:
         status = WRONG
         mistake = diagnose(mine, _mistakes(received, given, right))
-    return NodeCheck(step.node, step.name, mine, right, status, rule, mistake)
+    return NodeCheck(node, name, mine, right, status, rule, mistake)
 
 
 def _rule(root: str, name: str, lines: list[ChainLine], right: float) -> str:
     """How the right gradient is made: the chain rule, summed over the shares."""
-    target = f"d{root}/d{name}"
+    target = f"d{d(root)}/d{d(name)}"
     if not lines:
         return f"{target} = 1: the backward pass starts with 1 at {root}"
     symbols = " + ".join(line.product for line in lines)
@@ -246,7 +257,7 @@ def _carried(
         for (step, position), up in zip(received, mine)
     )
     names = ", ".join(
-        f"d{step.root_name}/d{step.name} = {fmt(up)}" for step, up in wrong_above
+        f"d{d(step.root_name)}/d{d(step.name)} = {fmt(up)}" for step, up in wrong_above
     )
     found = [
         Mistake(

@@ -18,9 +18,9 @@ or, given a graph, the questions of that graph's backward pass
 >>> print("\n".join(ex.forward_lines()))
 x = -0.5
 w₁ = 1.5
-y = x × w₁ = -0.75
+y = x·w₁ = -0.75
 w₂ = -1.5
-E = y × w₂ = 1.125
+E = y·w₂ = 1.125
 >>> ex.questions[0], ex.questions[0].answer
 (∂E/∂y = ?, -1.5)
 >>> ex.questions[0].check("-3/2").right
@@ -41,7 +41,13 @@ from typing import Any
 
 from autograd.data import subscript
 from autograd.graph import topological_order, zeros_like
-from autograd.practice.questions import Check, Question, asks_about, questions_of
+from autograd.practice.questions import (
+    Check,
+    Question,
+    asks_about,
+    names_of,
+    questions_of,
+)
 from autograd.steps import Step, backward_steps, fmt
 from autograd.value import Constant, Value, check_value, wsum
 
@@ -104,14 +110,19 @@ class Exercise:
     def root_name(self) -> str:
         return self.steps[0].root_name
 
+    @property
+    def names(self) -> dict[Value, str]:
+        """Every node's name, as the stepper gave it (leaves included)."""
+        return names_of(self.steps)
+
     def forward_lines(self) -> list[str]:
         """The forward pass: each value after its inputs, with its number.
 
         Each leaf comes just before the first value made from it.
         """
+        names = self.names
         lines: list[str] = []
         shown: set[Value] = set()
-        by_node = {step.node: step for step in self.steps}
         for step in reversed(self.steps):
             node = step.node
             if not node.parents:
@@ -119,26 +130,26 @@ class Exercise:
             for parent in node.parents:
                 if not parent.parents and parent not in shown:
                     shown.add(parent)
-                    lines.append(_leaf_line(by_node[parent]))
-            lines.append(f"{step.name} = {step.expression} = {fmt(node.data)}")
-        return lines or [_leaf_line(self.steps[0])]
+                    lines.append(_leaf_line(parent, names[parent]))
+            lines.append(_op_line(step.name, step.expression, node.data))
+        return lines or [_leaf_line(self.root, names[self.root])]
 
     def graph_lines(self) -> list[str]:
         r"""The graph as a tree from the root down to the leaves, in text.
 
         A value used twice is drawn in full once; later it is only named.
         """
-        by_node = {step.node: step for step in self.steps}
+        names = self.names
+        expressions = {step.node: step.expression for step in self.steps}
         lines: list[str] = []
         drawn: set[Value] = set()
 
         def draw(node: Value, lead: str, branch: str) -> None:
-            step = by_node[node]
-            text = step.name
+            text = names[node]
             if node.parents and node in drawn:
                 text += "  (drawn above)"
-            elif node.parents:
-                text += f" = {step.expression}"
+            elif node.parents and expressions[node] != text:
+                text += f" = {expressions[node]}"
             lines.append(f"{lead}{branch}{text}")
             if not node.parents or node in drawn:
                 return
@@ -198,9 +209,16 @@ class Exercise:
     __repr__ = __str__
 
 
-def _leaf_line(step: Step) -> str:
-    given = "" if asks_about(step.node) else "  (given: no gradient asked)"
-    return f"{step.name} = {fmt(step.node.data)}{given}"
+def _leaf_line(node: Value, name: str) -> str:
+    given = "" if asks_about(node) else "  (given: no gradient asked)"
+    return f"{name} = {fmt(node.data)}{given}"
+
+
+def _op_line(name: str, expression: str, value: Any) -> str:
+    """``y = x·w₁ = -0.75``; an unlabelled node is named by its expression."""
+    if expression == name:
+        return f"{name} = {fmt(value)}"
+    return f"{name} = {expression} = {fmt(value)}"
 
 
 def _indented(lines: list[str]) -> list[str]:
@@ -349,8 +367,8 @@ def _neuron(seed: int, rng: random.Random) -> tuple[Value, str]:
         w = [Value(rng.choice(WEIGHTS), f"w{subscript(k)}") for k in (1, 2)]
         b = Value(rng.choice(BIASES), "b")
         z = _named(wsum(w, x, b), "z")
-        if z.data > 0 or (function != "relu" and z.data != 0):
-            break
+        if 0 < abs(z.data) <= 2 and (z.data > 0 or function != "relu"):
+            break  # a slope that is neither 0 nor saturated
     a = _named(_activate(z, function), "a")
     t = Constant(rng.choice((0.0, 1.0)), "t")
     phi = _SYMBOL[function]
@@ -365,10 +383,19 @@ def _article_name(letter: str, layer: int, *index: int) -> str:
 
 
 def _network(seed: int, rng: random.Random) -> tuple[Value, str]:
+    while True:  # until no neuron is saturated (|z| ≤ 2.5): friendly slopes
+        root, sums = _network_once(rng)
+        if all(abs(z.data) <= 2.5 for z in sums):
+            title = "a 2-2-1 network of sigmoid neurons on one sample, E = (a³₁ − t₁)²"
+            return root, title
+
+
+def _network_once(rng: random.Random) -> tuple[Value, list[Value]]:
     x = [
         Constant(rng.choice((-1.0, 0.5, 1.0, 2.0)), f"x{subscript(k)}") for k in (1, 2)
     ]
     inputs: list[Value] = list(x)
+    sums = []
     for layer, units in ((2, 2), (3, 1)):
         outputs = []
         for j in range(1, units + 1):
@@ -378,11 +405,11 @@ def _network(seed: int, rng: random.Random) -> tuple[Value, str]:
             ]
             b = Value(rng.choice(BIASES), _article_name("b", layer, j))
             z = _named(wsum(w, inputs, b), _article_name("z", layer, j))
+            sums.append(z)
             outputs.append(_named(z.sigmoid(), _article_name("a", layer, j)))
         inputs = outputs
     t = Constant(rng.choice((0.0, 1.0)), "t₁")
-    title = "a 2-2-1 network of sigmoid neurons on one sample, E = (a³₁ − t₁)²"
-    return _named((inputs[0] - t) ** 2, "E"), title
+    return _named((inputs[0] - t) ** 2, "E"), sums
 
 
 _MAKERS: dict[str, Callable[[int, random.Random], tuple[Value, str]]] = {

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.names import d
 from autograd.practice.answers import close_enough
 from autograd.steps import ChainLine, Step, fmt
 
@@ -178,14 +179,14 @@ def _at(step: Step, position: int) -> _At:
 
 def _bracketed(name: str) -> str:
     """A name inside a formula: bracketed when it is an expression (``a − t``)."""
-    return f"({name})" if " " in name else name
+    return d(name)
 
 
 def _say_own_derivative(at: _At, function: str, slope: str) -> str:
     z, a = at.parent, _bracketed(at.node)
     return (
         f"{function}({z}) = {fmt(at.out)} is the value {at.node} itself; its slope "
-        f"is ∂{at.node}/∂{z} = {slope.format(a)}"
+        f"is ∂{d(at.node)}/∂{d(z)} = {slope.format(a)}"
     )
 
 
@@ -201,25 +202,24 @@ def _say_swap(at: _At) -> str:
     if len(at.parents) == 2:
         other = at.parents[1 - at.position]
         both = "·".join(map(_bracketed, at.parents))
-        return f"∂({both})/∂{at.parent} is the other factor, {other}"
+        return f"∂({both})/∂{d(at.parent)} is the other factor, {other}"
     n = len(at.parents) // 2
     k = at.position % n
     weight, given = at.parents[k], at.parents[n + k]
     if at.position < n:
-        return (
-            f"∂{at.node}/∂{weight} is the input that {weight} multiplies, {given}, "
-            "not the weight itself"
-        )
-    return f"∂{at.node}/∂{given} is the weight on {given}, {weight}, not {given} itself"
+        head = f"∂{d(at.node)}/∂{d(weight)}"
+        return f"{head} is the input that {weight} multiplies, {given}, not {weight}"
+    head = f"∂{d(at.node)}/∂{d(given)}"
+    return f"{head} is the weight on {given}, {weight}, not {given} itself"
 
 
 def _say_sign(at: _At) -> str:
     if len(at.parents) == 2:
         return (
             f"{at.node} = {at.parents[0]} − {at.parent} falls as {at.parent} grows: "
-            f"∂{at.node}/∂{at.parent} = −1"
+            f"∂{d(at.node)}/∂{d(at.parent)} = −1"
         )
-    return f"{at.node} = −{at.parent}: ∂{at.node}/∂{at.parent} = −1"
+    return f"{at.node} = −{at.parent}: ∂{d(at.node)}/∂{d(at.parent)} = −1"
 
 
 _SAY: dict[str, Callable[[_At], str]] = {
@@ -227,7 +227,7 @@ _SAY: dict[str, Callable[[_At], str]] = {
     "tanh": lambda at: _say_own_derivative(at, "tanh", "1 − {0}²"),
     "relu": lambda at: (
         f"{at.parent} = {fmt(at.inputs[0])} is negative, so the ReLU is off: "
-        f"∂{at.node}/∂{at.parent} = 0, and no gradient passes back through it"
+        f"∂{d(at.node)}/∂{d(at.parent)} = 0, and no gradient passes back through it"
     ),
     "sign": _say_sign,
     "power": _say_power,
@@ -288,7 +288,7 @@ def share_mistakes(
             Mistake(
                 "upstream",
                 local,
-                f"{line.rule}, and d{at.root}/d{at.node} = {fmt(up)} here",
+                f"{line.rule}, and d{d(at.root)}/d{d(at.node)} = {fmt(up)} here",
             )
         )
     found += [Mistake(kind, up * number, _SAY[kind](at)) for kind, number in wrongs]
@@ -309,8 +309,8 @@ def total_mistakes(lines: Sequence[ChainLine]) -> tuple[Mistake, ...]:
     into = [line.node_name for line in lines]
     where = ", ".join(dict.fromkeys(into))
     text = (
-        f"{first.parent_name} feeds {where}: d{first.root_name}/"
-        f"d{first.parent_name} is the sum of the {len(shares)} shares they send back"
+        f"{first.parent_name} feeds {where}: d{d(first.root_name)}/"
+        f"d{d(first.parent_name)} is the sum of the {len(shares)} shares they send back"
     )
     found = [Mistake("paths", share, text) for share in shares]
     if len(shares) > 2:

@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops import op_for
+from autograd.names import d, formula_in
 from autograd.practice.answers import close_enough, read_answer, tolerance
 from autograd.practice.mistakes import (
     Mistake,
@@ -69,6 +69,7 @@ __all__ = [
     "Question",
     "asks_about",
     "check_scalar",
+    "names_of",
     "questions_of",
 ]
 
@@ -116,7 +117,9 @@ class Question:
     the result; ``worked`` the worked answer (``∂y/∂x = w = -3``).
     ``mistakes`` are the known mistakes and the wrong number each gives.
     ``step`` and ``line`` are the stepper's :class:`~autograd.Step` and
-    :class:`~autograd.ChainLine` the question comes from.
+    :class:`~autograd.ChainLine` the question comes from (a leaf's total
+    comes from the step that finished it), ``node`` the node it is about:
+    the one whose local derivative, share or total is asked.
     """
 
     number: int
@@ -127,6 +130,7 @@ class Question:
     worked: str
     mistakes: tuple[Mistake, ...]
     step: Step = field(compare=False)
+    node: Value = field(compare=False)
     line: ChainLine | None = field(default=None, compare=False)
 
     @property
@@ -173,13 +177,27 @@ def check_scalar(steps: Sequence[Step]) -> None:
             raise ValueError(msg)
 
 
+def names_of(steps: Sequence[Step]) -> dict[Value, str]:
+    r"""Every node's name as the stepper gave it: each op node's (``Step.name``)
+    and each parent's (``ChainLine.parent_name``), leaves included."""
+    names: dict[Value, str] = {}
+    for step in steps:
+        names[step.node] = step.name
+        for line in step.lines:
+            names[line.parent] = line.parent_name
+    return names
+
+
 def questions_of(steps: Sequence[Step]) -> tuple[Question, ...]:
     r"""The questions of a backward pass, in the order the stepper takes its steps.
 
     ``steps`` is the whole list of :func:`autograd.backward_steps` of a graph
     of single numbers. Parents that take no gradient (a
     :class:`~autograd.Constant`) and unlabelled leaves (numbers written into
-    the expression) are not asked about (see :func:`asks_about`).
+    the expression) are not asked about (see :func:`asks_about`). The total
+    of an op node reached along several paths is asked before its own step;
+    that of a leaf once its last share has come (the step that says
+    ``done:`` for it).
     """
     check_scalar(steps)
     into: dict[int, list[ChainLine]] = {}
@@ -191,26 +209,26 @@ def questions_of(steps: Sequence[Step]) -> tuple[Question, ...]:
     for step in steps:
         received = into.get(id(step.node), [])
         if len(received) > 1:
-            made.append(_total(step, received))
+            made.append(_total(step, step.node, step.name, step.grad, received))
         for position, line in enumerate(step.lines):
             if not asks_about(line.parent):
                 continue
             made.append(_local(step, position))
             made.append(_share(step, position))
+        for leaf in step.finished:
+            received = into.get(id(leaf.node), [])
+            if len(received) > 1:
+                made.append(_total(step, leaf.node, leaf.name, leaf.grad, received))
     return tuple(Question(number=k, **fields) for k, fields in enumerate(made, start=1))
 
 
 # --- each kind of question --------------------------------------------------------
 
 
-def _names_of(step: Step) -> list[str]:
-    return [line.parent_name for line in step.lines]
-
-
 def _edge(step: Step, position: int) -> str:
     r"""``∂y/∂x``, told apart when x is a parent twice over (``x·x``)."""
     line = step.lines[position]
-    head = f"∂{step.name}/∂{line.parent_name}"
+    head = f"∂{d(step.name)}/∂{d(line.parent_name)}"
     same = [k for k, other in enumerate(step.lines) if other.parent is line.parent]
     if len(same) > 1:
         head += f" (edge {same.index(position) + 1} of {len(same)})"
@@ -230,11 +248,11 @@ def _mentioned(formula: str, values: dict[str, float]) -> str:
 def _local(step: Step, position: int) -> dict[str, Any]:
     line = step.lines[position]
     node = step.node
-    names = _names_of(step)
-    written = op_for(node.op).local_text(position, names, step.name)
+    names = {node: step.name, **{ln.parent: ln.parent_name for ln in step.lines}}
+    written = formula_in(node, position, names)
     values = {step.name: node.data}
-    values.update({name: p.data for name, p in zip(names, node.parents)})
-    hint = f"∂{step.name}/∂{line.parent_name} = {written}"
+    values.update({line.parent_name: line.parent.data for line in step.lines})
+    hint = f"{_edge(step, position)} = {written}"
     where = _mentioned(written, values)
     if where:
         hint += f", where {where}"
@@ -247,6 +265,7 @@ def _local(step: Step, position: int) -> dict[str, Any]:
         "worked": line.local_formula,
         "mistakes": local_mistakes(step, position),
         "step": step,
+        "node": node,
         "line": line,
     }
 
@@ -254,8 +273,8 @@ def _local(step: Step, position: int) -> dict[str, Any]:
 def _share(step: Step, position: int) -> dict[str, Any]:
     line = step.lines[position]
     hint = (
-        f"{line.rule}, where d{step.root_name}/d{step.name} = {fmt(line.upstream)} "
-        f"and {_edge(step, position)} = {fmt(line.local)}"
+        f"{line.rule}, where d{d(step.root_name)}/d{d(step.name)} = "
+        f"{fmt(line.upstream)} and {_edge(step, position)} = {fmt(line.local)}"
     )
     return {
         "kind": "share",
@@ -265,24 +284,28 @@ def _share(step: Step, position: int) -> dict[str, Any]:
         "worked": f"{line.rule} {line.numbers}",
         "mistakes": share_mistakes(step, position),
         "step": step,
+        "node": step.node,
         "line": line,
     }
 
 
-def _total(step: Step, received: list[ChainLine]) -> dict[str, Any]:
-    target = f"d{step.root_name}/d{step.name}"
+def _total(
+    step: Step, node: Value, name: str, grad: Any, received: list[ChainLine]
+) -> dict[str, Any]:
+    target = f"d{d(step.root_name)}/d{d(name)}"
     shares = ", ".join(f"{fmt(line.share)} from {line.node_name}" for line in received)
     sums = " + ".join(fmt(line.share) for line in received)
     return {
         "kind": "total",
         "prompt": target,
-        "answer": float(step.grad),
+        "answer": float(grad),
         "hint": (
-            f"{target} is the sum of the shares {step.name} received along each "
+            f"{target} is the sum of the shares {name} received along each "
             f"path: {shares}"
         ),
-        "worked": f"{target} = {sums} = {fmt(step.grad)}",
+        "worked": f"{target} = {sums} = {fmt(grad)}",
         "mistakes": total_mistakes(received),
         "step": step,
+        "node": node,
         "line": None,
     }

@@ -169,7 +169,7 @@ def _article_network(lesson: LessonRun) -> None:
             f"({n}×1); Z = {np.round(z[:, 0], 4).tolist()}"
         )
         lesson.say(f"         A = σ(Z) = {np.round(a[:, 0], 4).tolist()}")
-    out = model(list(ARTICLE_INPUT))
+    out = cast("list[Value]", model(list(ARTICLE_INPUT)))
     engine = np.array([v.data for v in out])
     gap = float(np.abs(engine - passes[-1][1][:, 0]).max())
     lesson.say(

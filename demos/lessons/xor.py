@@ -67,10 +67,11 @@ def _linear_layers_collapse(lesson: LessonRun, X: Any) -> None:
     import nn
 
     lesson.heading("Why a nonlinearity: two linear layers are one matrix")
-    two = nn.Sequential(nn.Layer(2, 3, "linear"), nn.Layer(3, 1, "linear"))
-    for layer, (w, b) in zip(two.layers, ((W1, B1), (W2, B2))):
+    layers = [nn.Layer(2, 3, "linear"), nn.Layer(3, 1, "linear")]
+    for layer, (w, b) in zip(layers, ((W1, B1), (W2, B2))):
         layer.W.data[...] = np.array(w)
         layer.b.data[...] = np.array(b)
+    two = nn.Sequential(*layers)
     M, c = collapsed()
     lesson.say(f"layer 1: h = W₁·x + b₁   W₁ = {_rows(W1)}  b₁ = {_rows([B1])[1:-1]}")
     lesson.say(f"layer 2: y = W₂·h + b₂   W₂ = {_rows(W2)}  b₂ = {_rows([B2])[1:-1]}")

@@ -81,7 +81,7 @@ def test_a_step_in_latex() -> None:
     first = next(backward_steps(E, fresh=True))
     tex = first.latex()
     assert tex.startswith(r"\begin{align*}") and tex.endswith(r"\end{align*}")
-    assert r"E &= y \times w_{2} = -1.5 & \frac{dE}{dE} &= 1" in tex
+    assert r"E &= y \cdot w_{2} = -1.5 & \frac{dE}{dE} &= 1" in tex
     assert r"\frac{\partial E}{\partial y} &= w_{2} = -0.5" in tex
     assert (
         r"\frac{dE}{dy} &\mathrel{+}= \frac{dE}{dE}\,\frac{\partial E}{\partial y}"
@@ -94,23 +94,33 @@ def test_the_paths_in_latex() -> None:
     E, w1 = chain()
     tex = explain(E, w1).latex()
     assert r"\text{path 1: } w_{1} \to y \to E" in tex
-    assert r"= 1.5 \times (-0.5) = -0.75" in tex
+    assert r"= x \cdot w_{2} = 1.5 \times (-0.5) = -0.75" in tex
     assert tex.splitlines()[-2] == r"\frac{dE}{dw_{1}} &= -0.75"
     assert explain(E, w1)._repr_latex_() == tex
     x = Value(3.0, "x")
     y = x * x
     y.label = "y"
     twice = explanation_latex(explain(y, x))
-    assert r"\frac{dy}{dx} &= 3 + 3 = 6" in twice
+    assert r"= (3 + 3) = 6" in twice  # x·x: two edges from x to y
     alone = Value(1.0, "a")
     assert r"\frac{dE}{da} &= 0" in explain(E, alone).latex()
+
+
+def test_an_unlabelled_node_and_a_constant_in_latex() -> None:
+    a = Value(0.5, "a³₁")
+    E = (a - 1.0) ** 2
+    first, second = (step.latex() for step in backward_steps(E, fresh=True))
+    assert r"2 \cdot (a^{3}_{1} - t_{1}) = -1" in first
+    assert r"\frac{dE}{d(a^{3}_{1} - t_{1})}" in first
+    assert second.splitlines()[1].startswith(r"a^{3}_{1} - t_{1} &= -0.5 &")
+    assert r"\text{(a constant: nothing is sent)}" in second
 
 
 def test_the_forward_values_in_latex() -> None:
     E, _ = chain()
     tex = forward_latex(list(backward_steps(E, fresh=True)))
-    assert r"y &= x \times w_{1} = 1.5 \times 2 = 3" in tex
-    assert r"E &= y \times w_{2} = 3 \times (-0.5) = -1.5" in tex
+    assert r"y &= x \cdot w_{1} = 1.5 \cdot 2 = 3" in tex
+    assert r"E &= y \cdot w_{2} = 3 \cdot (-0.5) = -1.5" in tex
     assert tex.index("x &= 1.5") < tex.index("y &=")
 
 
@@ -128,7 +138,7 @@ def balanced(tex: str) -> bool:
 def test_every_block_is_well_formed(level: str, seed: int) -> None:
     ex = exercise(level=level, seed=seed)
     blocks = [forward_latex(ex.steps), *(step.latex() for step in ex.steps)]
-    leaf = next(s.node for s in ex.steps if not s.node.parents and s.node.label)
+    leaf = next(n for n in ex.names if not n.parents and n.needs_grad)
     blocks.append(explain(ex.root, leaf).latex())
     for tex in blocks:
         assert balanced(tex), tex
