@@ -39,8 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.data import subscript
 from autograd.graph import topological_order, zeros_like
+from autograd.names import LayerNames, input_name, notation, target_name
 from autograd.practice.questions import (
     Check,
     Question,
@@ -350,7 +350,10 @@ _CHAINS = (_chain_product, _chain_square, _chain_sigmoid, _chain_relu, _chain_pa
 
 
 def _chain(seed: int, rng: random.Random) -> tuple[Value, str]:
-    return _CHAINS[seed % len(_CHAINS)](rng)
+    root, title = _CHAINS[seed % len(_CHAINS)](rng)
+    error = notation().loss  # E, or the letter the notation in use gives the loss
+    root.label = error
+    return root, title.replace("E", error)
 
 
 def _activate(z: Value, function: str) -> Value:
@@ -362,54 +365,60 @@ _SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 def _neuron(seed: int, rng: random.Random) -> tuple[Value, str]:
     function = ("sigmoid", "tanh", "relu")[seed % 3]
+    names = LayerNames(None, single=True)
     while True:
-        x = [Constant(rng.choice(INPUTS), f"x{subscript(k)}") for k in (1, 2)]
-        w = [Value(rng.choice(WEIGHTS), f"w{subscript(k)}") for k in (1, 2)]
-        b = Value(rng.choice(BIASES), "b")
-        z = _named(wsum(w, x, b), "z")
+        x = [Constant(rng.choice(INPUTS), input_name(k)) for k in range(2)]
+        w = [Value(rng.choice(WEIGHTS), names.weight(0, k)) for k in range(2)]
+        b = Value(rng.choice(BIASES), names.bias(0))
+        z = _named(wsum(w, x, b), names.sum(0))
         if 0 < abs(z.data) <= 2 and (z.data > 0 or function != "relu"):
             break  # a slope that is neither 0 nor saturated
-    a = _named(_activate(z, function), "a")
-    t = Constant(rng.choice((0.0, 1.0)), "t")
+    a = _named(_activate(z, function), names.activation(0))
+    t = Constant(rng.choice((0.0, 1.0)), target_name(a.label))
+    error = notation().loss
     phi = _SYMBOL[function]
-    title = f"one neuron: z = w₁x₁ + w₂x₂ + b, a = {phi}(z), E = (a − t)²"
-    return _named((a - t) ** 2, "E"), title
-
-
-def _article_name(letter: str, layer: int, *index: int) -> str:
-    r"""A name in the articles' notation: ``w²₁₂`` (layer 2, neuron 1, input 2)."""
-    raised = "⁰¹²³⁴⁵⁶⁷⁸⁹"[layer]
-    return letter + raised + "".join(subscript(k) for k in index)
+    title = (
+        f"one neuron: {z.label} = {w[0].label}{x[0].label} + {w[1].label}"
+        f"{x[1].label} + {b.label}, {a.label} = {phi}({z.label}), "
+        f"{error} = ({a.label} − {t.label})²"
+    )
+    return _named((a - t) ** 2, error), title
 
 
 def _network(seed: int, rng: random.Random) -> tuple[Value, str]:
     while True:  # until no neuron is saturated (|z| ≤ 2.5): friendly slopes
         root, sums = _network_once(rng)
         if all(abs(z.data) <= 2.5 for z in sums):
-            title = "a 2-2-1 network of sigmoid neurons on one sample, E = (a³₁ − t₁)²"
+            output = root.parents[0].parents[0]
+            target = root.parents[0].parents[1]
+            title = (
+                "a 2-2-1 network of sigmoid neurons on one sample, "
+                f"{root.label} = ({output.label} − {target.label})²"
+            )
             return root, title
 
 
 def _network_once(rng: random.Random) -> tuple[Value, list[Value]]:
-    x = [
-        Constant(rng.choice((-1.0, 0.5, 1.0, 2.0)), f"x{subscript(k)}") for k in (1, 2)
-    ]
+    r"""The network, its nodes named in the notation in use (the articles' by
+    default: x₁, w²₁₁, b²₁, z²₁, a²₁, ..., t₁, E)."""
+    x = [Constant(rng.choice((-1.0, 0.5, 1.0, 2.0)), input_name(k)) for k in range(2)]
     inputs: list[Value] = list(x)
     sums = []
-    for layer, units in ((2, 2), (3, 1)):
+    for number, units in ((0, 2), (1, 1)):
+        names = LayerNames(number, f"layers.{number}.")
         outputs = []
-        for j in range(1, units + 1):
+        for j in range(units):
             w = [
-                Value(rng.choice(WEIGHTS), _article_name("w", layer, j, k))
-                for k in range(1, len(inputs) + 1)
+                Value(rng.choice(WEIGHTS), names.weight(j, k))
+                for k in range(len(inputs))
             ]
-            b = Value(rng.choice(BIASES), _article_name("b", layer, j))
-            z = _named(wsum(w, inputs, b), _article_name("z", layer, j))
+            b = Value(rng.choice(BIASES), names.bias(j))
+            z = _named(wsum(w, inputs, b), names.sum(j))
             sums.append(z)
-            outputs.append(_named(z.sigmoid(), _article_name("a", layer, j)))
+            outputs.append(_named(z.sigmoid(), names.activation(j)))
         inputs = outputs
-    t = Constant(rng.choice((0.0, 1.0)), "t₁")
-    return _named((inputs[0] - t) ** 2, "E"), sums
+    t = Constant(rng.choice((0.0, 1.0)), target_name(inputs[0].label))
+    return _named((inputs[0] - t) ** 2, notation().loss), sums
 
 
 _MAKERS: dict[str, Callable[[int, random.Random], tuple[Value, str]]] = {
