@@ -46,6 +46,7 @@ _WORDS = {
     "Σ": "sum",
     "Π": "prod",
     "σ": "sigmoid",
+    "′": "'",
     "φ": "phi",
     "α": "alpha",
     "β": "beta",

@@ -39,8 +39,10 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, topological_order
-from autograd.steps import fmt
-from viz.dot import shortened, visible
+from autograd.layer_rules import mse_graph
+from autograd.text import fmt
+from autograd.value import VALUES
+from viz.labels import shortened, visible
 from viz.render import PinnedDigraph
 
 __all__ = ["LINKS", "NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
@@ -155,11 +157,7 @@ def _loss(blame: Any, outputs: list[Value]) -> Value:
                 "function of the outputs that returns the loss."
             )
             raise ValueError(msg)
-        squares = [(out - _number(t)) ** 2 for out, t in zip(outputs, targets)]
-        loss = squares[0]
-        for square in squares[1:]:
-            loss = loss + square
-        loss = loss * (1.0 / len(squares))
+        loss = mse_graph(outputs, [_number(t) for t in targets], VALUES)
     if not isinstance(loss, Value) or loss.shape != ():
         msg = (
             "blame must be the target(s) or a function of the outputs that "

@@ -15,9 +15,11 @@ matches one of them (to 3 significant digits) is named by it. The mistakes:
 - ``carried`` (when checking a whole hand-done pass): a step done right from
   a wrong gradient further up.
 
-Which mistakes an op invites is the op's own knowledge: :data:`OP_MISTAKES`
-maps an op to a rule on numbers, ``(position, inputs, out, params) ->
-((kind, wrong local derivative), ...)``, like the op table's rules.
+Which mistakes an op invites is the op's own knowledge: its record in the
+op table holds them (``Op.mistakes``), a rule on numbers like the op's own,
+``(position, inputs, out, params) -> ((kind, wrong local derivative), ...)``.
+This module adds the words, in the graph's names, and the mistakes of the
+chain rule itself (the upstream gradient, the sum over paths).
 
 >>> from autograd import Value, backward_steps
 >>> z = Value(1.0, "z")
@@ -31,15 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from autograd.names import d
+from autograd.ops import op_for
 from autograd.practice.answers import close_enough
 from autograd.steps import ChainLine, Step, fmt
 
 __all__ = [
     "KINDS",
-    "OP_MISTAKES",
     "Mistake",
     "diagnose",
     "local_mistakes",
@@ -78,70 +79,7 @@ class Mistake:
         return KINDS[self.kind]
 
 
-# --- which mistakes each op invites (rules on numbers) ---------------------------
-
 Wrong = tuple[tuple[str, float], ...]
-OpMistakes = Callable[[int, Sequence[float], float, dict[str, float]], Wrong]
-
-
-def _as_own_derivative(kind: str) -> OpMistakes:
-    """σ(z) for σ′(z), tanh(z) for tanh′(z): the output taken for its slope."""
-
-    def wrong(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-        return ((kind, out),)
-
-    return wrong
-
-
-def _relu(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    return (("relu", 1.0),) if inputs[0] < 0 else ()
-
-
-def _sub(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    return (("sign", 1.0),) if position == 1 else ()
-
-
-def _neg(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    return (("sign", 1.0),)
-
-
-def _mul(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    return (("swap", inputs[position]),)
-
-
-def _pow(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    n, a = params["n"], inputs[0]
-    if a == 0 and n < 1:
-        return ()
-    return (("power", a ** (n - 1)), ("power", out))  # w and w² for n = 2
-
-
-def _wsum(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
-    n = len(inputs) // 2
-    if position < 2 * n:  # a weight (∂/∂wᵢ = xᵢ) or an input (∂/∂xᵢ = wᵢ)
-        return (("swap", inputs[position]),)
-    return ()
-
-
-#: The mistakes each op's local derivatives invite, by the op's name in the
-#: op table (a power ``**n`` is ``pow``, with ``n`` in ``params``).
-OP_MISTAKES: dict[str, OpMistakes] = {
-    "sigmoid": _as_own_derivative("sigmoid"),
-    "tanh": _as_own_derivative("tanh"),
-    "relu": _relu,
-    "sub": _sub,
-    "neg": _neg,
-    "mul": _mul,
-    "pow": _pow,
-    "wsum": _wsum,
-}
-
-
-def _op_of(name: str) -> tuple[str, dict[str, float]]:
-    """The op table's name of a node's op, and the parameters written in it."""
-    if name.startswith("**"):
-        return "pow", {"n": float(name[2:])}
-    return name, {}
 
 
 # --- the words for each mistake, in the graph's names ----------------------------
@@ -173,7 +111,7 @@ def _at(step: Step, position: int) -> _At:
         inputs=tuple(float(p.data) for p in node.parents),
         out=float(node.data),
         root=step.root_name,
-        params=_op_of(node.op)[1],
+        params=dict(op_for(node.op).params),
     )
 
 
@@ -253,9 +191,8 @@ def _kept(mistakes: Iterable[Mistake], right: float) -> tuple[Mistake, ...]:
 
 def _op_wrongs(step: Step, position: int) -> tuple[_At, Wrong]:
     at = _at(step, position)
-    name, params = _op_of(step.node.op)
-    rule = OP_MISTAKES.get(name)
-    wrongs = rule(position, at.inputs, at.out, params) if rule else ()
+    rule = op_for(step.node.op).mistakes
+    wrongs = rule(position, at.inputs, at.out, at.params) if rule else ()
     return at, wrongs
 
 

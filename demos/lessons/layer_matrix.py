@@ -128,7 +128,6 @@ def _bias_as_input(lesson: LessonRun, model: Any, x: np.ndarray, t: float) -> No
     lesson.say(f"  bias, {grads[1]:.6f} as the weight of the input that is always 1")
     lesson.note("bias as input: z gap", float(abs(zs[0] - zs[1])))
     lesson.note("bias as input: gradient gap", float(abs(grads[0] - grads[1])))
-    lesson.note("dC/db", grads[0])
 
 
 def article_forward(model: Any, x: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -175,7 +174,6 @@ def _article_network(lesson: LessonRun) -> None:
     lesson.say(
         f"the network's own outputs (one node per neuron): largest gap {gap:.1e}"
     )
-    lesson.note("article network outputs", float(np.sum(engine)))
     lesson.note("article network: matrices vs nodes", gap)
 
 

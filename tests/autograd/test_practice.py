@@ -291,8 +291,7 @@ def evaluate(node: Value, nudged: dict[int, float]) -> float:
     if not node.parents:
         return nudged.get(id(node), float(node.data))
     inputs = [evaluate(p, nudged) for p in node.parents]
-    params = {"n": float(node.op[2:])} if node.op.startswith("**") else {}
-    return op_for(node.op).rule(*inputs, **params)[0]
+    return op_for(node.op).compute(*inputs)[0]  # the record keeps its parameters
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -507,3 +506,43 @@ def test_an_exercise_can_be_done_by_hand_and_checked() -> None:
     assert {c.name for c in report.checks} == {
         name for node, name in ex.names.items() if node.needs_grad
     }
+
+
+# --- the op table holds each op's usual mistakes ----------------------------------
+
+
+def test_the_op_table_holds_each_ops_mistakes() -> None:
+    from autograd import OPS
+
+    assert OPS["sigmoid"].mistakes(0, (1.0,), 0.73, {}) == (("sigmoid", 0.73),)
+    assert OPS["relu"].mistakes(0, (-2.0,), 0.0, {}) == (("relu", 1.0),)
+    assert OPS["relu"].mistakes(0, (2.0,), 2.0, {}) == ()
+    assert OPS["sub"].mistakes(1, (3.0, 1.0), 2.0, {}) == (("sign", 1.0),)
+    assert OPS["sub"].mistakes(0, (3.0, 1.0), 2.0, {}) == ()
+    square = OPS["pow"].bind(n=2.0)
+    assert square.mistakes(0, (-1.5,), 2.25, square.params) == (
+        ("power", -1.5),
+        ("power", 2.25),
+    )
+    with_bias = OPS["wsum"].mistakes
+    assert with_bias(0, (0.5, 2.0, 1.0), 2.0, {}) == (("swap", 0.5),)
+    assert with_bias(2, (0.5, 2.0, 1.0), 2.0, {}) == ()  # ∂/∂b = 1: no factor
+
+
+@given(
+    st.sampled_from(["sigmoid", "tanh", "relu", "sub", "neg", "mul", "pow"]),
+    st.floats(min_value=-3, max_value=3).filter(lambda v: abs(v) > 0.05),
+    st.floats(min_value=-3, max_value=3).filter(lambda v: abs(v) > 0.05),
+)
+def test_every_mistake_of_the_table_has_words_and_a_number(
+    name: str, a: float, b: float
+) -> None:
+    from autograd import OPS
+
+    op = OPS[name].bind(n=2.0) if name == "pow" else OPS[name]
+    arity = op.arity or 1
+    inputs = (a, b)[:arity]
+    out, _ = op.compute(*inputs)
+    for position in range(arity):
+        for kind, number in op.mistakes(position, inputs, out, op.params):
+            assert kind in KINDS and math.isfinite(number)
