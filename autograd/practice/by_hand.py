@@ -31,7 +31,6 @@ from typing import Any
 
 from autograd.names import d
 from autograd.practice.answers import close_enough
-from autograd.practice.exercises import steps_on_the_side
 from autograd.practice.mistakes import (
     Mistake,
     diagnose,
@@ -39,7 +38,8 @@ from autograd.practice.mistakes import (
     total_mistakes,
 )
 from autograd.practice.questions import asks_about, check_scalar
-from autograd.steps import ChainLine, Step, fmt
+from autograd.steps import ChainLine, Step, steps_aside
+from autograd.text import fmt
 from autograd.value import Value, check_value
 
 __all__ = ["GradReport", "NodeCheck", "check_grads"]
@@ -155,7 +155,7 @@ def check_grads(root: Value) -> GradReport:
     pass run on the side. Works on a graph of single numbers.
     """
     check_value(root, "the root of check_grads")
-    steps = steps_on_the_side(root)
+    steps = steps_aside(root)
     check_scalar(steps)
     into: dict[int, list[tuple[Step, int]]] = {}
     for step in steps:

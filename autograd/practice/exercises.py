@@ -39,7 +39,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.graph import topological_order, zeros_like
 from autograd.names import LayerNames, input_name, notation, target_name
 from autograd.practice.questions import (
     Check,
@@ -48,30 +47,14 @@ from autograd.practice.questions import (
     names_of,
     questions_of,
 )
-from autograd.steps import Step, backward_steps, fmt
+from autograd.steps import Step, steps_aside
+from autograd.text import fmt
 from autograd.value import Constant, Value, check_value, wsum
 
-__all__ = ["LEVELS", "Exercise", "Marks", "exercise", "steps_on_the_side"]
+__all__ = ["LEVELS", "Exercise", "Marks", "exercise"]
 
 #: The levels of :func:`exercise`, from the smallest graph to the largest.
 LEVELS = ("chain", "neuron", "network")
-
-
-def steps_on_the_side(root: Value) -> list[Step]:
-    r"""The steps of a fresh backward pass of ``root``, leaving every grad as it was.
-
-    Every node's grad is saved, set to 0, the stepper runs to the end, and
-    each node gets its own grad back (even if something fails on the way).
-    """
-    order = topological_order(root)
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = zeros_like(node.data)
-        return list(backward_steps(root))
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
 
 
 @dataclass(frozen=True)
@@ -283,7 +266,7 @@ def _name(root: Value) -> str:
 
 
 def _exercise_of(root: Value, level: str, seed: int | None, title: str) -> Exercise:
-    steps = steps_on_the_side(root)
+    steps = steps_aside(root)
     return Exercise(
         level=level,
         seed=seed,

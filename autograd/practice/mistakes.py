@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from autograd.names import d
 from autograd.ops import op_for
 from autograd.practice.answers import close_enough
-from autograd.steps import ChainLine, Step, fmt
+from autograd.steps import ChainLine, Step
+from autograd.text import fmt
 
 __all__ = [
     "KINDS",

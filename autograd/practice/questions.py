@@ -60,7 +60,8 @@ from autograd.practice.mistakes import (
     share_mistakes,
     total_mistakes,
 )
-from autograd.steps import ChainLine, Step, fmt
+from autograd.steps import ChainLine, Step
+from autograd.text import fmt
 from autograd.value import Value
 
 __all__ = [
