@@ -506,7 +506,7 @@ def delta_name(sum_name: str) -> str | None:
     ('δ²₁', None)
     """
     found = _SCRIPTED.fullmatch(sum_name)
-    if found and found.group(1) == "z":
+    if found and found.group(1) == "z" and (found.group(2) or found.group(3)):
         return "δ" + sum_name[1:]
     return None
 
