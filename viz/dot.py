@@ -406,7 +406,7 @@ def draw_frame(
                 continue
             lines = []
             if label_locals and blank:
-                lines.append(f"∂{names[node]}/∂{names[parent]} = ?")
+                lines.append(f"∂{d(names[node])}/∂{d(names[parent])} = ?")
             elif label_locals and known:
                 if show_rules or forward or (frame is not None and frame.every_chain):
                     lines.append(local_rule(node, i, names))

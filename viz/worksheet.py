@@ -40,7 +40,7 @@ from viz.dot import CURRENT, DEFAULT_MAX_NODES, draw_frame
 from viz.html import _inline
 from viz.render import render_svgs
 
-__all__ = ["save_worksheet", "worksheet_data", "worksheet_html"]
+__all__ = ["key_text", "save_worksheet", "worksheet_data", "worksheet_html"]
 
 
 def _asset(name: str) -> str:
@@ -106,6 +106,20 @@ def _picture(ex: Exercise, rankdir: str) -> Any:
     )
 
 
+def key_text(question: Question) -> str:
+    r"""The worked answer as the key writes it after the question's ``=``.
+
+    >>> from autograd import exercise
+    >>> key_text(exercise(level="chain", seed=4).questions[-1])     # dE/dx
+    '4.5 + 4.5 = 9'
+    """
+    worked = question.worked
+    if worked.startswith(question.prompt):
+        worked = worked[len(question.prompt) :].strip()
+        worked = worked[1:].strip() if worked.startswith("=") else worked
+    return worked
+
+
 def _question_html(question: Question, exercise: int, tries: int) -> str:
     q = f"q{exercise}-{question.number}"
     prompt = escape(question.prompt)
@@ -115,7 +129,7 @@ def _question_html(question: Question, exercise: int, tries: int) -> str:
         f'<input id="{q}-answer" class="answer" type="text" inputmode="decimal" '
         f'autocomplete="off" spellcheck="false" aria-describedby="{q}-said">'
         f'<span class="blank" aria-hidden="true"></span>'
-        f'<span class="key-answer">{escape(question.worked)}</span> '
+        f'<span class="key-answer">{escape(key_text(question))}</span> '
         '<button type="button" class="check">check</button> '
         '<button type="button" class="show" hidden>show answer</button>'
         f'<span class="mark" aria-hidden="true"></span>'

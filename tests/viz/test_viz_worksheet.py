@@ -15,6 +15,7 @@ import pytest
 from autograd import exercise
 from autograd.practice import KINDS, read_answer
 from viz import save_worksheet, worksheet_html
+from viz.worksheet import key_text
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 PROJECTOR = {"width": 1024, "height": 768}
@@ -250,7 +251,8 @@ def test_printed_it_is_a_worksheet_with_blanks_and_the_key_has_the_numbers(
     for q in ex.questions:
         item = page.locator(f"#q1-{q.number}")
         assert item.locator(".key-answer").is_visible()
-        assert item.locator(".key-answer").inner_text() == q.worked
+        assert item.locator(".key-answer").inner_text() == key_text(q)
+        assert f"{q.answer:.4g}" in key_text(q)  # the number, filled in
         assert item.locator("input.answer").is_hidden()
     assert f"{ex.questions[0].answer:.4g}" in page.locator("#q1-1").inner_text()
     page.pdf(path=str(sheet.with_suffix(".pdf")))
