@@ -24,13 +24,14 @@ function that makes it. The figure keeps the style when it is saved later.
 >>> picture()
 15.0
 
-matplotlib (``pip install chainrule[demos]``) is imported only when a
+matplotlib (``python -m pip install matplotlib``) is imported only when a
 picture is made.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -89,8 +90,8 @@ def _matplotlib() -> Any:
         import matplotlib
     except ImportError:
         msg = (
-            "plots need matplotlib: pip install matplotlib "
-            "(or pip install chainrule[demos])."
+            "plots need matplotlib: install it with "
+            f"{sys.executable or 'python'} -m pip install matplotlib."
         )
         raise ImportError(msg) from None
     return matplotlib

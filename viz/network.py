@@ -59,8 +59,17 @@ from viz.labels import shortened, visible
 from viz.layout import SCREEN, fit_scale, text_width
 from viz.render import PinnedDigraph
 
-__all__ = ["draw_network", "layers_of"]
+__all__ = ["LINKS", "draw_network", "layers_of"]
 
+#: How lines show a weight's sign: ``"colour"`` (blue w > 0, red w < 0, grey
+#: dashed for 0: see :mod:`viz.colours`) or ``"white-black"``, as the fourth
+#: article draws them: white w > 0, black w < 0, on grey, and a weight of 0
+#: not drawn at all. Each: (positive, negative, zero or ``None``: no line).
+LINKS: dict[str, tuple[str, str, str | None]] = {
+    "colour": (POSITIVE, NEGATIVE, ZERO),
+    "white-black": ("#ffffff", "#000000", None),
+}
+_GREY = "#a6a6a6"  # the background white and black lines both show on
 MAX_EDGES = 5000
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -360,6 +369,7 @@ def draw_network(
     show_grads: bool = False,
     blame: Any = None,
     output_names: Sequence[str] | None = None,
+    links: str = "colour",
 ) -> PinnedDigraph:
     r"""Draw a model's neurons and weights: colour = sign, width = |w|.
 
@@ -374,6 +384,9 @@ def draw_network(
       negative one, grows with it), and each line ∂L/∂w for this sample;
       the model's own grads are left as they were.
     - ``output_names``: a caption beside each output neuron (class names).
+    - ``links``: ``"colour"`` (blue w > 0, red w < 0, grey dashed 0) or
+      ``"white-black"``, the fourth article's way: white w > 0, black w < 0
+      on a grey ground, a weight of 0 left out (see :data:`LINKS`).
 
     The layers go from left to right, or from top to bottom when that fits a
     4:3 screen better; a legend under the picture says what the colours
@@ -381,6 +394,10 @@ def draw_network(
     shows its bias. Labels never overlap each other or a neuron.
     """
     layers = layers_of(model)
+    if links not in LINKS:
+        msg = f"links must be one of {', '.join(map(repr, LINKS))}, not {links!r}."
+        raise ValueError(msg)
+    positive, negative, zero = LINKS[links]
     nin = len(layers[0].neurons[0].w)
     if x is not None and len(x) != nin:
         msg = f"x has {len(x)} numbers, but the model has {nin} inputs."
@@ -437,12 +454,19 @@ def draw_network(
         if output_names is not None
         else []
     )
-    items = [
-        ("━━ w > 0", POSITIVE),
-        ("━━ w < 0", NEGATIVE),
-        *([("╌╌ w = 0", ZERO)] if 0.0 in values else []),
-        ("line width grows with |w|", ""),
-    ]
+    if zero is not None:  # each line's colour shown in the legend
+        items = [
+            ("━━ w > 0", positive),
+            ("━━ w < 0", negative),
+            *([("╌╌ w = 0", zero)] if 0.0 in values else []),
+        ]
+    else:  # white and black: said in words (white text would not show)
+        items = [
+            ("white: w > 0", ""),
+            ("black: w < 0", ""),
+            *([("w = 0: no line", "")] if 0.0 in values else []),
+        ]
+    items.append(("line width grows with |w|", ""))
     if blames is not None:
         items = [
             (f"loss {fmt(loss)}: each neuron shows ∂L/∂a (its blame), ", ""),
@@ -477,6 +501,8 @@ def draw_network(
         fontname="Helvetica",
         fontsize=f"{CAPTION_FONT:g}",
     )
+    if links == "white-black":
+        g.attr(bgcolor=_GREY)
     g.attr("node", shape="circle", style="filled", fontname="Helvetica")
     g.attr("node", fontsize=f"{NODE_FONT:g}")
     g.attr("node", fixedsize="true")
@@ -555,11 +581,13 @@ def draw_network(
         for j, neuron in enumerate(layer.neurons):
             for k, w in enumerate(neuron.w):
                 value = float(w.data)
+                if zero is None and value == 0:
+                    continue  # the article draws no line for a weight of 0
                 grad = weight_grads[id(w)]
                 tip = f"w = {fmt(value)}"
                 (x0, y0), (x1, y1) = centres[i - 1][k], centres[i][j]
                 attrs = {
-                    "color": sign_colour(value),
+                    "color": positive if value > 0 else negative if value else ZERO,
                     "penwidth": f"{0.6 + 3.4 * abs(value) / largest:.2f}",
                     "pos": _straight(x0, y0, x1, y1),
                 }

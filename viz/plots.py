@@ -6,7 +6,7 @@ classroom style (:mod:`viz.classroom`), save it to ``path`` if given (PNG or
 SVG, chosen by the suffix) and return the figure: a
 :class:`~matplotlib.figure.Figure` that Jupyter shows as a PNG picture even
 without pyplot, and that ``.save(path)`` writes later.
-matplotlib (``pip install chainrule[demos]``) is imported only when a plot is
+matplotlib (``python -m pip install matplotlib``) is imported only when a plot is
 made, so the rest of :mod:`viz` works without it.
 
 >>> fig = plot_history({"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.75, 1.0]})

@@ -173,8 +173,9 @@ def check_colours_are_explained(figure: Any) -> None:
                     value = [value]
                 found |= {to_hex(v) for v in value}
         cmap = getattr(artist, "get_cmap", lambda: None)()
-        if cmap is not None and getattr(cmap, "name", "") == "sign":
-            found |= {POSITIVE, NEGATIVE}
+        name = getattr(cmap, "name", "") if cmap is not None else ""
+        if name == "sign" or name.startswith(("RdBu", "coolwarm", "bwr", "seismic")):
+            found |= {POSITIVE, NEGATIVE}  # a red-to-blue colour scale
         return found
 
     signs = {POSITIVE, NEGATIVE}
