@@ -131,11 +131,17 @@ VISIBLE = """() => {
 }"""
 
 
+#: The pages and zooms measured: the MLP's long steps at every zoom, the
+#: others where the window is shortest (1024×768 itself is measured in
+#: test_viz_html.py).
+ZOOMS = {"neuron": (1.5, 2.0), "chain": (2.0,), "2-2-1 MLP": (1.0, 1.5, 2.0)}
+
+
 def zoom_cases() -> list[Any]:
     return [
         pytest.param(name, zoom, id=f"{name}-{zoom:g}x")
-        for name in PAGES
-        for zoom in (1.0, 1.5, 2.0)
+        for name, zooms in ZOOMS.items()
+        for zoom in zooms
     ]
 
 
@@ -151,8 +157,8 @@ def test_zoomed_in_the_steps_text_is_never_hidden(chromium, pages, name, zoom):
             where = f"{name} at {zoom:g}×, frame {k + 1} of {frames}"
             assert found["clipped"] <= 1, where  # no scroll bar inside the text
             assert found["size"] >= 10, where  # smaller type to fit, but readable
-            if zoom == 1.0 and name != "2-2-1 MLP":
-                assert found["size"] == 16, where  # at 100%: the page's own size
+            if zoom < 2.0:
+                assert found["size"] == 16, where  # the page's own size of text
             assert found["top"] >= found["navBottom"] - 1, where  # under the buttons
             assert found["bottom"] <= found["height"] + 1, where  # in the window
             assert found["left"] >= 0 and found["right"] <= found["width"] + 1, where
