@@ -35,6 +35,13 @@ from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
 from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray, Row
+from autograd.practice import (
+    Exercise,
+    GradReport,
+    Question,
+    check_grads,
+    exercise,
+)
 from autograd.steps import (
     AccumulatingGradientsWarning,
     ChainLine,
@@ -49,7 +56,9 @@ __all__ = [
     "ChainLine",
     "Constant",
     "Element",
+    "Exercise",
     "Explanation",
+    "GradReport",
     "GradcheckError",
     "GradcheckReport",
     "LayerSample",
@@ -58,13 +67,16 @@ __all__ = [
     "Op",
     "ParameterArray",
     "Path",
+    "Question",
     "Row",
     "Step",
     "Value",
     "apply",
     "as_value",
     "backward_steps",
+    "check_grads",
     "column",
+    "exercise",
     "explain",
     "gradcheck",
     "linear",

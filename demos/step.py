@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value, backward_steps, explain, topological_order
+from autograd.latex import forward_latex, latex_name, latex_number
 from autograd.names import name_key, node_names
 from autograd.text import expression_of, fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
@@ -84,7 +85,8 @@ def narrate(
     svg: str | Path | None = None,
     html: str | Path | None = None,
     params: Sequence[str] = (),
-    rankdir: str = "LR",
+    rankdir: str | None = None,
+    latex: bool = False,
 ) -> str:
     r"""The story of ``text``: forward values, backward steps, gradients.
 
@@ -92,8 +94,10 @@ def narrate(
     it adds every distinct path from that value to the output
     (``autograd.explain``). With ``svg`` and ``html`` it also writes the
     graph picture and the step-by-step page, laid out in ``rankdir``
-    (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
-    parameters (weights, biases): drawn and listed as such.
+    (``"LR"`` or ``"TB"``; ``None``, the way that fits a 4:3 screen better).
+    ``params`` names the inputs that are parameters (weights, biases): drawn
+    and listed as such. With ``latex`` the story is told in LaTeX, one
+    ``align*`` per part, for slides.
     """
     parsed = parse_expression(text, values)
     if wrt is not None:
@@ -106,13 +110,15 @@ def narrate(
             f"with --set first. The inputs: {known}."
         )
         raise ExpressionError(msg)
-    if rankdir not in ("LR", "TB"):
+    if rankdir not in (None, "LR", "TB"):
         msg = (
             "--rankdir must be LR (left to right) or TB (top to bottom), "
             f"not {rankdir!r}."
         )
         raise ExpressionError(msg)
     story = _Story(parsed, tuple(params), rankdir)
+    if latex:
+        return "\n".join(story.latex_lines(wrt, svg, html))
     return "\n".join(story.lines(wrt, svg, html))
 
 
@@ -120,7 +126,7 @@ class _Story:
     """What ``narrate`` tells, and the pictures it draws, for one expression."""
 
     def __init__(
-        self, parsed: ParsedExpression, params: tuple[str, ...], rankdir: str
+        self, parsed: ParsedExpression, params: tuple[str, ...], rankdir: str | None
     ) -> None:
         self.parsed = parsed
         self.params = [parsed.variables[name] for name in params]
@@ -172,6 +178,37 @@ class _Story:
             lines += ["", f"wrote {self.write_svg(Path(svg), wrt)}"]
         if html is not None:
             lines += ["", f"wrote {self.write_html(Path(html), wrt)}"]
+        return lines
+
+    def latex_lines(
+        self, wrt: str | None, svg: str | Path | None, html: str | Path | None
+    ) -> list[str]:
+        r"""The same story in LaTeX: forward values, each step, the gradients,
+        and with ``wrt`` the paths (``%`` lines say what each block is)."""
+        parsed = self.parsed
+        root = parsed.root
+        steps = list(backward_steps(root, fresh=True))
+        lines = [f"% chainrule step: {parsed.text.strip()}", "% forward pass"]
+        lines.append(forward_latex(steps))
+        lines.append("% backward pass, one node at a time")
+        for step in steps:
+            lines += [f"% step {step.index}/{step.total}", step.latex()]
+        root_name = steps[0].root_name
+        rows = [
+            rf"\frac{{d{latex_name(root_name)}}}{{d{latex_name(name)}}} &= "
+            f"{latex_number(parsed.variables[name].grad)}"
+            for name in parsed.used
+        ]
+        if rows:
+            body = " \\\\\n".join(rows)
+            lines += ["% gradients", f"\\begin{{align*}}\n{body}\n\\end{{align*}}"]
+        if wrt is not None:
+            lines += [f"% paths from {wrt} to {root_name}"]
+            lines.append(explain(root, _node_named(root, wrt), limit=1000).latex())
+        if svg is not None:
+            lines.append(f"% wrote {self.write_svg(Path(svg), wrt)}")
+        if html is not None:
+            lines.append(f"% wrote {self.write_html(Path(html), wrt)}")
         return lines
 
     def write_svg(self, path: Path, wrt: str | None) -> Path:

@@ -4,6 +4,7 @@ r"""viz: pictures of computation graphs, backprop steps and networks.
   step; :func:`save_steps_html`: a page with one frame per step.
 - :func:`draw_paths`: one weight's chain, the paths from it to the loss
   with the product of their local derivatives, at any network size.
+- :func:`save_worksheet`: exercises to do by hand, checked in the page.
 - :func:`draw_network` and :func:`receptive_fields`: what a model looks like.
 - :func:`plot_history` and :func:`plot_decision_boundary`: training pictures.
 
@@ -39,6 +40,7 @@ from viz.render import (
     render_svgs,
     save_svg,
 )
+from viz.worksheet import save_worksheet, worksheet_html
 
 __all__ = [
     "SVG",
@@ -59,8 +61,10 @@ __all__ = [
     "save_paths_html",
     "save_steps_html",
     "save_svg",
+    "save_worksheet",
     "show_values_as_graphs",
     "steps_html",
+    "worksheet_html",
 ]
 
 show_values_as_graphs()  # in IPython and Jupyter: a Value shows as its graph
