@@ -31,7 +31,7 @@ import numpy as np
 from autograd.data import is_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value
 
 __all__ = ["GradcheckError", "GradcheckReport", "InputCheck", "gradcheck"]
@@ -112,7 +112,7 @@ class GradcheckReport:
     @staticmethod
     def _row(c: InputCheck) -> tuple[str, str, str, str, str]:
         ok = "yes" if c.passed else "NO"
-        return (c.name, fmt(c.analytic), fmt(c.numeric), f"{c.error:.2e}", ok)
+        return (c.name, show(c.analytic), show(c.numeric), f"{c.error:.2e}", ok)
 
     def raise_if_failed(self) -> None:
         """Raise :class:`GradcheckError` naming every input that failed."""

@@ -37,7 +37,7 @@ import graphviz
 
 from autograd import Step, Value, op_for, topological_order
 from autograd.names import d, node_names
-from autograd.text import fmt, local_rule, local_text
+from autograd.text import local_rule, local_text, show
 from viz.frames import (
     Frame,
     final_grads,
@@ -377,7 +377,7 @@ def draw_frame(
     for k, node in enumerate(order):
         if node in hidden:
             continue
-        data = fmt(node.data) if computed is None or node in computed else "?"
+        data = show(node.data) if computed is None or node in computed else "?"
         fields = " | ".join(
             record_field(text)
             for text in (

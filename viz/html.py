@@ -32,7 +32,7 @@ from typing import Any
 
 from autograd import Step, Value, topological_order
 from autograd.names import node_names, number_name
-from autograd.text import expression_of, fmt, local_rule
+from autograd.text import expression_of, local_rule, show
 from nn.files import write_file
 from viz.dot import (
     CURRENT,
@@ -173,7 +173,7 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
     """
     written = expression_of(node, names)
     shown = {
-        p: number_name(p.data) if type(p.data) is float else fmt(p.data)
+        p: number_name(p.data) if type(p.data) is float else show(p.data)
         for p in node.parents
     }
     numbers = expression_of(node, {**shown, node: names[node]})
@@ -182,7 +182,7 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
         head += f" = {written}"
     if numbers != written:
         head += f" = {numbers}"
-    head += f" = {fmt(node.data)}"
+    head += f" = {show(node.data)}"
     locals_ = ",  ".join(local_rule(node, k, names) for k in range(len(node.parents)))
     return f"{head}\n  keeps for the backward pass: {locals_}"
 
