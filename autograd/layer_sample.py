@@ -134,10 +134,10 @@ class LayerSample:
             self.x = np.array([v.data for v in self.inputs])
             self.parents = self.inputs
         self.weights = W.data.copy()
-        self.z = self.weights @ self.x + b.data
-        self.dz = np.zeros(len(self.z))
+        self.z = z = self.weights @ self.x + b.data
+        self.dz = np.zeros(len(z))
         if op is None:  # no activation: the layer hands on its sums
-            self.a, self.da = self.z, self.dz
+            self.a, self.da = z, self.dz
         else:
             try:
                 self.a, (slope,) = op.compute(self.z)
@@ -146,7 +146,7 @@ class LayerSample:
             if type(slope) is not np.ndarray or slope.shape != self.z.shape:
                 slope = np.broadcast_to(slope, self.z.shape)  # one for every neuron
             self.slope = slope
-            self.da = np.zeros(len(self.z))
+            self.da = np.zeros(len(z))
         self.serial = next_serial()  # made after its inputs, before its nodes
         self._sums: list[NeuronSum] | None = None
         self._outputs: list[Value] | None = None
@@ -235,7 +235,7 @@ class _Neuron(Value):
         self.layer = layer
         self.index = index
         self.data = data
-        self.label = ""
+        _OWN_LABEL.__set__(self, "")  # the label slot itself: none given yet
         self.op = op
         self.grads = grads
         self.serial = next_serial()
