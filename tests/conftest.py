@@ -218,3 +218,34 @@ def svg_text_sizes(page: object, svg: str) -> dict[str, object]:
 def fit_svg() -> object:
     """``fit_svg(page, svg)``: see :func:`svg_text_sizes`."""
     return svg_text_sizes
+
+
+#: Debian's chromium, driven by Playwright (never a browser of its own).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every test that looks at pages and pictures.
+
+    One for the whole session: Playwright's sync API cannot start a second
+    time in a process while the first is running.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
