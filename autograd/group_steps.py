@@ -42,6 +42,7 @@ __all__ = [
     "story_latex",
     "story_of",
     "value_text",
+    "vector_name",
     "vector_text",
 ]
 
@@ -417,7 +418,7 @@ class _LayerStory:
         for group in self.view.groups:
             if isinstance(group, Layer) and group.outputs == inputs:
                 return self.view.layer_name(group, "a")
-        return _vector_name([self.names[x] for x in inputs])
+        return vector_name([self.names[x] for x in inputs])
 
     def _next_layer(self) -> Layer | None:
         """The one layer that reads this layer's outputs, all of them and
@@ -531,10 +532,10 @@ class _LayerStory:
         ]
 
 
-def _vector_name(names: Sequence[str]) -> str:
+def vector_name(names: Sequence[str]) -> str:
     r"""One name for several: ``x`` for ``x₁ x₂``, ``a²`` for ``a²₁ a²₂``; else ``x``.
 
-    >>> _vector_name(["x₁", "x₂"]), _vector_name(["a²₁", "a²₂"]), _vector_name(["p"])
+    >>> vector_name(["x₁", "x₂"]), vector_name(["a²₁", "a²₂"]), vector_name(["p"])
     ('x', 'a²', 'x')
     """
     stems = set()
@@ -611,7 +612,7 @@ class _GroupStep(Protocol):
 
 
 #: A step's first line holds its values too when it is no longer than this.
-HEADING = 110
+HEADING = 96
 
 
 def step_text(step: _GroupStep) -> str:

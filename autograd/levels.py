@@ -212,6 +212,11 @@ class Grouping:
             raise RuntimeError(msg)
         return self._in_reading_order(found)
 
+    def forward_units(self) -> list[Unit]:
+        r"""The units made by ops in the order the forward pass computes them
+        (each after every unit it reads)."""
+        return _forward_units(self.order, self.group_of)
+
     def _in_reading_order(self, units: list[Unit]) -> list[Unit]:
         r"""Neurons stepped one after the other, none feeding another, in the
         order the article reads them: neuron 1 of a layer before neuron 2."""
@@ -476,32 +481,53 @@ def _backward_units(
     first steps next.
     """
     stepped = [node for node in reversed(order) if node.parents] or [root]
-    place = {node: k for k, node in enumerate(stepped)}
+    return _kahn(stepped, group_of, backward=True)
+
+
+def _forward_units(order: Sequence[Value], group_of: dict[Value, Any]) -> list[Unit]:
+    r"""The units made by ops in the order the forward pass computes them:
+    each once every unit it reads is computed, the earliest in the graph's
+    order first (with no groups, exactly the graph's order)."""
+    computed = [node for node in order if node.parents]
+    return _kahn(computed, group_of, backward=False) or []
+
+
+def _kahn(
+    nodes: Sequence[Value], group_of: dict[Value, Any], backward: bool
+) -> list[Unit] | None:
+    r"""The units of ``nodes`` (in the op level's order), each after every unit
+    it waits for: those that use it (``backward``) or that it reads; of the
+    ready ones, the one whose first node comes first. ``None`` if there is a
+    circle between units."""
+    place = {node: k for k, node in enumerate(nodes)}
 
     def unit(node: Value) -> Any:
         return group_of.get(node, node)
 
     first: dict[int, int] = {}
     units: dict[int, Any] = {}
-    for node in stepped:
+    for node in nodes:
         u = unit(node)
         units.setdefault(id(u), u)
         first.setdefault(id(u), place[node])
     waiting: dict[int, set[int]] = {key: set() for key in units}
-    feeds: dict[int, set[int]] = {key: set() for key in units}
-    for node in stepped:
+    frees: dict[int, set[int]] = {key: set() for key in units}
+    for node in nodes:
         for parent in node.parents:
             if parent in place and id(unit(parent)) != id(unit(node)):
-                waiting[id(unit(parent))].add(id(unit(node)))
-                feeds[id(unit(node))].add(id(unit(parent)))
+                before, after = id(unit(node)), id(unit(parent))
+                if not backward:
+                    before, after = after, before
+                waiting[after].add(before)
+                frees[before].add(after)
     ready = [(first[key], key) for key in units if not waiting[key]]
     heapq.heapify(ready)
     out: list[Unit] = []
     while ready:
         _, key = heapq.heappop(ready)
         out.append(units[key])
-        for fed in feeds[key]:
-            waiting[fed].discard(key)
-            if not waiting[fed]:
-                heapq.heappush(ready, (first[fed], fed))
+        for other in frees[key]:
+            waiting[other].discard(key)
+            if not waiting[other]:
+                heapq.heappush(ready, (first[other], other))
     return out if len(out) == len(units) else None

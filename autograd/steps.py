@@ -393,21 +393,24 @@ def backward_steps(
     return _at_level(root, _steps(root, grad, fresh), level)
 
 
-def steps_aside(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
+def steps_aside(
+    root: Value, order: Sequence[Value] | None = None, level: str = "ops"
+) -> list[Step]:
     r"""The steps of a fresh backward pass from ``root``, leaving every grad as it was.
 
     Every grad in the graph (``order``, by default all of it) is saved and
     set to 0, :func:`backward_steps` runs to the end, and every node gets its
     own grad back, even if something fails on the way. So the steps show the
     gradients of ``root`` alone, and the graph is left as it was: what
-    pictures of a pass and checks of a hand-done one need.
+    pictures of a pass and checks of a hand-done one need. ``level`` is
+    that of :func:`backward_steps`.
     """
     order = list(topological_order(root) if order is None else order)
     saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
     try:
         for node in order:
             node.grad = zeros_like(node.data)
-        return list(backward_steps(root))
+        return list(backward_steps(root, level=level))
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
