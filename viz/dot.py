@@ -54,6 +54,7 @@ from viz.levels import (
     TooLarge,
     box_ids,
     level_frame,
+    level_of_step,
     level_steps,
     pick_level,
 )
@@ -265,6 +266,8 @@ def draw_graph(
         )
 
     view = pick_level(root, order, level, draw, rankdir, float(FONT_SIZE))
+    if isinstance(step, Step) and level == "auto":  # the level it was taken at
+        view = level_of_step(step, root, order, view)
     if view is None:  # a too-large graph fails before any work
         plan_collapse(order, max_nodes, collapse)
     else:

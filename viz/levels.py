@@ -52,6 +52,7 @@ __all__ = [
     "fits_screen",
     "forward_text",
     "level_frame",
+    "level_of_step",
     "level_steps",
     "pick_level",
     "widest_frame",
@@ -456,6 +457,23 @@ def pick_level(
     return choose_level(
         root, order, lambda view: fits_screen(draw(view), rankdir, font_size)
     )
+
+
+def level_of_step(
+    step: Step, root: Value, order: Sequence[Value], chosen: Grouping | None
+) -> Grouping | None:
+    r"""The level ``step`` (a :class:`~autograd.Step` of ``root``'s pass) was
+    taken at: ``chosen`` if its steps have it, else the first level whose
+    steps do (``None``: the op level). A step of another graph keeps
+    ``chosen``, for :func:`viz.frames.step_index` to refuse."""
+    views = [chosen, None, *(grouping(order, level) for level in LEVELS[1:])]
+    for view in views:
+        level = "ops" if view is None else view.level
+        steps = steps_aside(root, order, level=level)
+        here = steps[step.index - 1] if 0 < step.index <= len(steps) else None
+        if len(steps) == step.total and here is not None and here.node is step.node:
+            return view
+    return chosen
 
 
 def fits_screen(graph: graphviz.Digraph, rankdir: str | None, font_size: float) -> bool:
