@@ -201,7 +201,7 @@ class _NeuronStory:
         self.parts = parts
         self.z = self.step_of[id(neuron.sum)]
         self.delta = delta_name(self.names[neuron.sum]) or (
-            f"d{self.root}/d{d(self.names[neuron.sum])}"
+            f"d{d(self.root)}/d{d(self.names[neuron.sum])}"
         )
 
     def story(self) -> tuple[GroupStory, dict[str, Any]]:
@@ -251,7 +251,7 @@ class _NeuronStory:
             terms, numbers = [], []
             for node, k in self.view.uses[neuron.output]:
                 weight = formula_in(node, k, names, short=True)
-                their = delta_name(names[node]) or f"d{root}/d{d(names[node])}"
+                their = delta_name(names[node]) or f"d{d(root)}/d{d(names[node])}"
                 terms.append(f"{weight}·{their}")
                 numbers.append(
                     f"{fmt(node.local_grads[k])} × {fmt(self.steps[node].grad)}"
@@ -264,7 +264,7 @@ class _NeuronStory:
             if slope and len(numbers) > 1:
                 number = f"({number})"
         else:
-            formula = f"d{root}/d{d(names[neuron.output])}"
+            formula = f"d{d(root)}/d{d(names[neuron.output])}"
             number = fmt(upstream)
         if slope:
             formula, number = f"{slope} · {formula}", f"{slope_number} × {number}"

@@ -7,12 +7,12 @@ graph's nodes, never new graphs, so every number is the same at every level:
 - ``"ops"``: every node on its own;
 - ``"neurons"``: one :class:`Neuron` for each weighted sum
   zⱼ = Σₖ wⱼₖ·xₖ + bⱼ (a node whose op gives its parents the roles weight,
-  input and bias), with its activation aⱼ = φ(zⱼ) when that is the sum's
-  only use and reads nothing else, and the weights and bias that only it
-  uses;
-- ``"layers"``: one :class:`Layer` for the neurons whose weights live in
-  one parameter array (a model's layer) or, in a graph built by hand, that
-  read the same inputs; a batch's layer node Z = X·Wᵀ + b, with its
+  input and bias: a sum without a bias is no neuron), with its activation
+  aⱼ = φ(zⱼ) when that is the sum's only use and reads nothing else, and
+  the weights and bias that only it uses;
+- ``"layers"``: one :class:`Layer` for the neurons that read the same
+  inputs and whose weights live in one parameter array (a model's layer;
+  built by hand, that read the same inputs); a batch's layer node Z = X·Wᵀ + b, with its
   activation and its W and b, is a layer too.
 
 Everything else (the inputs, the loss's ops, the targets) stays as it is at
@@ -360,11 +360,13 @@ def grouping(nodes: Value | Sequence[Value], level: str) -> Grouping:
 
 
 def _is_sum(node: Value) -> bool:
-    """A weighted sum: its op gives some of its parents the role of weights."""
+    r"""A neuron's weighted sum: its op gives its parents the roles of weights,
+    inputs and a bias (a sum of weights and inputs alone, such as the pick of
+    a target's logit in a cross-entropy, Σₖ yₖ·zₖ, is no neuron)."""
     if not node.parents:
         return False
     roles = op_for(node.op).roles_of(len(node.parents))
-    return "weight" in roles and "input" in roles
+    return all(role in roles for role in ("weight", "input", "bias"))
 
 
 def _neuron(node: Value, users: dict[Value, list[Value]], root: Value) -> Neuron:
@@ -416,11 +418,11 @@ def _layers(
 ) -> list[Neuron | Layer]:
     r"""The neurons gathered into layers, and a batch's layer nodes as layers.
 
-    Neurons are one layer when their weights live in one parameter array, or
-    (built by hand) when they read the same inputs. A layer is kept only if
-    the graph's order still holds with it as one unit (nothing outside it
-    both uses one of its neurons and feeds another); otherwise its neurons
-    stay neurons.
+    Neurons are one layer when they read the same inputs and their weights
+    live in one parameter array (built by hand: when they read the same
+    inputs). A layer is kept only if the graph's order still holds with it
+    as one unit (nothing outside it both uses one of its neurons and feeds
+    another); otherwise its neurons stay neurons.
     """
     found: dict[tuple[Any, ...], list[Neuron]] = {}
     for neuron in neurons:
@@ -440,10 +442,15 @@ def _layers(
 
 
 def _layer_key(neuron: Neuron) -> tuple[Any, ...]:
+    r"""What the neurons of one layer share: the inputs they read (so that
+    z = W·x + b), and the parameter array their weights live in, if any (a
+    convolution's filters at one place in the image are a layer; the same
+    filters elsewhere read other inputs)."""
     arrays = {id(w.array) for w in neuron.weights if isinstance(w, Element)}
+    inputs = tuple(id(x) for x in neuron.inputs)
     if len(arrays) == 1 and all(isinstance(w, Element) for w in neuron.weights):
-        return ("array", *arrays)
-    return ("inputs", *(id(x) for x in neuron.inputs))
+        return ("array", *arrays, *inputs)
+    return ("inputs", *inputs)
 
 
 def _is_layer_node(node: Value) -> bool:

@@ -94,6 +94,17 @@ def test_a_shared_weight_stays_a_node_of_its_own():
     assert "dE/dw1 += " in text and "∂E/∂w2 = " in text
 
 
+def test_a_weighted_sum_without_a_bias_is_no_neuron():
+    model = nn.MLP(3, [3], seed=0)
+    E = nn.cross_entropy(model([1.0, 2.0, 3.0]), 1)  # Σₖ yₖ·(zₖ − m): a wsum
+    view = grouping(E, "neurons")
+    assert [view.title(g) for g in view.groups] == [
+        "neuron 2₁",
+        "neuron 2₂",
+        "neuron 2₃",
+    ]
+
+
 def test_neurons_built_by_hand_are_one_layer_when_they_read_the_same_inputs():
     x = [Value(1.0, "x1"), Value(-2.0, "x2")]
 
