@@ -369,15 +369,24 @@ def _is_sum(node: Value) -> bool:
     return all(role in roles for role in ("weight", "input", "bias"))
 
 
+def _activation_of(
+    node: Value, users: dict[Value, list[Value]], root: Value
+) -> Value | None:
+    """The activation φ(node), if that is the node's only use and reads
+    nothing else (the node is not the root)."""
+    used_by = users.get(node, [])
+    if len(used_by) != 1 or node is root:
+        return None
+    (user,) = used_by
+    if len(user.parents) == 1 and op_for(user.op).kind == "activation":
+        return user
+    return None
+
+
 def _neuron(node: Value, users: dict[Value, list[Value]], root: Value) -> Neuron:
     op = op_for(node.op)
     parts = op.parts(node.parents)
-    used_by = users.get(node, [])
-    activation = None
-    if len(used_by) == 1 and node is not root:
-        (user,) = used_by
-        if len(user.parents) == 1 and op_for(user.op).kind == "activation":
-            activation = user
+    activation = _activation_of(node, users, root)
     roles = op.roles_of(len(node.parents))
     own = tuple(
         dict.fromkeys(
@@ -458,12 +467,7 @@ def _is_layer_node(node: Value) -> bool:
 
 
 def _batch_layer(node: Value, users: dict[Value, list[Value]], root: Value) -> Layer:
-    used_by = users.get(node, [])
-    activation = None
-    if len(used_by) == 1 and node is not root:
-        (user,) = used_by
-        if len(user.parents) == 1 and op_for(user.op).kind == "activation":
-            activation = user
+    activation = _activation_of(node, users, root)
     roles = op_for(node.op).roles_of(len(node.parents))
     parameters = tuple(
         parent
