@@ -48,7 +48,7 @@ from viz.frames import (
     step_index,
 )
 from viz.labels import kind_of, label_lines, record_field, shortened, value_title
-from viz.layout import Layout
+from viz.layout import Layout, fitting
 from viz.levels import (
     Boxes,
     TooLarge,
@@ -63,6 +63,7 @@ from viz.render import Drawing
 __all__ = [
     "STYLES",
     "GraphTooLargeError",
+    "check_rankdir",
     "draw_frame",
     "draw_graph",
     "layout_size",
@@ -79,10 +80,11 @@ LAYOUT_PER_VALUE = 8
 
 Collapse = bool | Literal["auto"]
 
-# fill colours of the kinds of values, shown in the legend
+# fill colours of the kinds of values, shown in the legend; never the red or
+# blue of negative and positive numbers (viz.colours), nor the step's orange
 STYLES: dict[str, dict[str, str]] = {
-    "parameter": {"fillcolor": "#fde2c4", "color": "#b35900"},
-    "input": {"fillcolor": "#d6e9f8", "color": "#1f5f99"},
+    "parameter": {"fillcolor": "#fde2c4", "color": "#8c510a"},
+    "input": {"fillcolor": "#e8e1f2", "color": "#5e3c99"},
     "intermediate": {"fillcolor": "#ffffff", "color": "#555555"},
     "output": {"fillcolor": "#d9f2d9", "color": "#2e7d32"},
 }
@@ -92,9 +94,11 @@ LEGEND = {
     "intermediate": "intermediate value",
     "output": "output",
 }
-CURRENT = {"fillcolor": "#fff3b0", "color": "#d62728", "penwidth": "3"}
-FLOW = {"color": "#d62728", "fontcolor": "#d62728", "penwidth": "2.5"}
-FORWARD = {"color": "#1f5f99", "fontcolor": "#1f5f99", "penwidth": "2.5"}
+# the step being taken: orange for the gradient sent back, purple for the
+# numbers going forward
+CURRENT = {"fillcolor": "#fff3b0", "color": "#e66100", "penwidth": "3"}
+FLOW = {"color": "#e66100", "fontcolor": "#b34700", "penwidth": "2.5"}
+FORWARD = {"color": "#7b3294", "fontcolor": "#7b3294", "penwidth": "2.5"}
 FONT = "Helvetica"
 #: Every text in a graph is this large (points): edge labels as large as the
 #: values' own text, so the chain-rule numbers read from the back of a room.
@@ -178,7 +182,7 @@ def draw_graph(
     root: Value,
     step: int | Step | None = None,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -218,9 +222,10 @@ def draw_graph(
       so a graph needing more than ``LAYOUT_PER_VALUE × max_nodes`` placed
       nodes (see :func:`layout_size`) is collapsed or refused the same way.
 
-    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
-    the legend names the kinds of values the graph has (``legend=False``
-    leaves it out).
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``
+    (top to bottom); left out, the graph is drawn the way it fits a 4:3
+    screen best (see :func:`viz.layout.fitting`). The legend names the kinds
+    of values the graph has (``legend=False`` leaves it out).
 
     ``level`` (see :mod:`viz.levels`): ``"ops"`` draws every value as above;
     ``"neurons"`` each neuron as one box (its sum, its activation, its δ and
@@ -243,29 +248,34 @@ def draw_graph(
     if not isinstance(root, Value):
         msg = f"draw_graph needs the Value at the end of a graph, not {root!r}."
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     check_level(level, auto=True)
     order = topological_order(root)
     chosen = parameter_set(params)
 
-    def draw(view: Grouping | None, frame: Frame | None = None) -> graphviz.Digraph:
-        return draw_frame(
-            root,
-            order,
-            frame,
-            show_local_grads=show_local_grads,
-            rankdir=rankdir,
-            max_nodes=max_nodes,
-            collapse=collapse,
-            params=chosen,
-            legend=legend,
-            show_rules=show_rules,
-            view=view,
-        )
+    def draw(
+        view: Grouping | None, frame: Frame | None = None
+    ) -> tuple[str, graphviz.Digraph]:
+        """The picture at ``view``'s level, the way given or that fits best."""
 
-    view = pick_level(root, order, level, draw, rankdir, float(FONT_SIZE))
+        def build(direction: str) -> graphviz.Digraph:
+            return draw_frame(
+                root,
+                order,
+                frame,
+                show_local_grads=show_local_grads,
+                rankdir=direction,
+                max_nodes=max_nodes,
+                collapse=collapse,
+                params=chosen,
+                legend=legend,
+                show_rules=show_rules,
+                view=view,
+            )
+
+        return (rankdir, build(rankdir)) if rankdir is not None else fitting(build)
+
+    view = pick_level(root, order, level, draw, float(FONT_SIZE))
     if isinstance(step, Step) and level == "auto":  # the level it was taken at
         view = level_of_step(step, root, order, view)
     if view is None:  # a too-large graph fails before any work
@@ -279,7 +289,17 @@ def draw_graph(
     elif step is not None and view is not None:
         steps = level_steps(root, order, view)
         frame = level_frame(steps, view, step_index(step, steps))
-    return draw(view, frame)
+    return draw(view, frame)[1]
+
+
+def check_rankdir(rankdir: str | None) -> None:
+    """A clear error for a direction Graphviz does not know (``None``: choose)."""
+    if rankdir is not None and rankdir not in ("LR", "RL", "TB", "BT"):
+        msg = (
+            f'rankdir must be one of "LR", "RL", "TB", "BT" (or None, to choose '
+            f"the one that fits the screen), not {rankdir!r}."
+        )
+        raise ValueError(msg)
 
 
 def parameter_set(params: Any) -> set[Value] | None:
@@ -402,7 +422,9 @@ def draw_frame(
         }
         _legend(g, kinds, frame is not None, layout)
 
-    horizontal = rankdir in ("LR", "RL")
+    # A record's fields turn at each brace: one pair lays them side by side
+    # left to right, two pairs top to bottom. The same text either way.
+    record = "{%s}" if rankdir in ("LR", "RL") else "{{%s}}"
     if view is not None and view.groups:
         boxes = Boxes(view, frame, root=root, names=names)
     for k, node in enumerate(order):
@@ -425,7 +447,7 @@ def draw_frame(
             attrs.update(CURRENT)
         g.node(
             f"v{k}",
-            graphviz.nohtml("{" + fields + "}" if horizontal else fields),
+            graphviz.nohtml(record % fields),
             shape="record",
             style="filled,rounded" if node.parents else "filled",
             **attrs,

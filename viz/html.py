@@ -44,13 +44,14 @@ from viz.dot import (
     LEGEND,
     STYLES,
     Collapse,
+    check_rankdir,
     draw_frame,
     parameter_set,
     plan_collapse,
 )
 from viz.frames import Frame, forward_order, frames_of
 from viz.labels import kind_of, visible
-from viz.layout import layout_of
+from viz.layout import fitting, layout_of
 from viz.levels import (
     Boxes,
     box_ids,
@@ -67,6 +68,7 @@ from viz.render import render_svgs
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "MIN_TEXT_PX",
+    "PICTURE_AREA",
     "forward_text",
     "frame_section",
     "page_html",
@@ -78,6 +80,9 @@ __all__ = [
 DEFAULT_MAX_STEPS = 150
 #: The smallest text the page's automatic zoom allows, in CSS pixels.
 MIN_TEXT_PX = 13
+#: About the room the graph gets on a 1024×768 screen, under the buttons and
+#: above the step's text: the shape the page's graphs are drawn to fit.
+PICTURE_AREA = (1024, 470)
 
 _XML_HEAD = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -145,15 +150,26 @@ def _page_text(text: str) -> str:
 
 
 def _step_html(step: Step) -> str:
-    """A backward step's text, the textbook rules in grey."""
+    """A backward step's text, the textbook rules in grey; the last step's
+    table of the leaves' gradients in columns, so that it takes few lines."""
     text = str(step)
+    table = "\n".join(step.table())
+    leaves = ""
+    if table and text.endswith(table):
+        text = text[: -len(table)]
+        heading, _, rows = table.partition("\n")
+        leaves = (
+            f"{_page_text(heading)}\n"
+            f'<span class="leaves">{_page_text(rows.rstrip())}</span>'
+        )
     rules = step.rules() if step.lines else ""
     if not rules or rules not in text:
-        return _page_text(text)
+        return _page_text(text) + leaves
     before, _, after = text.partition(rules)
     return (
         f"{_page_text(before)}"
         f'<span class="textbook">{_page_text(rules)}</span>{_page_text(after)}'
+        f"{leaves}"
     )
 
 
@@ -228,7 +244,7 @@ def steps_html(
     title: str = "Backpropagation, step by step",
     *,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -248,9 +264,7 @@ def steps_html(
             'pass title="..." or leave it out for the default.'
         )
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     check_level(level, auto=True)
     order = topological_order(root)
     chosen = parameter_set(params)
@@ -259,23 +273,24 @@ def steps_html(
         root,
         order,
         show_local_grads=show_local_grads,
-        rankdir=rankdir,
         max_nodes=max_nodes,
         collapse=collapse,
         params=chosen,
         legend=False,
         show_rules=show_rules,
     )
-    view = pick_level(
-        root,
-        order,
-        level,
-        lambda v: draw(widest_frame(root, order, v), view=v),
-        rankdir,
-        float(FONT_SIZE),
-    )
+
+    def widest(view: Grouping | None) -> tuple[str, Any]:
+        """The widest frame at ``view``'s level, drawn the way it fits best."""
+        frame = widest_frame(root, order, view)
+        if rankdir is not None:
+            return rankdir, draw(frame, rankdir=rankdir, view=view)
+        return fitting(lambda way: draw(frame, rankdir=way, view=view), PICTURE_AREA)
+
+    view = pick_level(root, order, level, widest, float(FONT_SIZE))
     if view is not None:
-        sections, hidden = _level_sections(root, order, view, draw, forward, max_steps)
+        way = partial(draw, rankdir=widest(view)[0])
+        sections = _level_sections(root, order, view, way, forward, max_steps)
         kinds = {kind_of(node, root, chosen) for node in order}
         legend_html = _legend_html(kinds, forward) if legend else ""
         return page_html(title, sections, legend_html, _HINT)
@@ -289,8 +304,12 @@ def steps_html(
         raise ValueError(msg)
     _, hidden = plan_collapse(order, max_nodes, collapse)
     steps = frames_of(root, order)
+    widest_chain = Frame(steps, len(steps), every_chain=True)
+    if rankdir is None:  # the direction that fits the page's picture best
+        rankdir, _ = fitting(lambda way: draw(widest_chain, rankdir=way), PICTURE_AREA)
+    draw = partial(draw, rankdir=rankdir)
     # lay out once, with the widest text any frame shows; pin every frame to it
-    layout = layout_of(draw(Frame(steps, len(steps), every_chain=True)))
+    layout = layout_of(draw(widest_chain))
     ops = forward_order(order) if forward else []
     frames = [Frame(steps, k, forward=True) for k in range(1, len(ops) + 1)]
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
@@ -319,10 +338,11 @@ def steps_html(
 
 
 _HINT = (
-    "Keys: ← and → move one step, Home and End jump to the first and last; "
-    "+ and − zoom, 0 shows the whole graph, F follows the step; drag to pan. "
-    "<b>grad ?</b> marks nodes nothing has reached yet, <b>(so far)</b> a "
-    "gradient still adding up."
+    "Keys: ← and → (or Page Down and Page Up, Space and Backspace, as a "
+    "presenter's clicker sends them) move one step, Home and End jump to "
+    "the first and last; + and − zoom, 0 shows the whole graph, F follows "
+    "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
+    "yet, <b>(so far)</b> a gradient still adding up."
 )
 
 
@@ -333,7 +353,7 @@ def _level_sections(
     draw: Any,
     forward: bool,
     max_steps: int,
-) -> tuple[list[str], set[Value]]:
+) -> list[str]:
     r"""The frames of a page at a neuron or a layer level (see
     :mod:`viz.levels`): one per unit of the forward pass, one per step of the
     level's backward pass, the current neuron (or layer) highlighted."""
@@ -379,7 +399,7 @@ def _level_sections(
                 number, svg, counter, " ".join(dict.fromkeys(focus)), text, kind
             )
         )
-    return sections, set(view.group_of)
+    return sections
 
 
 def frame_section(

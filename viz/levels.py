@@ -40,7 +40,8 @@ from autograd.ops import op_for
 from autograd.steps import steps_aside
 from autograd.text import fmt
 from viz.frames import Frame, final_grads, frame_state, grad_text
-from viz.labels import visible
+from viz.labels import value_title, visible
+from viz.layout import SCREEN, drawn_size, fit_scale
 
 __all__ = [
     "MIN_TEXT_PX",
@@ -354,8 +355,12 @@ def _value_rows(
             delta = delta_name(names[z]) or f"d{d(root)}/d{d(names[z])}"
             rows.append(f"{delta} = {state.grad(z)}")
         return rows
-    if group.node is not None:  # a batch's layer node
-        rows = [f"{names[m]} = {written(m, names)} = {data(m)}" for m in group.members]
+    if group.node is not None:  # a batch's layer node: its formula and shape
+        rows = [value_title(group.node, names)]
+        rows += [f"{names[m]} = {data(m)}" for m in group.members[:1]]
+        if group.activation is not None:
+            a = group.activation
+            rows.append(f"{names[a]} = {written(a, names)} = {data(a)}")
         if state is not None:
             node = group.node
             rows.append(f"d{d(root)}/d{d(names[node])} = {state.grad(node)}")
@@ -443,19 +448,19 @@ def pick_level(
     root: Value,
     order: Sequence[Value],
     level: str,
-    draw: Callable[[Grouping | None], graphviz.Digraph],
-    rankdir: str | None,
+    draw: Callable[[Grouping | None], tuple[str, graphviz.Digraph]],
     font_size: float,
 ) -> Grouping | None:
     r"""The grouping to draw at ``level`` (``None``: the op level); ``"auto"``
-    chooses by :func:`choose_level`, measuring ``draw(view)``'s pictures."""
+    chooses by :func:`choose_level`, measuring the pictures ``draw(view)``
+    gives (with the direction they are drawn in)."""
     if level == "ops":
         return None
     if level != "auto":
         view = grouping(order, level)
         return view if view.groups else None
     return choose_level(
-        root, order, lambda view: fits_screen(draw(view), rankdir, font_size)
+        root, order, lambda view: fits_screen(*draw(view), font_size=font_size)
     )
 
 
@@ -476,13 +481,10 @@ def level_of_step(
     return chosen
 
 
-def fits_screen(graph: graphviz.Digraph, rankdir: str | None, font_size: float) -> bool:
-    r"""True if ``graph``, shown as large as a 1024×768 screen allows, has
-    every text at least :data:`MIN_TEXT_PX` CSS pixels high (estimated from
-    its DOT source: see :func:`viz.layout.drawn_size`)."""
-    try:
-        from viz.layout import drawn_size, fit_scale  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - until the estimator lands
-        return True
-    width, height = drawn_size(graph, rankdir or "LR")
-    return font_size * fit_scale(width, height) >= MIN_TEXT_PX
+def fits_screen(rankdir: str, graph: graphviz.Digraph, font_size: float) -> bool:
+    r"""True if ``graph`` (drawn in the direction ``rankdir``), shown as large
+    as a 1024×768 screen allows, has every text at least :data:`MIN_TEXT_PX`
+    CSS pixels high, its text being ``font_size`` points (estimated from the
+    DOT source: see :func:`viz.layout.drawn_size`)."""
+    width, height = drawn_size(graph, rankdir)
+    return font_size * fit_scale(width, height, SCREEN) >= MIN_TEXT_PX
