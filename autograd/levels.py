@@ -16,7 +16,8 @@ graph's nodes, never new graphs, so every number is the same at every level:
   activation and its W and b, is a layer too.
 
 Everything else (the inputs, the loss's ops, the targets) stays as it is at
-the op level.
+the op level; the layer level draws a layer's inputs as one vector and the
+loss as one box (a :class:`Fold`), though they keep their own steps.
 
 >>> import nn
 >>> net = nn.MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
@@ -25,7 +26,7 @@ the op level.
 >>> [view.title(unit) for unit in view.units]
 ['x₁', 'x₂', 'neuron 2₁', 'neuron 2₂', 'neuron 3₁', 't₁', 'a³₁ − t₁', 'E']
 >>> [view.title(unit) for unit in grouping(E, "layers").units]
-['x₁', 'x₂', 'layer 2', 'layer 3', 't₁', 'a³₁ − t₁', 'E']
+['inputs', 'layer 2', 'layer 3', 'loss']
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ from autograd.value import Value
 
 __all__ = [
     "LEVELS",
+    "Fold",
     "Grouping",
     "Layer",
     "Neuron",
+    "Stepped",
     "Unit",
     "check_level",
     "grouping",
@@ -170,8 +173,27 @@ class Layer:
         return tuple(dict.fromkeys(found))
 
 
-#: What a level shows as one: a node on its own, a neuron or a layer.
-Unit = Value | Neuron | Layer
+@dataclass(frozen=True, eq=False)
+class Fold:
+    r"""Nodes drawn as one box at the layer level, though each keeps its own
+    step: a layer's inputs as one vector (``kind="inputs"``), or the loss
+    after the layers' outputs (``kind="loss"``: its ops, up to the root,
+    and the targets and constants only they read).
+    """
+
+    kind: str
+    nodes: tuple[Value, ...]  # in the graph's order
+
+    @property
+    def members(self) -> tuple[Value, ...]:
+        """The nodes made by ops (the inputs' leaves, for a vector of inputs)."""
+        return tuple(n for n in self.nodes if n.parents) or self.nodes
+
+
+#: What a level shows as one: a node on its own, a neuron, a layer or a fold.
+Unit = Value | Neuron | Layer | Fold
+#: What takes one step of a level's backward pass: a node, a neuron, a layer.
+Stepped = Value | Neuron | Layer
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,9 +203,11 @@ class Grouping:
     ``order`` is the graph's topological order, ``names`` every node's name
     (:func:`autograd.node_names`); ``units`` are what the level draws, in
     the order of the graph: each node that stays on its own, and each group
-    where its first node made by an op is. ``group_of`` maps every node a
-    group stands for to its group, and ``uses`` every node to the nodes that
-    use it (with the position it has among their parents).
+    (and fold) where its first node made by an op is. ``group_of`` maps
+    every node a group stands for to its group (the units of the backward
+    pass), ``shown_in`` every node drawn in a box of several to that group
+    or :class:`Fold`, and ``uses`` every node to the nodes that use it (with
+    the position it has among their parents).
     """
 
     level: str
@@ -194,12 +218,14 @@ class Grouping:
     group_of: dict[Value, Neuron | Layer] = field(repr=False)
     units: tuple[Unit, ...] = field(repr=False)
     uses: dict[Value, list[tuple[Value, int]]] = field(repr=False)
+    folds: tuple[Fold, ...] = ()
+    shown_in: dict[Value, Neuron | Layer | Fold] = field(default_factory=dict)
 
     def unit_of(self, node: Value) -> Unit:
         """The unit that shows ``node``: its group, or the node itself."""
         return self.group_of.get(node, node)
 
-    def backward_units(self) -> list[Unit]:
+    def backward_units(self) -> list[Stepped]:
         r"""The units that take a step of the backward pass, in the order taken.
 
         A unit steps once every unit that uses it has (so its gradient is
@@ -212,16 +238,16 @@ class Grouping:
             raise RuntimeError(msg)
         return self._in_reading_order(found)
 
-    def forward_units(self) -> list[Unit]:
+    def forward_units(self) -> list[Stepped]:
         r"""The units made by ops in the order the forward pass computes them
         (each after every unit it reads)."""
         return _forward_units(self.order, self.group_of)
 
-    def _in_reading_order(self, units: list[Unit]) -> list[Unit]:
+    def _in_reading_order(self, units: list[Stepped]) -> list[Stepped]:
         r"""Neurons stepped one after the other, none feeding another, in the
         order the article reads them: neuron 1 of a layer before neuron 2."""
         position = {node: k for k, node in enumerate(self.order)}
-        out: list[Unit] = []
+        out: list[Stepped] = []
         run: list[Neuron] = []
 
         def forward_place(neuron: Neuron) -> int:
@@ -251,7 +277,10 @@ class Grouping:
     # --- names ---------------------------------------------------------------
 
     def title(self, unit: Unit) -> str:
-        """A unit's short name: a node's name, ``neuron 2₁``, ``layer 2``."""
+        """A unit's short name: a node's name, ``neuron 2₁``, ``layer 2``,
+        ``inputs``, ``loss``."""
+        if isinstance(unit, Fold):
+            return unit.kind
         if isinstance(unit, Neuron):
             return f"neuron {self.neuron_index(unit)}"
         if isinstance(unit, Layer):
@@ -345,18 +374,96 @@ def grouping(nodes: Value | Sequence[Value], level: str) -> Grouping:
         else:
             groups = _layers(order, root, neurons, users)
     group_of = {node: group for group in groups for node in group.nodes}
+    folds = _folds(order, root, groups, group_of, uses) if level == "layers" else []
+    shown_in: dict[Value, Neuron | Layer | Fold] = dict(group_of)
+    shown_in.update((node, fold) for fold in folds for node in fold.nodes)
     position = {node: k for k, node in enumerate(order)}
-    units: list[Unit] = [node for node in order if node not in group_of]
-    units += groups
-    units.sort(
-        key=lambda u: position[u.members[0] if isinstance(u, Neuron | Layer) else u]
-    )
+    units: list[Unit] = [node for node in order if node not in shown_in]
+    units += [*groups, *folds]
+    units.sort(key=lambda u: position[u if isinstance(u, Value) else u.members[0]])
     return Grouping(
-        level, root, tuple(order), names, tuple(groups), group_of, tuple(units), uses
+        level,
+        root,
+        tuple(order),
+        names,
+        tuple(groups),
+        group_of,
+        tuple(units),
+        uses,
+        tuple(folds),
+        shown_in,
     )
 
 
 # --- finding the neurons and the layers --------------------------------------------
+
+
+def _folds(
+    order: Sequence[Value],
+    root: Value,
+    groups: Sequence[Neuron | Layer],
+    group_of: dict[Value, Neuron | Layer],
+    uses: dict[Value, list[tuple[Value, int]]],
+) -> list[Fold]:
+    r"""What the layer level draws folded: each layer's inputs, when they are
+    leaves that only layers read, as one vector; and the loss, the unlabelled
+    ops after the layers' outputs up to the root, with the targets and
+    constants only they read."""
+    folds: list[Fold] = []
+    seen: set[tuple[int, ...]] = set()
+    for group in groups:
+        if not isinstance(group, Layer) or group.node is not None:
+            continue
+        xs = group.inputs
+        key = tuple(map(id, xs))
+        only_layers = all(
+            not x.parents
+            and x not in group_of
+            and all(isinstance(group_of.get(user), Layer) for user, _ in uses[x])
+            for x in xs
+        )
+        if len(xs) > 1 and only_layers and key not in seen:
+            seen.add(key)
+            folds.append(Fold("inputs", xs))
+    loss = _loss_region(order, root, group_of, uses)
+    if loss:
+        folds.append(Fold("loss", loss))
+    return folds
+
+
+def _loss_region(
+    order: Sequence[Value],
+    root: Value,
+    group_of: dict[Value, Neuron | Layer],
+    uses: dict[Value, list[tuple[Value, int]]],
+) -> tuple[Value, ...]:
+    r"""The loss after the layers: the root and the unlabelled ops used only
+    on the way to it, when everything else they read is a group's output or
+    a leaf only they read; empty if there is no such loss of two ops or
+    more."""
+    if root in group_of or not root.parents:
+        return ()
+    region = {root}
+    for node in reversed(order[:-1]):
+        if (
+            node.parents
+            and not node.label
+            and node not in group_of
+            and all(user in region for user, _ in uses.get(node, []))
+        ):
+            region.add(node)
+    leaves = set()
+    for node in region:
+        for parent in node.parents:
+            if parent in region:
+                continue
+            if not parent.parents and all(u in region for u, _ in uses[parent]):
+                leaves.add(parent)
+            elif parent not in group_of:
+                return ()  # the loss reads something that is no group's output
+    if len(region) < 2:
+        return ()
+    return tuple(n for n in order if n in region or n in leaves)
 
 
 def _is_sum(node: Value) -> bool:
@@ -482,7 +589,7 @@ def _batch_layer(node: Value, users: dict[Value, list[Value]], root: Value) -> L
 
 def _backward_units(
     order: Sequence[Value], root: Value, group_of: dict[Value, Any]
-) -> list[Unit] | None:
+) -> list[Stepped] | None:
     r"""The units in the order the backward pass steps them, or ``None`` if the
     groups make that impossible (one would have to step before and after
     another).
@@ -495,7 +602,7 @@ def _backward_units(
     return _kahn(stepped, group_of, backward=True)
 
 
-def _forward_units(order: Sequence[Value], group_of: dict[Value, Any]) -> list[Unit]:
+def _forward_units(order: Sequence[Value], group_of: dict[Value, Any]) -> list[Stepped]:
     r"""The units made by ops in the order the forward pass computes them:
     each once every unit it reads is computed, the earliest in the graph's
     order first (with no groups, exactly the graph's order)."""
@@ -505,7 +612,7 @@ def _forward_units(order: Sequence[Value], group_of: dict[Value, Any]) -> list[U
 
 def _kahn(
     nodes: Sequence[Value], group_of: dict[Value, Any], backward: bool
-) -> list[Unit] | None:
+) -> list[Stepped] | None:
     r"""The units of ``nodes`` (in the op level's order), each after every unit
     it waits for: those that use it (``backward``) or that it reads; of the
     ready ones, the one whose first node comes first. ``None`` if there is a
@@ -533,7 +640,7 @@ def _kahn(
                 frees[before].add(after)
     ready = [(first[key], key) for key in units if not waiting[key]]
     heapq.heapify(ready)
-    out: list[Unit] = []
+    out: list[Stepped] = []
     while ready:
         _, key = heapq.heappop(ready)
         out.append(units[key])

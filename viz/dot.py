@@ -387,7 +387,7 @@ def draw_frame(
     boxes = None
     if view is not None and view.groups:  # each group one box, nothing folded
         _check_units(view, max_nodes)
-        collapsing, hidden = False, set(view.group_of)
+        collapsing, hidden = False, set(view.shown_in)
         ids = box_ids(view)
     else:
         collapsing, hidden = plan_collapse(order, max_nodes, collapse)
@@ -414,7 +414,7 @@ def draw_frame(
     g.attr("node", fontsize=FONT_SIZE)
     g.attr("edge", fontname=FONT, fontsize=FONT_SIZE)
     if legend:
-        grouped = view.group_of if view is not None else {}
+        grouped = view.shown_in if view is not None else {}
         kinds = {
             kind_of(node, root, params)
             for node in order
@@ -478,7 +478,7 @@ def draw_frame(
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and _is_neuron(node))
         for i, parent in enumerate(node.parents):
-            if parent in hidden and not (view is not None and parent in view.group_of):
+            if parent in hidden and not (view is not None and parent in view.shown_in):
                 continue
             lines = []
             if label_locals and blank:

@@ -33,8 +33,9 @@ from typing import Any
 import graphviz
 
 from autograd import Step, Value
+from autograd.graph import topological_order
 from autograd.group_steps import vector_name, vector_text
-from autograd.levels import LEVELS, Grouping, Layer, Neuron, Unit, grouping
+from autograd.levels import LEVELS, Fold, Grouping, Layer, Neuron, Stepped, grouping
 from autograd.names import d, delta_name, written
 from autograd.ops import op_for
 from autograd.steps import steps_aside
@@ -174,12 +175,12 @@ def level_frame(
     return Frame(ops, count, every_chain=every_chain)
 
 
-def _members(unit: Unit) -> tuple[Value, ...]:
+def _members(unit: Stepped) -> tuple[Value, ...]:
     return unit.members if isinstance(unit, Neuron | Layer) else (unit,)
 
 
 def forward_text(
-    unit: Unit, index: int, total: int, view: Grouping, plain: Callable[..., str]
+    unit: Stepped, index: int, total: int, view: Grouping, plain: Callable[..., str]
 ) -> str:
     r"""What a forward frame of a level says: a neuron's (or a layer's)
     values from its inputs; a node on its own as ``plain(node, index, total,
@@ -197,13 +198,14 @@ def forward_text(
 def box_ids(view: Grouping) -> dict[int, str]:
     r"""The DOT name of the box that shows each node, keyed by ``id(node)``:
     ``v<k>`` for a node on its own (k its place in the graph's order, as
-    :func:`viz.dot.draw_frame` names it), ``g<k>`` for a group (k the place
-    of its first node made by an op)."""
+    :func:`viz.dot.draw_frame` names it), ``g<k>`` for a group and ``f<k>``
+    for a fold (k the place of its first node made by an op)."""
     place = {id(node): k for k, node in enumerate(view.order)}
-    ids = {id(node): f"v{k}" for node, k in zip(view.order, range(len(view.order)))}
-    for group in view.groups:
-        name = f"g{place[id(group.members[0])]}"
-        for node in group.nodes:
+    ids = {id(node): f"v{k}" for k, node in enumerate(view.order)}
+    for box in (*view.groups, *view.folds):
+        letter = "f" if isinstance(box, Fold) else "g"
+        name = f"{letter}{place[id(box.members[0])]}"
+        for node in box.nodes:
             ids[id(node)] = name
     return ids
 
@@ -225,10 +227,11 @@ class Boxes:
         self.ids = box_ids(view)
         self.current, _, _ = frame_state(frame, view.order)
         self.state = _State(view, frame, names)
-        self.first = {id(group.members[0]): group for group in view.groups}
+        self.boxes: list[Neuron | Layer | Fold] = [*view.groups, *view.folds]
+        self.first = {id(box.members[0]): box for box in self.boxes}
 
-    def is_current(self, group: Neuron | Layer) -> bool:
-        return any(m is self.current for m in group.members)
+    def is_current(self, box: Neuron | Layer | Fold) -> bool:
+        return any(m is self.current for m in box.members)
 
     def box(
         self,
@@ -244,6 +247,8 @@ class Boxes:
             return
         name = self.ids[id(node)]
         kind = "output" if self.root in group.members else "intermediate"
+        if isinstance(group, Fold) and group.kind == "inputs":
+            kind = "input"
         attrs = dict(styles[kind])
         if self.is_current(group):
             attrs.update(current_style)
@@ -260,7 +265,7 @@ class Boxes:
 
     def edges(self, edge: Callable[..., None], flow: dict[str, str]) -> None:
         """An edge into each group's box from each value it reads."""
-        for group in self.view.groups:
+        for group in self.boxes:
             box = self.ids[id(group.members[0])]
             inside = set(group.nodes)
             tails = dict.fromkeys(
@@ -275,7 +280,7 @@ class Boxes:
     def focus(self, node: Value) -> list[str]:
         r"""The DOT names a page keeps in view when ``node``'s unit is current:
         its box and the boxes of what it reads."""
-        group = self.view.group_of.get(node)
+        group = self.view.shown_in.get(node)
         if group is None:
             return []
         inside = set(group.nodes)
@@ -307,7 +312,7 @@ class _State:
         return self.computed is None or node in self.computed
 
 
-def _table(group: Neuron | Layer, view: Grouping, state: _State) -> Any:
+def _table(group: Neuron | Layer | Fold, view: Grouping, state: _State) -> Any:
     """The box's label: an HTML-like table, one row a line."""
     rows = [
         f'<tr><td align="left" colspan="2"><b>{_html(view.title(group))}</b></td></tr>'
@@ -335,12 +340,14 @@ def _html(text: str) -> str:
 
 
 def _value_rows(
-    group: Neuron | Layer, view: Grouping, state: _State | None
+    group: Neuron | Layer | Fold, view: Grouping, state: _State | None
 ) -> list[str]:
     r"""A group's values as formulas: z, a and δ (``?`` where a frame has not
     reached them)."""
     names = view.names if state is None else state.names
     root = names[view.root]
+    if isinstance(group, Fold):
+        return _fold_rows(group, view, names, state)
 
     def data(node: Value) -> str:
         return fmt(node.data) if state is None else state.data(node)
@@ -385,6 +392,72 @@ def _value_rows(
     return rows
 
 
+def _fold_rows(
+    fold: Fold, view: Grouping, names: dict[Value, str], state: _State | None
+) -> list[str]:
+    r"""A vector of inputs: its values and gradients. The loss: its formula
+    through its ops and its value, its targets, and what it sends back to
+    the outputs (their gradients)."""
+    root = names[view.root]
+
+    def grads(nodes: Sequence[Value]) -> str:
+        texts = [fmt(n.grad) if state is None else state.grad(n) for n in nodes]
+        if len(texts) == 1 or "?" in texts:
+            return "?" if "?" in texts else texts[0]
+        return _short(texts)
+
+    if fold.kind == "inputs":
+        x = vector_name([names[n] for n in fold.nodes])
+        rows = [f"{x} = {vector_text([n.data for n in fold.nodes])}"]
+        if state is not None:
+            rows.append(f"d{d(root)}/d{x} = {grads(fold.nodes)}")
+        return rows
+    inside = set(fold.nodes)
+    top = view.root
+    known = state is None or state.known(top)
+    value = fmt(top.data) if known else "?"
+    formula = _loss_formula(top, inside, names)
+    rows = [f"{root} = {formula} = {value}" if formula else f"{root} = {value}"]
+    targets = [n for n in fold.nodes if not n.parents]
+    if len(targets) == 1:
+        rows.append(f"{names[targets[0]]} = {fmt(targets[0].data)}")
+    elif targets:
+        t = vector_name([names[n] for n in targets])
+        rows.append(f"{t} = {vector_text([n.data for n in targets])}")
+    outputs = list(
+        dict.fromkeys(p for n in fold.members for p in n.parents if p not in inside)
+    )
+    if state is not None and outputs:
+        a = vector_name([names[n] for n in outputs])
+        if len(outputs) == 1:
+            a = names[outputs[0]]
+        rows.append(f"d{d(root)}/d{d(a)} = {grads(outputs)}")
+    return rows
+
+
+#: A loss's formula in its box is written in full up to this many characters.
+LOSS_FORMULA = 56
+
+
+def _loss_formula(root: Value, inside: set[Value], names: dict[Value, str]) -> str:
+    r"""The loss written through its ops in the names of what it reads:
+    ``(a³₁ − t₁)²``, ``((z⁴₁ − t₁)² + … + (z⁴₅ − t₅)²)·0.2``; empty when
+    longer than :data:`LOSS_FORMULA`."""
+    written_as: dict[Value, str] = {}
+    for node in topological_order(root):
+        if node not in inside or not node.parents:
+            written_as[node] = names[node]
+            continue
+        parts = op_for(node.op).parts(node.parents)
+        terms = parts.get("term", [])
+        if len(terms) == len(node.parents) > 3:  # a long sum: its first and last
+            written_as[node] = f"{written_as[terms[0]]} + … + {written_as[terms[-1]]}"
+            continue
+        written_as[node] = written(node, {**written_as, node: ""})
+    text = written_as[root]
+    return text if len(text) <= LOSS_FORMULA else ""
+
+
 def _short(texts: list[str], limit: int = 4) -> str:
     if len(texts) <= limit:
         return "[" + ", ".join(texts) + "]"
@@ -399,12 +472,14 @@ def _inputs_name(layer: Layer, view: Grouping) -> str:
 
 
 def _parameter_rows(
-    group: Neuron | Layer, view: Grouping, state: _State
+    group: Neuron | Layer | Fold, view: Grouping, state: _State
 ) -> list[tuple[str, str]]:
     r"""The group's own weights and bias, each with its gradient; a long row
     of weights as its first few and how many more."""
     names = state.names
     root = names[view.root]
+    if isinstance(group, Fold):
+        return []
     if isinstance(group, Layer):
         if group.node is not None:
             own = group.own

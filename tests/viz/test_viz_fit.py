@@ -24,8 +24,6 @@ NETWORKS = {
     "camera 4-4-4-8-4": (4, [4, 4, 8, 4], "tanh"),
     "article 3, 5-2-3-5": (5, [2, 3, 5], "sigmoid"),
 }
-#: Networks whose graph fits only once the inputs and the loss are folded too.
-NEEDS_FOLDS = pytest.mark.xfail(strict=True, reason="needs the loss folded (h17c)")
 
 
 def network(name: str) -> tuple[Any, list[float], Value]:
@@ -74,12 +72,7 @@ def test_draw_network_fits(name, view, screen, fit_svg):
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "2-2-1",
-        "2-3-1",
-        pytest.param("camera 4-4-4-8-4", marks=NEEDS_FOLDS),
-        pytest.param("article 3, 5-2-3-5", marks=NEEDS_FOLDS),
-    ],
+    list(NETWORKS),
 )
 def test_draw_graph_of_a_network_fits(name, screen, fit_svg):
     model, _, loss = network(name)

@@ -70,6 +70,33 @@ def test_a_layer_is_one_box_with_its_formula_shapes_and_short_vectors():
     assert "z³ = W³·a² + b³ = (1×2)·(2) + (1) = [0.3992]" in out
 
 
+def test_the_layer_level_draws_the_inputs_as_a_vector_and_folds_the_loss():
+    _, E = two_two_one()
+    dot = str(draw_graph(E, level="layers"))
+    texts = list(boxes(dot).values())  # a fold's box is named f<k>
+    folds = {
+        box: re.sub(r"<[^>]+>", " | ", label)
+        for box, label in re.findall(r"\t(f\d+) \[label=<(.*?)> ", dot)
+    }
+    assert len(texts) == 2 and len(folds) == 2
+    inputs, loss = folds.values()
+    assert "x = [1, 0.5]" in inputs and "dE/dx = [0.01891, -0.009835]" in inputs
+    assert "E = (a³₁ − t₁)² = 0.1612" in loss and "t₁ = 1" in loss
+    assert "dE/da³₁ = -0.803" in loss
+    assert "{x₁ |" not in dot and "{a³₁ − t₁ |" not in dot  # drawn in the folds
+    # the loss's ops keep their steps: step 2 (a³₁ − t₁) lights the loss's box
+    step = str(draw_graph(E, level="layers", step=2))
+    (current,) = re.findall(
+        rf'\t(\w+) \[label=.*fillcolor="{CURRENT["fillcolor"]}"', step
+    )
+    assert current == list(folds)[1]
+    model = nn.MLP(5, [2, 3, 5], activation="sigmoid", seed=0)  # article 3
+    many = nn.mse(model([1.0, 0.5, -1.0, 2.0, 0.0]), [1.0] * 5)
+    assert "E = ((z⁴₁ − t₁)² + … + (z⁴₅ − t₅)²)·0.2" in str(
+        draw_graph(many, level="layers")
+    )
+
+
 def test_every_level_shows_the_same_numbers():
     _, E = two_two_one()
     ops = str(draw_graph(E, level="ops"))
