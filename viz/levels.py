@@ -36,7 +36,7 @@ from autograd import Step, Value
 from autograd.graph import topological_order
 from autograd.group_steps import vector_name, vector_text
 from autograd.levels import LEVELS, Fold, Grouping, Layer, Neuron, Stepped, grouping
-from autograd.names import d, delta_name, written
+from autograd.names import d, delta_name, number_name, written
 from autograd.ops import op_for
 from autograd.steps import steps_aside
 from autograd.text import fmt
@@ -418,7 +418,9 @@ def _fold_rows(
     value = fmt(top.data) if known else "?"
     formula = _loss_formula(top, inside, names)
     rows = [f"{root} = {formula} = {value}" if formula else f"{root} = {value}"]
-    targets = [n for n in fold.nodes if not n.parents]
+    targets = [  # a number written into the loss is in its formula already
+        n for n in fold.nodes if not n.parents and names[n] != number_name(n.data)
+    ]
     if len(targets) == 1:
         rows.append(f"{names[targets[0]]} = {fmt(targets[0].data)}")
     elif targets:

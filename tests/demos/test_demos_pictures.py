@@ -33,13 +33,9 @@ from viz.colours import NEGATIVE, POSITIVE
 SCREEN = {"width": 1024, "height": 768}
 MIN_TEXT_PX = 10.0
 
-#: Pictures that can only fit once a network's graph can be drawn at the
-#: neuron or the layer level (one box per neuron, or per layer): a whole
-#: MLP's graph of single operations does not fit either way round; and one
-#: whose labels are too long.
+#: Pictures that cannot fit yet: one whose labels are too long. (The whole
+#: MLPs' graphs fit drawn a layer at a time: xor, layer-matrix.)
 NEEDS_LEVELS = {
-    ("layer-matrix", "sample_graph.svg"): "needs the neuron level (lead)",
-    ("xor", "graph.svg"): "needs the neuron level (lead)",
     # the short names of nested values make its edge labels some 250 points
     # wide (∂exp(z0 + (−max))/∂(z0 + (−max)) = 1): 2,000 points either way
     ("softmax", "graph.svg"): "needs shorter names of nested values (lead)",
