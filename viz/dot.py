@@ -275,7 +275,7 @@ def draw_graph(
 
         return (rankdir, build(rankdir)) if rankdir is not None else fitting(build)
 
-    view = pick_level(root, order, level, draw, float(FONT_SIZE))
+    view = pick_level(order, level, draw, float(FONT_SIZE))
     if isinstance(step, Step) and level == "auto":  # the level it was taken at
         view = level_of_step(step, root, order, view)
     if view is None:  # a too-large graph fails before any work

@@ -287,7 +287,7 @@ def steps_html(
             return rankdir, draw(frame, rankdir=rankdir, view=view)
         return fitting(lambda way: draw(frame, rankdir=way, view=view), PICTURE_AREA)
 
-    view = pick_level(root, order, level, widest, float(FONT_SIZE))
+    view = pick_level(order, level, widest, float(FONT_SIZE))
     if view is not None:
         way = partial(draw, rankdir=widest(view)[0])
         sections = _level_sections(root, order, view, way, forward, max_steps)

@@ -13,7 +13,8 @@ gradients,
 
 and an edge comes into it from each value it reads. At the layer level each
 layer is one box: its formula with its shapes, its values and δ as short
-vectors. Everything else (the inputs, the loss's ops) is drawn as at the op
+vectors; its inputs are one vector, and the loss after it one box
+(:class:`~autograd.levels.Fold`). Everything else is drawn as at the op
 level, by :func:`viz.dot.draw_frame`, which draws these boxes with the help
 of this module. The numbers are those of the one graph, so a picture at any
 level shows the same numbers.
@@ -68,16 +69,12 @@ MIN_TEXT_PX = 10.0
 #: first few and how many more (a neuron of 64 inputs: 3 and "… 61 more").
 SHOWN_WEIGHTS = 4
 
-PARAMETER_FILL = "#fde2c4"  # the parameters' colour of viz.dot.STYLES
-
 
 # --- which level ----------------------------------------------------------------------
 
 
 def choose_level(
-    root: Value,
-    order: Sequence[Value],
-    fits: Callable[[Grouping | None], bool],
+    order: Sequence[Value], fits: Callable[[Grouping | None], bool]
 ) -> Grouping | None:
     r"""The finest level whose picture ``fits``: the op level (``None``), else
     the neuron level, else the layer level (the layer level when none fits).
@@ -252,7 +249,7 @@ class Boxes:
         attrs = dict(styles[kind])
         if self.is_current(group):
             attrs.update(current_style)
-        label = _table(group, self.view, self.state)
+        label = _table(group, self.view, self.state, styles["parameter"]["fillcolor"])
         g.node(
             name,
             label,
@@ -312,8 +309,11 @@ class _State:
         return self.computed is None or node in self.computed
 
 
-def _table(group: Neuron | Layer | Fold, view: Grouping, state: _State) -> Any:
-    """The box's label: an HTML-like table, one row a line."""
+def _table(
+    group: Neuron | Layer | Fold, view: Grouping, state: _State, fill: str
+) -> Any:
+    """The box's label: an HTML-like table, one row a line, the parameters'
+    rows filled with ``fill``."""
     rows = [
         f'<tr><td align="left" colspan="2"><b>{_html(view.title(group))}</b></td></tr>'
     ]
@@ -323,8 +323,8 @@ def _table(group: Neuron | Layer | Fold, view: Grouping, state: _State) -> Any:
     ]
     for left, right in _parameter_rows(group, view, state):
         cells = (
-            f'<td align="left" bgcolor="{PARAMETER_FILL}">{_html(left)}</td>'
-            f'<td align="left" bgcolor="{PARAMETER_FILL}">{_html(right)}</td>'
+            f'<td align="left" bgcolor="{fill}">{_html(left)}</td>'
+            f'<td align="left" bgcolor="{fill}">{_html(right)}</td>'
         )
         rows.append(f"<tr>{cells}</tr>")
     table = (
@@ -522,7 +522,6 @@ def _parameter_rows(
 
 
 def pick_level(
-    root: Value,
     order: Sequence[Value],
     level: str,
     draw: Callable[[Grouping | None], tuple[str, graphviz.Digraph]],
@@ -537,7 +536,7 @@ def pick_level(
         view = grouping(order, level)
         return view if view.groups else None
     return choose_level(
-        root, order, lambda view: fits_screen(*draw(view), font_size=font_size)
+        order, lambda view: fits_screen(*draw(view), font_size=font_size)
     )
 
 

@@ -172,13 +172,13 @@ def test_the_finest_level_that_fits_is_chosen():
         tried.append(view.level if view else "ops")
         return view is not None and view.level == "layers"
 
-    assert choose_level(E, order, fits).level == "layers"
+    assert choose_level(order, fits).level == "layers"
     assert tried == ["ops", "neurons", "layers"]
-    assert choose_level(E, order, lambda view: True) is None
-    assert choose_level(E, order, lambda view: False).level == "layers"
+    assert choose_level(order, lambda view: True) is None
+    assert choose_level(order, lambda view: False).level == "layers"
     x = Value(2.0, "x")
     plain = (x * 3.0).tanh()  # no neurons: only the op level
-    assert choose_level(plain, topological_order(plain), lambda view: False) is None
+    assert choose_level(topological_order(plain), lambda view: False) is None
 
 
 @needs_dot
