@@ -249,3 +249,18 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def fitted_text_px(chromium: object) -> object:
+    """``fitted_text_px(svg)``: the size of every text of an SVG picture scaled
+    to fit a 1024×768 screen, in CSS pixels (see :func:`svg_text_sizes`)."""
+
+    def measure(svg: str) -> list[float]:
+        page = chromium.new_page(viewport={"width": 1024, "height": 768})  # type: ignore[attr-defined]
+        try:
+            return [size for _, size in svg_text_sizes(page, svg)["texts"]]  # type: ignore[union-attr]
+        finally:
+            page.close()
+
+    return measure

@@ -33,28 +33,13 @@ from viz.colours import NEGATIVE, POSITIVE
 SCREEN = {"width": 1024, "height": 768}
 MIN_TEXT_PX = 10.0
 
-#: Pictures that can only fit once a network's graph can be drawn at the
-#: neuron or the layer level (one box per neuron, or per layer): a whole
-#: MLP's graph of single operations does not fit either way round.
-NEEDS_LEVELS = {
-    ("layer-matrix", "batch_graph.svg"): "needs the layer level (lead)",
-    ("layer-matrix", "sample_graph.svg"): "needs the neuron level (lead)",
-    ("xor", "graph.svg"): "needs the neuron level (lead)",
-}
-
 
 def pictures() -> list[Any]:
-    cases = []
-    for name, lesson in LESSONS.items():
-        for filename in lesson.files:
-            marks = []
-            if (name, filename) in NEEDS_LEVELS:
-                reason = NEEDS_LEVELS[(name, filename)]
-                marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            cases.append(
-                pytest.param(name, filename, marks=marks, id=f"{name}/{filename}")
-            )
-    return cases
+    return [
+        pytest.param(name, filename, id=f"{name}/{filename}")
+        for name, lesson in LESSONS.items()
+        for filename in lesson.files
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -94,18 +94,14 @@ def test_bad_arguments_are_refused_clearly():
 
 @needs_dot
 @pytest.mark.parametrize("network", ["2-2-1", "digits"])
-def test_one_weights_paths_fit_a_projector(network, chromium, fit_svg):
+def test_one_weights_paths_fit_a_projector(network, fitted_text_px):
     if network == "2-2-1":
         model, loss = two_two_one()
         w = model.layers[0].neurons[0].w[0]
     else:
         _, loss, w = digits_sample()
-    page = chromium.new_page(viewport={"width": 1024, "height": 768})
-    try:
-        texts = fit_svg(page, render_svg(draw_paths(loss, w)))["texts"]
-    finally:
-        page.close()
-    assert texts and min(size for _, size in texts) >= 10, texts
+    sizes = fitted_text_px(render_svg(draw_paths(loss, w)))
+    assert sizes and min(sizes) >= 10, min(sizes)
 
 
 @needs_dot
