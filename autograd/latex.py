@@ -38,7 +38,7 @@ __all__ = [
     "step_latex",
 ]
 
-_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿᵀ", "0123456789+-n", strict=False))
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿᵀ", "0123456789+-nT", strict=True))
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓᵢⱼₖₗₘₙₚₛₜ", "0123456789aeoxijklmnpst"))
 _GREEK = {
     "σ": r"\sigma",
@@ -72,6 +72,7 @@ _FUNCTIONS = {
 _SYMBOLS = {
     "·": r" \cdot ",
     "×": r" \times ",
+    "⊙": r" \odot ",
     "−": "-",
     "∂": r"\partial ",
     "→": r" \to ",

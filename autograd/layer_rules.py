@@ -376,28 +376,33 @@ def to_channels_per_sample(s: Sample) -> Any:
 
 
 def cross_entropy_graph(
-    logits: Sequence[Any], one_hot: Sequence[Any], nodes: Nodes
+    logits: Sequence[Any], target: int | Sequence[Any], nodes: Nodes
 ) -> Any:
-    r"""Softmax cross-entropy in scalar ops: log Σₖ e^{zₖ−m} − Σₖ yₖ·(zₖ − m).
+    r"""Softmax cross-entropy in scalar ops: log Σₖ e^{zₖ−m} − (z_y − m).
 
     The graph of one sample's loss (or, with 1-D batches, of each sample's):
     the fused rule's loss (:func:`cross_entropy_rule`) written out node by
     node, to step through. m is the largest logit (per sample), a constant:
     softmax does not change when every logit moves by the same amount, and
-    no exponential can overflow. ``one_hot`` holds yₖ (1 at the class,
-    else 0) as nodes.
+    no exponential can overflow. ``target`` is the class y of one sample, or
+    for batches the one-hot yₖ as nodes (1 at each sample's class, else 0),
+    which pick z_y − m as Σₖ yₖ·(zₖ − m).
     """
     top = functools.reduce(np.maximum, [z.data for z in logits])
-    minus_top = nodes.leaf(-top, "−max")  # one leaf, shared by every k
-    shifted = [z + minus_top for z in logits]
+    largest = nodes.leaf(top, "max")  # one leaf, shared by every k
+    shifted = [z - largest for z in logits]
     log_sum_exp = nodes.vsum([z.exp() for z in shifted]).log()
-    return log_sum_exp - nodes.wsum(one_hot, shifted)
+    if isinstance(target, int):
+        return log_sum_exp - shifted[target]
+    return log_sum_exp - nodes.wsum(target, shifted)
 
 
 def cross_entropy_per_sample(s: Sample) -> Any:
     """One sample's cross-entropy, as :func:`cross_entropy_graph` builds it."""
-    targets = s.row(1).tolist()
-    one_hot = [s.leaf(t, f"[y={k}]") for k, t in enumerate(targets)]
+    row = s.row(1)
+    if np.count_nonzero(row) == 1 and row.max() == 1.0:  # a class: pick its logit
+        return cross_entropy_graph(list(s.parents[0]), int(np.argmax(row)), s)
+    one_hot = [s.leaf(t, f"[y={k}]") for k, t in enumerate(row.tolist())]
     return cross_entropy_graph(list(s.parents[0]), one_hot, s)
 
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
@@ -61,8 +61,10 @@ from autograd.graph import (
     zero_grad,
     zeros_like,
 )
+from autograd.group_steps import GroupStory, step_text, story_latex, story_of
 from autograd.latex import step_latex
 from autograd.layer_rules import MatrixLocal
+from autograd.levels import Layer, Neuron, check_level, grouping
 from autograd.names import d, delta_name, node_names, powers, rule_letters
 from autograd.ops import op_for
 from autograd.parameters import Element
@@ -206,6 +208,13 @@ class Step:
 
     ``repr`` and ``str`` are the same text; in Jupyter a step shows as HTML,
     the textbook rules in grey.
+
+    A step of a neuron or a layer (``backward_steps(root, level=...)``) has
+    a ``story`` (:class:`~autograd.group_steps.GroupStory`): the article's δ
+    line and the gradients of its weights, and the op-level steps it stands
+    for (``story.parts``). Its ``node`` is the neuron's sum z (a layer's:
+    its first neuron's), ``grad`` its δ = dE/dz (a layer's: the vector of
+    them), and ``lines`` the chain-rule lines of all its parts.
     """
 
     index: int
@@ -220,6 +229,7 @@ class Step:
     leaves: tuple[Finished, ...] = ()
     note: str = ""
     letters: tuple[str, ...] = ("u", "v")
+    story: GroupStory | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -263,6 +273,8 @@ class Step:
         v``), so a rule never reads as a statement about the graph's own
         ``a`` or ``b``.
         """
+        if self.story is not None:
+            return self.story.rules
         found: list[str] = []
         op = op_for(self.node.op) if self.node.op else None
         arity = len(self.node.parents)
@@ -303,6 +315,8 @@ class Step:
         ]
 
     def __str__(self) -> str:
+        if self.story is not None:
+            return step_text(self)
         lines = [self.heading()]
         if self.note:
             lines.append(f"  note: {self.note}")
@@ -320,7 +334,10 @@ class Step:
 
     def latex(self) -> str:
         r"""The step as LaTeX (an ``align*``): the node's gradient, and for each
-        parent its local derivative and the chain rule with its numbers."""
+        parent its local derivative and the chain rule with its numbers (a
+        neuron's or a layer's step: its δ line and its weights' gradients)."""
+        if self.story is not None:
+            return story_latex(self)
         return step_latex(self)
 
     def _repr_latex_(self) -> str:
@@ -340,7 +357,7 @@ class Step:
 
 
 def backward_steps(
-    root: Value, grad: Data = None, fresh: bool = False
+    root: Value, grad: Data = None, fresh: bool = False, level: str = "ops"
 ) -> Iterator[Step]:
     r"""Run the backward pass from ``root``, yielding one :class:`Step` per node.
 
@@ -358,6 +375,12 @@ def backward_steps(
     :class:`AccumulatingGradientsWarning` is issued. ``fresh=True`` sets
     every grad in the graph to 0 first (``root.zero_grad()``), so the steps
     show this pass alone.
+
+    ``level`` is one of :data:`autograd.levels.LEVELS`: ``"ops"`` (a step per
+    node made by an op), ``"neurons"`` (a step per neuron, the article's δ
+    line, and the op-level steps of everything else, such as the loss) or
+    ``"layers"`` (a step per layer, in matrices). The numbers are those of
+    the op-level steps of the same pass.
     """
     if not isinstance(root, Value):  # said now, not at the first step
         msg = (
@@ -365,24 +388,29 @@ def backward_steps(
             f"not {type(root).__name__}."
         )
         raise TypeError(msg)
-    return _steps(root, grad, fresh)
+    if check_level(level) == "ops":
+        return _steps(root, grad, fresh)
+    return _at_level(root, _steps(root, grad, fresh), level)
 
 
-def steps_aside(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
+def steps_aside(
+    root: Value, order: Sequence[Value] | None = None, level: str = "ops"
+) -> list[Step]:
     r"""The steps of a fresh backward pass from ``root``, leaving every grad as it was.
 
     Every grad in the graph (``order``, by default all of it) is saved and
     set to 0, :func:`backward_steps` runs to the end, and every node gets its
     own grad back, even if something fails on the way. So the steps show the
     gradients of ``root`` alone, and the graph is left as it was: what
-    pictures of a pass and checks of a hand-done one need.
+    pictures of a pass and checks of a hand-done one need. ``level`` is
+    that of :func:`backward_steps`.
     """
     order = list(topological_order(root) if order is None else order)
     saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
     try:
         for node in order:
             node.grad = zeros_like(node.data)
-        return list(backward_steps(root))
+        return list(backward_steps(root, level=level))
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
@@ -475,6 +503,46 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
             else (),
             note=note if index == 1 else "",
             letters=letters,
+        )
+
+
+def _at_level(root: Value, steps: Iterator[Step], level: str) -> Iterator[Step]:
+    r"""The op-level ``steps`` gathered into the steps of a level: a neuron's
+    (or a layer's) once all its nodes' steps are taken, in the order the
+    level steps its units (:meth:`~autograd.levels.Grouping.backward_units`)."""
+    view = grouping(root, level)
+    units = view.backward_units()
+    taken: dict[Value, Step] = {}
+    table: tuple[Finished, ...] = ()
+    note = ""
+    for index, unit in enumerate(units, start=1):
+        members = unit.members if isinstance(unit, Neuron | Layer) else (unit,)
+        while any(member not in taken for member in members):
+            step = next(steps)
+            taken[step.node] = step
+            table, note = step.leaves or table, note or step.note
+        parts = sorted((taken[m] for m in members), key=lambda s: s.index)
+        leaves = table if index == len(units) else ()
+        first_note = note if index == 1 else ""
+        total = len(units)
+        if not isinstance(unit, Neuron | Layer):
+            yield replace(
+                parts[0], index=index, total=total, leaves=leaves, note=first_note
+            )
+            continue
+        story, fields = story_of(unit, parts, view, taken)
+        first = parts[0]
+        yield Step(
+            index=index,
+            total=total,
+            leaves=leaves,
+            note=first_note,
+            **fields,
+            root_name=first.root_name,
+            lines=tuple(line for part in parts for line in part.lines),
+            finished=tuple(f for part in parts for f in part.finished),
+            letters=first.letters,
+            story=story,
         )
 
 

@@ -633,8 +633,8 @@ def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Val
     r"""The weighted sum Σᵢ wᵢ·xᵢ + b as a single node.
 
     Its local derivatives are ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. The parents
-    are the weights, then the inputs, then the bias (if given): see
-    :func:`autograd.ops.split_weighted_sum`.
+    are the weights, then the inputs, then the bias (if given): their roles
+    in the op table (``OPS["wsum"].roles_of(n)``).
 
     >>> w = [Value(0.5, "w1"), Value(-1.0, "w2")]
     >>> z = wsum(w, [2.0, 3.0], bias=Value(1.0, "b"))

@@ -237,8 +237,8 @@ def _average(terms: list[Value]) -> Value:
 def _one_hot(labels: Any, k: int, n: int | None) -> list[Value]:
     """Constant Values [y = j] for j = 0..k−1 (floats or arrays of 0/1)."""
     if n is None:
-        return [Value(float(labels == j), label=f"[y={j}]") for j in range(k)]
-    return [Value((labels == j).astype(float), label=f"[y={j}]") for j in range(k)]
+        return [Constant(float(labels == j), label=f"[y={j}]") for j in range(k)]
+    return [Constant((labels == j).astype(float), label=f"[y={j}]") for j in range(k)]
 
 
 def _picked(outs: list[Value], labels: Any, n: int | None) -> Value:
@@ -363,8 +363,8 @@ def _shifted(outs: list[Value]) -> list[Value]:
         top: Any = max(o.data for o in outs)
     else:
         top = functools.reduce(np.maximum, [o.data for o in outs])
-    minus_top = Value(-top, label="−max")  # one constant leaf shared by all k
-    return [o + minus_top for o in outs]
+    largest = Constant(top, label="max")  # one constant leaf shared by all k
+    return [o - largest for o in outs]
 
 
 def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
@@ -399,8 +399,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     n = batch_size(outs)
     labels = class_targets(targets, n, len(outs))
     _finite(outs, "cross_entropy", "logits")
-    one_hot = _one_hot(labels, len(outs), n)
-    return _reduced(cross_entropy_graph(outs, one_hot, VALUES), reduction)
+    target = int(labels) if n is None else _one_hot(labels, len(outs), n)
+    return _reduced(cross_entropy_graph(outs, target, VALUES), reduction)
 
 
 def binary_cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:

@@ -220,3 +220,49 @@ def svg_text_sizes(page: object, svg: str) -> dict[str, object]:
 def fit_svg() -> object:
     """``fit_svg(page, svg)``: see :func:`svg_text_sizes`."""
     return svg_text_sizes
+
+
+#: Debian's chromium, driven by Playwright (never a browser of its own).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every test that looks at pages and pictures.
+
+    One for the whole session: Playwright's sync API cannot start a second
+    time in a process while the first is running.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def fitted_text_px(chromium: object) -> object:
+    """``fitted_text_px(svg)``: the size of every text of an SVG picture scaled
+    to fit a 1024×768 screen, in CSS pixels (see :func:`svg_text_sizes`)."""
+
+    def measure(svg: str) -> list[float]:
+        page = chromium.new_page(viewport={"width": 1024, "height": 768})  # type: ignore[attr-defined]
+        try:
+            return [size for _, size in svg_text_sizes(page, svg)["texts"]]  # type: ignore[union-attr]
+        finally:
+            page.close()
+
+    return measure

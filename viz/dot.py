@@ -36,6 +36,7 @@ from typing import Any, Literal
 import graphviz
 
 from autograd import Step, Value, op_for, topological_order
+from autograd.levels import Grouping, check_level
 from autograd.names import d, node_names
 from autograd.text import local_rule, local_text, show
 from viz.frames import (
@@ -48,6 +49,15 @@ from viz.frames import (
 )
 from viz.labels import label_lines, record_field, shortened, value_kind, value_title
 from viz.layout import Layout, fitting
+from viz.levels import (
+    Boxes,
+    TooLarge,
+    box_ids,
+    level_frame,
+    level_of_step,
+    level_steps,
+    pick_level,
+)
 from viz.render import Drawing
 
 __all__ = [
@@ -96,7 +106,7 @@ FONT_SIZE = "14"
 
 
 #: Names longer than this are shortened with an ellipsis in the middle.
-class GraphTooLargeError(ValueError):
+class GraphTooLargeError(TooLarge):
     """A graph has more values than ``max_nodes``, even with neurons collapsed."""
 
 
@@ -178,6 +188,7 @@ def draw_graph(
     params: Iterable[Value] | Any = None,
     legend: bool = True,
     show_rules: bool = False,
+    level: str = "auto",
 ) -> graphviz.Digraph:
     r"""Draw the computation graph that ends in ``root``.
 
@@ -216,6 +227,15 @@ def draw_graph(
     screen best (see :func:`viz.layout.fitting`). The legend names the kinds
     of values the graph has (``legend=False`` leaves it out).
 
+    ``level`` (see :mod:`viz.levels`): ``"ops"`` draws every value as above;
+    ``"neurons"`` each neuron as one box (its sum, its activation, its δ and
+    its weights with their gradients), ``"layers"`` each layer as one box
+    (its formula with shapes, its values and δ as short vectors), the rest as
+    at ``"ops"``; ``"auto"`` (the default) the op level when the picture fits
+    a 1024×768 screen with every text at least 10 CSS pixels, else the
+    neuron level, else the layer level. With ``step=k`` at a level, k counts
+    that level's steps (``backward_steps(root, level=...)``).
+
     >>> from autograd import Value
     >>> a, b = Value(2.0, "a"), Value(3.0, "b")
     >>> c = a * b + a; c.label = "c"
@@ -229,29 +249,47 @@ def draw_graph(
         msg = f"draw_graph needs the Value at the end of a graph, not {root!r}."
         raise TypeError(msg)
     check_rankdir(rankdir)
+    check_level(level, auto=True)
     order = topological_order(root)
-    plan_collapse(order, max_nodes, collapse)  # a too-large graph fails before any work
-    frame = None
-    if step is not None:
-        steps = frames_of(root, order)
-        frame = Frame(steps, step_index(step, steps))
     chosen = parameter_set(params)
 
-    def build(direction: str) -> graphviz.Digraph:
-        return draw_frame(
-            root,
-            order,
-            frame,
-            show_local_grads=show_local_grads,
-            rankdir=direction,
-            max_nodes=max_nodes,
-            collapse=collapse,
-            params=chosen,
-            legend=legend,
-            show_rules=show_rules,
-        )
+    def draw(
+        view: Grouping | None, frame: Frame | None = None
+    ) -> tuple[str, graphviz.Digraph]:
+        """The picture at ``view``'s level, the way given or that fits best."""
 
-    return build(rankdir) if rankdir is not None else fitting(build)[1]
+        def build(direction: str) -> graphviz.Digraph:
+            return draw_frame(
+                root,
+                order,
+                frame,
+                show_local_grads=show_local_grads,
+                rankdir=direction,
+                max_nodes=max_nodes,
+                collapse=collapse,
+                params=chosen,
+                legend=legend,
+                show_rules=show_rules,
+                view=view,
+            )
+
+        return (rankdir, build(rankdir)) if rankdir is not None else fitting(build)
+
+    view = pick_level(order, level, draw, float(FONT_SIZE))
+    if isinstance(step, Step) and level == "auto":  # the level it was taken at
+        view = level_of_step(step, root, order, view)
+    if view is None:  # a too-large graph fails before any work
+        plan_collapse(order, max_nodes, collapse)
+    else:
+        _check_units(view, max_nodes)
+    frame = None
+    if step is not None and view is None:
+        steps = frames_of(root, order)
+        frame = Frame(steps, step_index(step, steps))
+    elif step is not None and view is not None:
+        steps = level_steps(root, order, view)
+        frame = level_frame(steps, view, step_index(step, steps))
+    return draw(view, frame)[1]
 
 
 def check_rankdir(rankdir: str | None) -> None:
@@ -336,16 +374,24 @@ def draw_frame(
     layout: Layout | None = None,
     show_rules: bool = False,
     blank: bool = False,
+    view: Grouping | None = None,
 ) -> graphviz.Digraph:
     r"""Build the Digraph; ``frame`` (if any) says which step is current.
 
     With a ``layout`` (see :mod:`viz.layout`) every node and edge is pinned to
     its position there, for rendering with ``neato -n2``. With ``blank`` the
     gradients and local derivatives are blanks to fill in (``grad ?``,
-    ``∂y/∂x = ?``): the picture of an exercise.
+    ``∂y/∂x = ?``): the picture of an exercise. With a ``view`` (a neuron or
+    a layer level, see :mod:`viz.levels`) its groups are drawn one box each.
     """
-    collapsing, hidden = plan_collapse(order, max_nodes, collapse)
-    position = {node: k for k, node in enumerate(order)}
+    boxes = None
+    if view is not None and view.groups:  # each group one box, nothing folded
+        _check_units(view, max_nodes)
+        collapsing, hidden = False, set(view.shown_in)
+        ids = box_ids(view)
+    else:
+        collapsing, hidden = plan_collapse(order, max_nodes, collapse)
+        ids = {id(node): f"v{k}" for k, node in enumerate(order)}
     names = {node: shortened(name) for node, name in node_names(order, root).items()}
     root_name = names[root]
     current, computed, totals = frame_state(frame, order)
@@ -368,14 +414,23 @@ def draw_frame(
     g.attr("node", fontsize=FONT_SIZE)
     g.attr("edge", fontname=FONT, fontsize=FONT_SIZE)
     if legend:
-        kinds = {value_kind(node, root, params) for node in order if node not in hidden}
+        grouped = view.shown_in if view is not None else {}
+        kinds = {
+            value_kind(node, root, params)
+            for node in order
+            if node not in hidden or node in grouped
+        }
         _legend(g, kinds, frame is not None, layout)
 
     # A record's fields turn at each brace: one pair lays them side by side
     # left to right, two pairs top to bottom. The same text either way.
     record = "{%s}" if rankdir in ("LR", "RL") else "{{%s}}"
+    if view is not None and view.groups:
+        boxes = Boxes(view, frame, root=root, names=names)
     for k, node in enumerate(order):
         if node in hidden:
+            if boxes is not None:  # a group's box, where its first node is
+                boxes.box(g, node, STYLES, CURRENT, pinned)
             continue
         data = show(node.data) if computed is None or node in computed else "?"
         fields = " | ".join(
@@ -414,7 +469,7 @@ def draw_frame(
         edge(f"op{k}", f"v{k}", **(flow if node is current else {}))
 
     for k, node in enumerate(order):
-        if not node.parents:
+        if not node.parents or node in hidden:
             continue
         chain = None
         if frame is not None and not forward and (node is current or frame.every_chain):
@@ -423,7 +478,7 @@ def draw_frame(
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and _is_neuron(node))
         for i, parent in enumerate(node.parents):
-            if parent in hidden:
+            if parent in hidden and not (view is not None and parent in view.shown_in):
                 continue
             lines = []
             if label_locals and blank:
@@ -440,8 +495,22 @@ def draw_frame(
                 lines.append(f"{target} += {chain[i].numbers[2:]}")
             if lines:
                 edge_attrs["label"] = label_lines(*lines)
-            edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
+            edge(ids[id(parent)], f"op{k}", **edge_attrs)
+    if boxes is not None:
+        boxes.edges(edge, flow)
     return g
+
+
+def _check_units(view: Grouping, max_nodes: int) -> None:
+    """A picture at a level has at most ``max_nodes`` boxes, as one of values."""
+    shown = len(view.units)
+    if shown > max_nodes:
+        msg = (
+            f"this graph has {shown} boxes to draw at the {view.level} level, more "
+            f"than max_nodes={max_nodes}. Pass max_nodes={shown} (or more) to draw "
+            "it anyway, or draw a smaller part of the graph."
+        )
+        raise GraphTooLargeError(msg)
 
 
 def _legend(

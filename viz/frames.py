@@ -39,13 +39,16 @@ class Frame:
     values computed so far show their data, the others ``data ?``.
     ``every_chain`` writes every edge's chain-rule line on it, not only the
     current step's, and the longest grad texts: the widest text a frame can
-    have, to lay frames out by.
+    have, to lay frames out by. ``computing`` are the nodes made by ops in
+    the order a forward frame counts them (by default the graph's order; a
+    picture at the neuron level computes a neuron's two nodes at once).
     """
 
     steps: Sequence[Step]
     index: int  # 1-based
     every_chain: bool = False
     forward: bool = False
+    computing: tuple[Value, ...] | None = None
 
 
 def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
@@ -133,7 +136,7 @@ def frame_state(
     if frame is None:
         return None, None, {}
     if frame.forward:
-        ops = forward_order(order)
+        ops = list(frame.computing or forward_order(order))
         done = set(ops[: frame.index])
         computed = {node for node in order if not node.parents} | done
         return ops[frame.index - 1], computed, {}

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Step, Value, topological_order
+from autograd.levels import Grouping, Layer, Neuron, check_level
 from autograd.names import node_names, number_name
 from autograd.text import expression_of, local_rule, show
 from nn.files import write_file
@@ -38,6 +39,7 @@ from viz.dot import (
     CURRENT,
     DEFAULT_MAX_NODES,
     FLOW,
+    FONT_SIZE,
     FORWARD,
     LEGEND,
     STYLES,
@@ -50,6 +52,17 @@ from viz.dot import (
 from viz.frames import Frame, forward_order, frames_of
 from viz.labels import value_kind, visible
 from viz.layout import fitting, layout_of
+from viz.levels import (
+    Boxes,
+    box_ids,
+    level_frame,
+    level_steps,
+    pick_level,
+    widest_frame,
+)
+from viz.levels import (
+    forward_text as level_forward_text,
+)
 from viz.render import render_svgs
 
 __all__ = [
@@ -239,6 +252,7 @@ def steps_html(
     forward: bool = True,
     legend: bool = True,
     show_rules: bool = False,
+    level: str = "auto",
 ) -> str:
     r"""The text of the step-by-step page (see :func:`save_steps_html`)."""
     if not isinstance(root, Value):
@@ -251,18 +265,9 @@ def steps_html(
         )
         raise TypeError(msg)
     check_rankdir(rankdir)
+    check_level(level, auto=True)
     order = topological_order(root)
-    if len(order) > max_steps:
-        msg = (
-            f"this graph has {len(order)} values, so its page would have "
-            f"{len(order)} frames, more than max_steps={max_steps}. Pass "
-            f"max_steps={len(order)} to make it anyway, or step through a "
-            "smaller graph."
-        )
-        raise ValueError(msg)
     chosen = parameter_set(params)
-    _, hidden = plan_collapse(order, max_nodes, collapse)
-    steps = frames_of(root, order)
     draw = partial(
         draw_frame,
         root,
@@ -274,12 +279,37 @@ def steps_html(
         legend=False,
         show_rules=show_rules,
     )
-    widest = Frame(steps, len(steps), every_chain=True)
+
+    def widest(view: Grouping | None) -> tuple[str, Any]:
+        """The widest frame at ``view``'s level, drawn the way it fits best."""
+        frame = widest_frame(root, order, view)
+        if rankdir is not None:
+            return rankdir, draw(frame, rankdir=rankdir, view=view)
+        return fitting(lambda way: draw(frame, rankdir=way, view=view), PICTURE_AREA)
+
+    view = pick_level(order, level, widest, float(FONT_SIZE))
+    if view is not None:
+        way = partial(draw, rankdir=widest(view)[0])
+        sections = _level_sections(root, order, view, way, forward, max_steps)
+        kinds = {value_kind(node, root, chosen) for node in order}
+        legend_html = _legend_html(kinds, forward) if legend else ""
+        return page_html(title, sections, legend_html, _HINT)
+    if len(order) > max_steps:
+        msg = (
+            f"this graph has {len(order)} values, so its page would have "
+            f"{len(order)} frames, more than max_steps={max_steps}. Pass "
+            f"max_steps={len(order)} to make it anyway, or step through a "
+            "smaller graph."
+        )
+        raise ValueError(msg)
+    _, hidden = plan_collapse(order, max_nodes, collapse)
+    steps = frames_of(root, order)
+    widest_chain = Frame(steps, len(steps), every_chain=True)
     if rankdir is None:  # the direction that fits the page's picture best
-        rankdir, _ = fitting(lambda way: draw(widest, rankdir=way), PICTURE_AREA)
+        rankdir, _ = fitting(lambda way: draw(widest_chain, rankdir=way), PICTURE_AREA)
     draw = partial(draw, rankdir=rankdir)
     # lay out once, with the widest text any frame shows; pin every frame to it
-    layout = layout_of(draw(widest))
+    layout = layout_of(draw(widest_chain))
     ops = forward_order(order) if forward else []
     frames = [Frame(steps, k, forward=True) for k in range(1, len(ops) + 1)]
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
@@ -303,15 +333,73 @@ def steps_html(
         focus = _focus(order, node, hidden)
         sections.append(frame_section(number, svg, counter, focus, text, kind))
     kinds = {value_kind(node, root, chosen) for node in order if node not in hidden}
-    hint = (
-        "Keys: ← and → (or Page Down and Page Up, Space and Backspace, as a "
-        "presenter's clicker sends them) move one step, Home and End jump to "
-        "the first and last; + and − zoom, 0 shows the whole graph, F follows "
-        "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
-        "yet, <b>(so far)</b> a gradient still adding up."
-    )
     legend_html = _legend_html(kinds, bool(ops)) if legend else ""
-    return page_html(title, sections, legend_html, hint)
+    return page_html(title, sections, legend_html, _HINT)
+
+
+_HINT = (
+    "Keys: ← and → (or Page Down and Page Up, Space and Backspace, as a "
+    "presenter's clicker sends them) move one step, Home and End jump to "
+    "the first and last; + and − zoom, 0 shows the whole graph, F follows "
+    "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
+    "yet, <b>(so far)</b> a gradient still adding up."
+)
+
+
+def _level_sections(
+    root: Value,
+    order: list[Value],
+    view: Grouping,
+    draw: Any,
+    forward: bool,
+    max_steps: int,
+) -> list[str]:
+    r"""The frames of a page at a neuron or a layer level (see
+    :mod:`viz.levels`): one per unit of the forward pass, one per step of the
+    level's backward pass, the current neuron (or layer) highlighted."""
+    steps = level_steps(root, order, view)
+    if len(steps) > max_steps:
+        msg = (
+            f"this graph takes {len(steps)} steps at the {view.level} level, more "
+            f"than max_steps={max_steps}. Pass max_steps={len(steps)} to make its "
+            "page anyway, or step through a smaller graph."
+        )
+        raise ValueError(msg)
+    draw = partial(draw, view=view)
+    layout = layout_of(draw(level_frame(steps, view, len(steps), every_chain=True)))
+    units = view.forward_units() if forward else []
+    frames = [
+        level_frame(steps, view, k, forward=True) for k in range(1, len(units) + 1)
+    ]
+    frames += [level_frame(steps, view, k) for k in range(1, len(steps) + 1)]
+    svgs = same_canvas(
+        render_svgs([draw(frame, layout=layout) for frame in frames], pinned=True)
+    )
+    boxes = Boxes(view, None, root=root, names=view.names)
+    ids = box_ids(view)
+    sections = []
+    for number, svg in enumerate(svgs, start=1):
+        if number <= len(units):
+            unit = units[number - 1]
+            counter = f"forward pass: step {number} of {len(units)}"
+            text = _page_text(
+                level_forward_text(unit, number, len(units), view, forward_text)
+            )
+            node = unit.members[-1] if isinstance(unit, Neuron | Layer) else unit
+            kind = "rule forward"
+        else:
+            step = steps[number - len(units) - 1]
+            counter = f"backward pass: step {step.index} of {len(steps)}"
+            text, node, kind = _step_html(step), step.node, "rule"
+        focus = boxes.focus(node) or [ids[id(n)] for n in (node, *node.parents)] + [
+            f"op{order.index(node)}"
+        ]
+        sections.append(
+            frame_section(
+                number, svg, counter, " ".join(dict.fromkeys(focus)), text, kind
+            )
+        )
+    return sections
 
 
 def frame_section(
@@ -399,7 +487,10 @@ def save_steps_html(
     :class:`autograd.Step`, the textbook rules in grey). A counter says which
     pass a frame belongs to. ``options`` go to :func:`viz.draw_graph`
     (``show_local_grads``, ``show_rules``, ``rankdir``, ``collapse``,
-    ``max_nodes``, ``params``), plus ``legend`` (``False`` leaves out the
+    ``max_nodes``, ``params``, ``level``: at the neuron or the layer level,
+    one frame per neuron or layer of each pass, the current one
+    highlighted, the step's text the article's δ line; ``"auto"`` by
+    default, the level that fits the screen), plus ``legend`` (``False`` leaves out the
     legend of colours), ``forward`` and ``max_steps`` (default 150): a larger
     graph raises ``ValueError`` rather than making a page with hundreds of
     frames. The frames come from a fresh backward pass run on the side; the

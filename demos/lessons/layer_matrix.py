@@ -270,14 +270,15 @@ def run(lesson: LessonRun) -> None:
     _bias_as_input(lesson, model, X[0], float(T[0, 0]))
     _article_network(lesson)
 
-    batch = lesson.save_graph(cost, "batch_graph.svg")
+    batch = lesson.save_graph(cost, "batch_graph.svg", level="layers")
     one = sample_graph(cost, 0)
-    sample = lesson.save_graph(one, "sample_graph.svg")
+    sample = lesson.save_graph(one, "sample_graph.svg", level="layers")
     picture = lesson.save_figure(_figure(dW, model), "gradients.png")
     lesson.heading("Look at")
     lesson.say(f"{picture}: ∂C/∂Wℓ by hand and from the engine, side by side.")
-    lesson.say(f"{batch}: the batch: one layer node W@X + B per layer, then σ.")
-    lesson.say(f"{sample}: the same network on sample 0: one wsum node per neuron.")
+    lesson.say(f"{batch}: the batch: a box per layer, its layer node W@X + B and σ.")
+    lesson.say(f"{sample}: the same network on sample 0 (one wsum node per neuron),")
+    lesson.say("  a box per layer: z = W·x + b and σ, this sample's vectors and δ.")
 
 
 @classroom()

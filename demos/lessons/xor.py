@@ -171,7 +171,10 @@ def run(lesson: LessonRun) -> None:
     loss.label = "L"
     mlp.zero_grad()
     loss.backward()
-    graph = lesson.save_graph(loss, "graph.svg", params=mlp.parameters(), collapse=True)
+    # 8 neurons a box each do not fit a projector; a layer a box does
+    graph = lesson.save_graph(
+        loss, "graph.svg", params=mlp.parameters(), level="layers"
+    )
     lesson.heading("Look at")
     lesson.say(f"{left}: the trained linear model says 0.5 everywhere (it gave up);")
     lesson.say("  the best straight line still puts one point on the wrong side.")
@@ -179,8 +182,8 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{curves}: the MLP's loss and accuracy over the epochs.")
     lesson.say(f"{network}: blue and red lines are positive and negative weights,")
     lesson.say("  thicker is larger; circles show each neuron's output for x = (1, 0).")
-    lesson.say(f"{graph}: the computation graph of the loss for x = (1, 0), one node")
-    lesson.say("  per neuron's weighted sum (its weights folded in).")
+    lesson.say(f"{graph}: the computation graph of the loss for x = (1, 0), a layer")
+    lesson.say("  a box: z = W·x + b with this sample's values and δ, then the loss.")
 
 
 @classroom()

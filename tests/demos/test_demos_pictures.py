@@ -33,48 +33,19 @@ from viz.colours import NEGATIVE, POSITIVE
 SCREEN = {"width": 1024, "height": 768}
 MIN_TEXT_PX = 10.0
 
-#: Pictures that can only fit once a network's graph can be drawn at the
-#: neuron or the layer level (one box per neuron, or per layer): a whole
-#: MLP's graph of single operations does not fit either way round; and one
-#: whose labels are too long.
-NEEDS_LEVELS = {
-    ("layer-matrix", "batch_graph.svg"): "needs the layer level (lead)",
-    ("layer-matrix", "sample_graph.svg"): "needs the neuron level (lead)",
-    ("xor", "graph.svg"): "needs the neuron level (lead)",
-    # the short names of nested values make its edge labels some 250 points
-    # wide (∂exp(z0 + (−max))/∂(z0 + (−max)) = 1): 2,000 points either way
-    ("softmax", "graph.svg"): "needs shorter names of nested values (lead)",
-}
-
 
 def pictures() -> list[Any]:
-    cases = []
-    for name, lesson in LESSONS.items():
-        for filename in lesson.files:
-            marks = []
-            if (name, filename) in NEEDS_LEVELS:
-                reason = NEEDS_LEVELS[(name, filename)]
-                marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            cases.append(
-                pytest.param(name, filename, marks=marks, id=f"{name}/{filename}")
-            )
-    return cases
+    return [
+        pytest.param(name, filename, id=f"{name}/{filename}")
+        for name, lesson in LESSONS.items()
+        for filename in lesson.files
+    ]
 
 
 @pytest.fixture(scope="module")
-def browser() -> Any:
-    """One headless Chromium for every picture of this module (closed after it,
-    so that other tests can start Playwright of their own)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs Debian's chromium")
-    args = ["--headless", "--no-sandbox", "--disable-gpu"]
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium: Any) -> Any:
+    """The session's headless Chromium (see tests/conftest.py)."""
+    return chromium
 
 
 @pytest.fixture(scope="module")

@@ -114,7 +114,7 @@ def test_nn_style_labels_mark_parameters_without_being_told():
 
 def test_params_can_be_a_model(tiny_mlp):
     out = tiny_mlp([Value(1.0, "x1"), Value(-1.0, "x2")])[0]
-    dot = str(draw_graph(out, params=tiny_mlp))
+    dot = str(draw_graph(out, params=tiny_mlp, level="ops"))
     first_weight = tiny_mlp.layers[0].neurons[0].w[0]
     assert STYLES["parameter"]["fillcolor"] in node_line(dot, first_weight, out)
 
@@ -226,14 +226,14 @@ def test_large_graphs_collapse_each_neuron_into_one_node(make_mlp):
     model, loss = mlp_loss(make_mlp, [16, 16, 4])
     order = topological_order(loss)
     assert len(order) > 300
-    dot = str(draw_graph(loss))
+    dot = str(draw_graph(loss, level="ops"))
     assert "16 weights + bias" in dot
     weight = model.layers[0].neurons[0].w[0]
     assert f"v{order.index(weight)} " not in dot  # the weights are folded in
     assert f"v{order.index(loss)} " in dot
     shown = len(re.findall(r"^\s*v\d+ \[", dot, flags=re.MULTILINE))
     assert shown < 100
-    full = str(draw_graph(loss, max_nodes=len(order)))  # under the limit: every node
+    full = str(draw_graph(loss, max_nodes=len(order), level="ops"))  # every node
     assert f"v{order.index(weight)} [" in full
 
 
@@ -241,10 +241,10 @@ def test_collapse_can_be_forced_or_refused(make_mlp):
     model, loss = mlp_loss(make_mlp, [2, 2, 1])
     weight = model.layers[0].neurons[0].w[0]
     k = topological_order(loss).index(weight)
-    assert f"v{k} [" not in str(draw_graph(loss, collapse=True))
-    assert f"v{k} [" in str(draw_graph(loss, collapse=False))
+    assert f"v{k} [" not in str(draw_graph(loss, collapse=True, level="ops"))
+    assert f"v{k} [" in str(draw_graph(loss, collapse=False, level="ops"))
     with pytest.raises(GraphTooLargeError, match="max_nodes=5"):
-        draw_graph(loss, max_nodes=5, collapse=False)
+        draw_graph(loss, max_nodes=5, collapse=False, level="ops")
 
 
 def test_a_weight_used_elsewhere_stays_visible_when_collapsing():
@@ -273,7 +273,7 @@ def test_a_layer_node_is_one_box_with_its_formula_and_shapes():
     X = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [2.0, 0.0]])
     loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
     loss.backward()
-    dot = str(draw_graph(loss))
+    dot = str(draw_graph(loss, level="ops"))  # at the layer level W is in the box
     # the layers are named as the articles name them: layer 2 is the first
     # hidden layer (layer 1 is the inputs)
     assert "Z² = x·W²ᵀ + b²  (4×3)" in dot

@@ -24,9 +24,6 @@ NETWORKS = {
     "camera 4-4-4-8-4": (4, [4, 4, 8, 4], "tanh"),
     "article 3, 5-2-3-5": (5, [2, 3, 5], "sigmoid"),
 }
-#: A whole network's graph of single operations is too large to fit either
-#: way round; it needs the neuron or the layer level.
-NEEDS_LEVELS = pytest.mark.xfail(strict=True, reason="needs the neuron level (lead)")
 
 
 def network(name: str) -> tuple[Any, list[float], Value]:
@@ -75,7 +72,7 @@ def test_draw_network_fits(name, view, screen, fit_svg):
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=NEEDS_LEVELS) for name in NETWORKS],
+    list(NETWORKS),
 )
 def test_draw_graph_of_a_network_fits(name, screen, fit_svg):
     model, _, loss = network(name)
@@ -105,14 +102,7 @@ IN_VIEW = """() => {
     [
         "2-2-1",
         "2-3-1",
-        pytest.param(
-            "camera 4-4-4-8-4",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason="needs the neuron level (lead): 171 values, too many frames",
-            ),
-        ),
+        "camera 4-4-4-8-4",  # 171 values: the page steps it a layer at a time
     ],
 )
 def test_the_step_page_of_a_network_reads_on_a_projector(name, chromium, tmp_path):

@@ -291,7 +291,7 @@ def test_a_batch_page_draws_each_layer_as_one_box(tmp_path, chromium):
     model = nn.MLP(2, [3, 2], seed=0)
     X = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [2.0, 0.0]])
     loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
-    path = save_steps_html(loss, tmp_path / "batch.html", params=model)
+    path = save_steps_html(loss, tmp_path / "batch.html", params=model, level="ops")
     page_text = path.read_text(encoding="utf-8")
     assert "Z² = x·W²ᵀ + b² (4×3)" in page_text  # in SVG: layer 2, the first hidden
     assert "∂Z²/∂W² = x (4×2)" in page_text
