@@ -330,14 +330,6 @@ class Value:
         reduce it to one number first (``.sum()``, ``.mean()``) or pass a
         ``grad`` of its shape.
         """
-        if grad is None and is_batch(self.data):
-            msg = (
-                f"backward() without grad= needs a Value holding one number, but "
-                f"{name_of(self)} holds a batch of shape {self.shape}; reduce it to "
-                "one number first (.sum() or .mean(), as a loss does), or pass "
-                f"grad= an array of shape {self.shape} (np.ones for the sum)."
-            )
-            raise ValueError(msg)
         backward_pass(self, seed_gradient(self, grad))
 
     def zero_grad(self) -> None:
@@ -490,10 +482,23 @@ def _as_constant(x: Any, what: str) -> Value:
 
 
 def seed_gradient(root: Value, grad: Any) -> Data:
-    """∂root/∂root: 1 (ones for a batch), or the gradient a user hands in."""
+    r"""∂root/∂root: 1, or the gradient a user hands in.
+
+    A root holding a batch or a matrix needs ``grad`` (as PyTorch's
+    ``backward()`` does), in ``backward()`` and ``backward_steps()`` alike:
+    the gradient of *what* would be ambiguous.
+    """
     batch = is_batch(root.data)
+    if grad is None and batch:
+        msg = (
+            f"backward() without grad= needs a Value holding one number, but "
+            f"{name_of(root)} holds a batch of shape {root.shape}; reduce it to "
+            "one number first (.sum() or .mean(), as a loss does), or pass "
+            f"grad= an array of shape {root.shape} (np.ones for the sum)."
+        )
+        raise ValueError(msg)
     if grad is None:
-        return np.ones(root.data.shape) if batch else 1.0
+        return 1.0
     seed = to_data(grad, what="the gradient given to backward()")
     if is_batch(seed) != batch or (batch and seed.shape != root.data.shape):
         shape = f"shape {root.shape}" if batch else "one number"
