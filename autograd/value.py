@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import real_number
 from autograd.graph import backward as backward_pass
 from autograd.graph import next_serial, summed_to
 from autograd.graph import zero_grad as zero_graph
@@ -313,10 +314,11 @@ class Value:
                 f"{type(slope).__name__} {slope!r}."
             )
             raise TypeError(msg)
+        slope = real_number(slope, "slope")
         if not math.isfinite(slope):
             msg = f"slope must be a finite number (e.g. 0.01), not {slope}."
             raise ValueError(msg)
-        return apply(OPS["leaky_relu"], (self,), slope=float(slope))
+        return apply(OPS["leaky_relu"], (self,), slope=slope)
 
     def sum(self) -> Value:
         r"""Σᵢ xᵢ over a batch: a scalar node;  ∂/∂xᵢ = 1."""
@@ -503,8 +505,11 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)
-    if isinstance(data, numbers.Real):
-        return float(data)
+    if isinstance(data, numbers.Real):  # a numpy scalar, a Fraction
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(_too_large(what)) from None
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
             return to_data(data.item(), what)
@@ -524,7 +529,7 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
 
 
 def _too_large(what: str) -> str:
-    return f"{what} is an int too large for a float (beyond ±1.8e308); give a float."
+    return f"{what} is a number too large for a float (beyond ±1.8e308); give a float."
 
 
 def _show(data: Data) -> str:

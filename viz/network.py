@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, topological_order
+from autograd.data import real_array
 from autograd.steps import fmt
 from viz.dot import shortened, visible
 from viz.render import PinnedDigraph
@@ -104,7 +105,7 @@ def layers_of(model: Any) -> list[Any]:
 def _number(x: Any) -> float:
     if isinstance(x, Value):
         x = x.data
-    x = np.asarray(x, dtype=float)
+    x = real_array(x, "x")
     if x.ndim != 0:
         msg = "x must be one sample: a list of numbers, one per input."
         raise ValueError(msg)

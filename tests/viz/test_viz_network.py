@@ -57,6 +57,8 @@ def test_wrong_inputs_and_models_are_refused(tiny_mlp):
         draw_network(tiny_mlp, x=[1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match=r"nn\.MLP"):
         draw_network(object())
+    with pytest.raises(TypeError, match="x holds complex numbers"):
+        draw_network(tiny_mlp, x=[1.0 + 2j, 0.0])
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
