@@ -404,3 +404,23 @@ def test_numbers_of_other_kinds_set_by_hand_act_as_floats_in_every_op():
         batch.data = np.array([2, 2])  # an int array acts as an array of floats
         out = f(batch, Value(0.5))
         assert out.data.dtype == float and np.all(out.data == reference.data), name
+
+
+def test_layer_nodes_refuse_data_set_by_hand_alike():
+    from autograd import ParameterArray, column, linear, mean_squared_error
+
+    def layer() -> tuple[ParameterArray, Value, ParameterArray]:
+        W = ParameterArray(np.ones((2, 3)), "W")
+        return W, Value(np.ones((4, 3)), "X"), ParameterArray(np.zeros(2), "b")
+
+    for bad in (np.ones((4, 3)) * 1j, np.full((4, 3), True), np.full((4, 3), "a")):
+        W, X, b = layer()
+        X.data = bad
+        with pytest.raises(TypeError, match="the data of 'X' must be a number"):
+            linear(W, X, b)
+        Z = linear(*layer())
+        Z.data = bad[:, :2]
+        with pytest.raises(TypeError, match="must be a number or a numpy array"):
+            column(Z, 0)
+        with pytest.raises(TypeError, match="must be a number or a numpy array"):
+            mean_squared_error(Z, np.zeros((4, 2)))
