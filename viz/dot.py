@@ -65,6 +65,8 @@ __all__ = [
     "kind_of",
     "layout_size",
     "parameter_set",
+    "text_label",
+    "visible",
 ]
 
 DEFAULT_MAX_NODES = 300
@@ -192,8 +194,17 @@ def _field(text: str) -> str:
     return _RECORD_SPECIAL.sub(r"\\\1", _text(text))
 
 
-def _lines(*lines: str) -> graphviz.quoting.NoHtml:
-    """Several lines of plain text as one label (never read as HTML)."""
+def text_label(*lines: str) -> graphviz.quoting.NoHtml:
+    r"""Several lines of plain text as one label, drawn as typed (never as HTML).
+
+    Every label of a picture goes through here (or :func:`_field`): ``&``,
+    quotes and backslashes escaped for Graphviz, control characters made
+    visible, so ``&#1;`` or ``a&amp;b`` is drawn as typed and the SVG stays
+    well-formed XML.
+
+    >>> str(text_label("a&b", 'say "hi"'))
+    'a&amp;b\\nsay \\"hi\\"'
+    """
     return graphviz.nohtml("\\n".join(_text(line) for line in lines))
 
 
@@ -564,7 +575,7 @@ def draw_frame(
             n = len(weights)
             plus = " + bias" if bias is not None else ""
             parts.append(f"{n} weight{'s' if n != 1 else ''}{plus}")
-        symbol = _lines(*parts)
+        symbol = text_label(*parts)
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
         if node is current:
             op_attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
@@ -594,7 +605,7 @@ def draw_frame(
             if chain is not None:
                 lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
             if lines:
-                edge_attrs["label"] = _lines(*lines)
+                edge_attrs["label"] = text_label(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
     return g
 

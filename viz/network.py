@@ -41,7 +41,7 @@ import numpy as np
 from autograd import Value, topological_order
 from autograd.data import real_array
 from autograd.steps import fmt
-from viz.dot import shortened, visible
+from viz.dot import shortened, text_label, visible
 from viz.render import PinnedDigraph
 
 __all__ = ["NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
@@ -389,7 +389,7 @@ def draw_network(
                 cx, cy = centres[i][j]
                 group.node(
                     f"l{i}n{j}",
-                    _label(text),
+                    text_label(*text),
                     pos=f"{cx:.1f},{cy:.1f}!",
                     **attrs,
                 )
@@ -401,7 +401,7 @@ def draw_network(
             half = 0.31 * CAPTION_FONT * len(shown) + 4
             g.node(
                 f"name{j}",
-                _label([shown]),
+                text_label(shown),
                 shape="plaintext",
                 style="",
                 fixedsize="false",
@@ -435,13 +435,6 @@ def _straight(x0: float, y0: float, x1: float, y1: float) -> str:
     """A straight line as the one-piece Bézier curve Graphviz's ``pos`` wants."""
     points = [(x0 + (x1 - x0) * t / 3, y0 + (y1 - y0) * t / 3) for t in range(4)]
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-
-
-def _label(lines: list[str]) -> Any:
-    import graphviz
-
-    escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
-    return graphviz.nohtml("\\n".join(escaped))
 
 
 def _layout(

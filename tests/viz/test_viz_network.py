@@ -169,3 +169,18 @@ def test_rendered_labels_never_collide_and_lines_lie_under_neurons(
     # every line is drawn before (so under) every neuron
     order = found["order"]
     assert order.index("node") > max(i for i, c in enumerate(order) if c == "edge")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_output_names_are_drawn_as_typed_in_well_formed_svg():
+    import xml.etree.ElementTree as ET
+
+    import nn
+
+    names = ["&#1;", "<script>alert(1)</script>", "a&amp;b", "x\x01y"]
+    model = nn.MLP(2, [3, len(names)], seed=0)
+    svg = render_svg(draw_network(model, output_names=names))
+    tree = ET.fromstring(svg)  # well-formed XML: a browser opens it
+    texts = {t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"&#1;", "a&amp;b", "x␁y"} <= texts  # as typed, control made visible
+    assert "<script>alert(1)</script>" in texts  # text, not markup
