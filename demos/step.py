@@ -31,6 +31,7 @@ from autograd import Value, backward_steps, explain, topological_order
 from autograd.steps import fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
+from demos.terminal import visible
 from nn.files import write_file
 
 __all__ = [
@@ -135,7 +136,7 @@ class _Story:
         parsed = self.parsed
         root = parsed.root
         steps = list(backward_steps(root, fresh=True))
-        lines = [f"expression: {parsed.text.strip()}"]
+        lines = [f"expression: {visible(parsed.text.strip())}"]  # as typed, inert
         unused = [name for name in parsed.variables if name not in parsed.used]
         if unused:
             lines.append(f"(not used: {', '.join(unused)})")
@@ -168,9 +169,9 @@ class _Story:
             lines += ["", f"paths from {wrt} to {root_name}"]
             lines += distinct_paths(root, parsed.variables[wrt])
         if svg is not None:
-            lines += ["", f"wrote {self.write_svg(Path(svg))}"]
+            lines += ["", f"wrote {visible(str(self.write_svg(Path(svg))))}"]
         if html is not None:
-            lines += ["", f"wrote {self.write_html(Path(html))}"]
+            lines += ["", f"wrote {visible(str(self.write_html(Path(html))))}"]
         return lines
 
     def write_svg(self, path: Path) -> Path:
