@@ -533,10 +533,18 @@ def _too_large(what: str) -> str:
 
 
 def _show(data: Data) -> str:
-    if is_batch(data):
-        text = np.array2string(data, precision=4, threshold=6, separator=", ")
-        return " ".join(text.split())
-    return f"{data:.4g}"
+    """Data for a repr: 4 significant digits; whatever was set by hand, as it is."""
+    try:
+        if is_batch(data):
+            text = np.array2string(data, precision=4, threshold=6, separator=", ")
+            return " ".join(text.split())
+        return f"{data:.4g}"
+    except (TypeError, ValueError, OverflowError):  # .data set by hand: None, ...
+        try:
+            text = repr(data)
+        except ValueError:  # an int of 5,000 digits has no repr (Python's limit)
+            return f"<a {type(data).__name__}>"
+        return text if len(text) <= 40 else text[:37] + "..."
 
 
 def name_of(node: Value) -> str:

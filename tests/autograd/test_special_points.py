@@ -424,3 +424,10 @@ def test_layer_nodes_refuse_data_set_by_hand_alike():
             column(Z, 0)
         with pytest.raises(TypeError, match="must be a number or a numpy array"):
             mean_squared_error(Z, np.zeros((4, 2)))
+
+
+@pytest.mark.parametrize("bad", [*NOT_NUMBERS, "huge int", "huger int"])
+def test_a_node_whose_data_was_set_by_hand_still_has_a_repr(bad):
+    v = Value(0.5, "v")
+    v.data = {"huge int": 10**400, "huger int": 10**5000}.get(bad, NOT_NUMBERS.get(bad))
+    assert repr(v).startswith("Value(label='v', data=")
