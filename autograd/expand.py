@@ -18,7 +18,7 @@ mean of the samples' gradients.
 >>> Z = linear(W, X, b).sigmoid()
 >>> one = sample_graph(Z.sum(), 1)        # sample 1 alone
 >>> [n.op or n.label for n in one.parents[0].parents[0].parents]
-['', '', 'x1', 'x2', '']
+['', '', 'x₁', 'x₂', '']
 >>> one.parents[0].parents[0].parents[0] is W.element(0, 0)
 True
 >>> round(one.data, 4) == round(float(Z.data[1, 0]), 4)
@@ -36,6 +36,7 @@ import numpy as np
 from autograd.data import is_batch
 from autograd.graph import topological_order
 from autograd.layer_rules import MatrixLocal, PatchesLocal
+from autograd.names import input_name
 from autograd.ops import op_for, split_weighted_sum
 from autograd.parameters import ParameterArray
 from autograd.value import Value, apply, make_node, vsum, wsum
@@ -119,7 +120,7 @@ class _Expansion:
             if not v.label:
                 label = ""
             elif row.ndim == 1:
-                label = f"{v.label}{index[0] + 1}"
+                label = input_name(index[0], v.label)
             else:
                 label = f"{v.label}[{','.join(map(str, index))}]"
             values[index] = Value(float(row[index]), label)

@@ -14,7 +14,7 @@ from x up to L of the product of the local derivatives along that path:
 >>> E = y * w2; E.label = "E"
 >>> print(explain(E, w1))
 dE/dw1 = sum over 1 path of the product of the local derivatives
-  path 1: w1 → y → E   ∂y/∂w1 × ∂E/∂y = 1.5 × -0.5 = -0.75
+  path 1: w1 → y → E   ∂y/∂w1 × ∂E/∂y = x · w2 = 1.5 × -0.5 = -0.75
 dE/dw1 = -0.75
 """
 
@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import summed_to, topological_order, zeros_like
+from autograd.names import d, formula_in, node_names
 from autograd.ops import is_batch
-from autograd.steps import fmt, node_names
+from autograd.steps import fmt
 from autograd.value import Value, check_value
 
 __all__ = ["Explanation", "Path", "count_text", "explain"]
@@ -38,38 +39,83 @@ __all__ = ["Explanation", "Path", "count_text", "explain"]
 
 @dataclass(frozen=True, repr=False)
 class Path:
-    r"""One path from ``wrt`` up to the root, with the local derivative of each edge.
+    r"""One path from ``wrt`` up to the root, with the local derivative of each step.
 
-    ``factors[k]`` is ∂nodes[k+1]/∂nodes[k]; ``product`` is their product (for
-    batches, summed over the batch where the graph sums over it).
+    ``nodes`` go from ``wrt`` up to the root. Between two nodes there may be
+    more than one edge (``x·x`` uses x twice): ``edges[k]`` counts them,
+    ``locals[k]`` holds the local derivative along each, and ``factors[k]``
+    is their sum, ∂nodes[k+1]/∂nodes[k]. ``formulas[k]`` writes that local
+    derivative in the graph's names (``σ′(z²₁)``, ``w³₁₁``). ``product`` is the
+    product of the factors (for batches, summed over the batch where the
+    graph sums over it).
     """
 
     nodes: tuple[Value, ...]
     names: tuple[str, ...]
     factors: tuple[Any, ...]
     product: Any
+    edges: tuple[int, ...] = ()
+    locals: tuple[tuple[Any, ...], ...] = ()
+    formulas: tuple[str, ...] = ()
+
+    @property
+    def edge_count(self) -> int:
+        """How many paths along edges this path of nodes stands for."""
+        return math.prod(self.edges) if self.edges else 1
+
+    def partials(self) -> str:
+        """The chain of partial derivatives: ``∂y/∂w1 × ∂E/∂y``."""
+        return " × ".join(
+            f"∂{d(upper)}/∂{d(lower)}"
+            for lower, upper in zip(self.names, self.names[1:])
+        )
+
+    def _step_numbers(self, k: int) -> str:
+        parallel = self.locals[k] if self.locals else (self.factors[k],)
+        if len(parallel) == 1:
+            return fmt(parallel[0])
+        return "(" + " + ".join(fmt(x) for x in parallel) + ")"
 
     def __str__(self) -> str:
         route = " → ".join(self.names)
-        partials = " × ".join(
-            f"∂{upper}/∂{lower}" for lower, upper in zip(self.names, self.names[1:])
-        )
-        numbers = " × ".join(fmt(f) for f in self.factors)
         if not self.factors:
             return f"{route}   (the node itself) = 1"
-        return f"{route}   {partials} = {numbers} = {fmt(self.product)}"
+        numbers = " × ".join(self._step_numbers(k) for k in range(len(self.factors)))
+        text = f"{route}   {self.partials()}"
+        shown = " · ".join(f for f in self.formulas if f != "1")  # ×1 changes nothing
+        if shown and shown.replace("·", "×") != numbers:
+            text += f" = {shown}"
+        if len(self.factors) > 1 or numbers != fmt(self.product):
+            text += f" = {numbers}"
+        text += f" = {fmt(self.product)}"
+        if self.edge_count > 1:
+            edges = count_text(self.edge_count)
+            text += f"   (along {edges} edges: {_used_twice(self)})"
+        return text
 
     __repr__ = __str__
+
+
+def _used_twice(path: Path) -> str:
+    """Which step has parallel edges: ``x is used 2 times by y``."""
+    parts = [
+        f"{path.names[k]} is used {count} times by {path.names[k + 1]}"
+        for k, count in enumerate(path.edges)
+        if count > 1
+    ]
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, repr=False)
 class Explanation:
     r"""The paths from ``wrt`` to ``root`` and the sum of their products.
 
-    ``path_count`` is the number of paths in the graph; when it is larger than
-    ``limit`` only the first ``limit`` are listed (``truncated`` is True), but
-    ``total`` is still the full gradient, computed without listing the paths.
-    ``repr`` is the same text as ``str``; Jupyter shows it as HTML.
+    Each distinct path (a sequence of nodes) is listed once; one that runs
+    along parallel edges (``x·x``) says so. ``path_count`` is the number of
+    distinct paths in the graph; when it is larger than ``limit`` only the
+    first ``limit`` are listed (``truncated`` is True), but ``total`` is
+    still the full gradient, computed without listing the paths. ``repr`` is
+    the same text as ``str``; Jupyter shows it as HTML.
     """
 
     root: Value
@@ -82,14 +128,14 @@ class Explanation:
     truncated: bool
 
     def __str__(self) -> str:
-        d = f"d{self.root_name}/d{self.wrt_name}"
+        dd = f"d{d(self.root_name)}/d{d(self.wrt_name)}"
         plural = "path" if self.path_count == 1 else "paths"
         lines = [
-            f"{d} = sum over {count_text(self.path_count)} {plural} of the product "
+            f"{dd} = sum over {count_text(self.path_count)} {plural} of the product "
             "of the local derivatives"
         ]
         if self.path_count == 0:
-            lines = [f"{d} = 0: {self.root_name} does not depend on {self.wrt_name}"]
+            lines = [f"{dd} = 0: {self.root_name} does not depend on {self.wrt_name}"]
         lines += [f"  path {k}: {path}" for k, path in enumerate(self.paths, start=1)]
         if self.truncated:
             lines.append(
@@ -97,7 +143,7 @@ class Explanation:
                 f"{count_text(self.path_count)} "
                 "paths (raise limit= to list more); the total below counts them all"
             )
-        lines.append(f"{d} = {fmt(self.total)}")
+        lines.append(f"{dd} = {fmt(self.total)}")
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -144,18 +190,17 @@ def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
         msg = f"limit must be 0 or more, not {limit}."
         raise ValueError(msg)
     order = topological_order(root)
-    names = node_names(order)
-    root_name = root.label or "L"
-    names[root] = root_name
+    names = node_names(order, root)
 
-    # The nodes that lie on some path from wrt to root, and how many paths
-    # reach each of them from wrt (parents come before children in `order`).
+    # The nodes that lie on some path from wrt to root, and how many distinct
+    # paths (sequences of nodes) reach each of them from wrt (parents come
+    # before children in `order`).
     paths_to: dict[Value, int] = {}
     for node in order:
         if node is wrt:
             paths_to[node] = 1
             continue
-        count = sum(paths_to.get(parent, 0) for parent in node.parents)
+        count = sum(paths_to.get(parent, 0) for parent in dict.fromkeys(node.parents))
         if count:
             paths_to[node] = count
 
@@ -163,7 +208,7 @@ def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
     return Explanation(
         root=root,
         wrt=wrt,
-        root_name=root_name,
+        root_name=names[root],
         wrt_name=names.get(wrt, wrt.label or "x"),
         paths=tuple(listed),
         path_count=paths_to.get(root, 0),
@@ -181,41 +226,67 @@ def _list_paths(
 ) -> list[Path]:
     """Depth-first, from the root down, only into nodes that lead to ``wrt``.
 
-    A walk is kept as a linked list ``(node, factor, rest)`` so that stepping
-    down costs the same however deep the graph is.
+    A walk is kept as a linked list ``(node, step, rest)`` so that stepping
+    down costs the same however deep the graph is; ``step`` holds the
+    positions of the node among the parents of the node above (one, or
+    several parallel edges).
     """
     found: list[Path] = []
     if root not in paths_to or limit == 0:
         return found
-    # Each walk: (node, ∂(node above)/∂node, the walk above it).
     stack: list[tuple[Value, Any, Any]] = [(root, None, None)]
     while stack and len(found) < limit:
         walk = stack.pop()
         node = walk[0]
         if node is wrt:
-            nodes, factors = [], []
-            link: Any = walk
-            while link is not None:
-                nodes.append(link[0])
-                if link[2] is not None:
-                    factors.append(link[1])
-                link = link[2]
-            found.append(
-                Path(
-                    nodes=tuple(nodes),
-                    names=tuple(names[n] for n in nodes),
-                    factors=tuple(factors),
-                    product=_path_product(tuple(nodes), tuple(factors)),
-                )
-            )
+            found.append(_path_of(walk, names))
             continue
-        steps = [
-            (parent, local, walk)
-            for parent, local in zip(node.parents, node.local_grads)
-            if parent in paths_to
-        ]
+        positions: dict[Value, list[int]] = {}
+        for position, parent in enumerate(node.parents):
+            if parent in paths_to:
+                positions.setdefault(parent, []).append(position)
+        steps = [(parent, (node, where), walk) for parent, where in positions.items()]
         stack.extend(reversed(steps))
     return found
+
+
+def _path_of(walk: Any, names: dict[Value, str]) -> Path:
+    """A walk from the root down to ``wrt``, as a :class:`Path` from ``wrt`` up."""
+    nodes: list[Value] = []
+    steps: list[tuple[Value, list[int]]] = []
+    link = walk
+    while link is not None:
+        nodes.append(link[0])
+        if link[2] is not None:
+            steps.append(link[1])
+        link = link[2]
+    locals_ = tuple(
+        tuple(upper.local_grads[p] for p in where) for upper, where in steps
+    )
+    factors = tuple(_sum(parallel) for parallel in locals_)
+    formulas = tuple(_formula(upper, where, names) for upper, where in steps)
+    return Path(
+        nodes=tuple(nodes),
+        names=tuple(names[n] for n in nodes),
+        factors=factors,
+        product=_path_product(tuple(nodes), factors),
+        edges=tuple(len(where) for _, where in steps),
+        locals=locals_,
+        formulas=formulas,
+    )
+
+
+def _sum(parallel: tuple[Any, ...]) -> Any:
+    total = parallel[0]
+    for more in parallel[1:]:
+        total = total + more
+    return total
+
+
+def _formula(upper: Value, where: list[int], names: dict[Value, str]) -> str:
+    """The local derivative of one step in the graph's names, short (``σ′(z²₁)``)."""
+    parts = [formula_in(upper, p, names, short=True) for p in where]
+    return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
 
 
 def _path_product(nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> Any:

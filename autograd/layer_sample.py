@@ -50,6 +50,9 @@ from autograd.ops import DomainError, Op
 from autograd.parameters import Element, ParameterArray, plain_number
 from autograd.value import Value
 
+#: The label slot of a Value: a neuron's node keeps a label given to it there.
+_OWN_LABEL = Value.__dict__["label"]
+
 __all__ = ["LayerSample", "NeuronOutput", "NeuronSum"]
 
 
@@ -256,6 +259,22 @@ class _Neuron(Value):
         self.sources = layer.as_source
         self.serial = next_serial()
 
+    #: Which of the neuron's values the node is (named zⱼ or aⱼ by the model).
+    part = "sum"
+
+    @property
+    def label(self) -> str:
+        """The label given to the node, or else its name in the model: ``z²₁``."""
+        own: str = _OWN_LABEL.__get__(self)
+        naming = self.layer.W.naming
+        if own or naming is None:
+            return own
+        return naming.neuron(self.part, self.index)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        _OWN_LABEL.__set__(self, value)
+
     @property
     def grad(self) -> float:
         return self.grads.item(self.index)
@@ -294,6 +313,8 @@ class NeuronOutput(_Neuron):
     r"""Neuron j's output on one sample, aⱼ = φ(zⱼ); ∂aⱼ/∂zⱼ = φ'(zⱼ)."""
 
     __slots__ = ()
+
+    part = "activation"
 
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]

@@ -131,11 +131,19 @@ class Op:
             return _many_local(self.name, position, names)
         return self.derivatives[position].format(*names, out=out)
 
-    def formula(self, position: int, arity: int) -> str:
-        r"""The textbook rule for one input, in letters: ``∂(a·b)/∂a = b``."""
+    def formula(
+        self, position: int, arity: int, letters: Sequence[str] | None = None
+    ) -> str:
+        r"""The textbook rule for one input, in letters: ``∂(a·b)/∂a = b``.
+
+        ``letters`` replace the record's own (``u v``), so that a rule shown
+        beside a graph never uses the letters of the graph's own names.
+        """
         if self.arity is None:
             return _many_formula(self.name, position, arity)
         names = self.letters.split() if " " in self.letters else list(self.letters)
+        if letters is not None and " " not in self.letters:
+            names = list(letters) + names[len(letters) :]
         letters = names[: self.arity]
         written = self.write(letters)
         if self.textbook:
@@ -577,7 +585,7 @@ OPS: dict[str, Op] = {
         Op(
             "mul",
             "×",
-            "{0} × {1}",
+            "{0}·{1}",
             ("{1}", "{0}"),
             mul,
             "*",
@@ -611,7 +619,7 @@ OPS: dict[str, Op] = {
         Op("pow", "^n", "{0}^n", ("n·{0}^(n − 1)",), pow_number, "**n", "arithmetic"),
         # functions and activations
         Op("exp", "exp", "exp({0})", ("exp({0})",), exp, "exp", "function"),
-        Op("log", "ln", "log({0})", ("1/{0}",), log, "log", "function"),
+        Op("log", "ln", "ln({0})", ("1/{0}",), log, "log", "function"),
         Op("tanh", "tanh", "tanh({0})", ("1 − {out}²",), tanh, "tanh", "activation"),
         Op(
             "sigmoid",
@@ -625,7 +633,7 @@ OPS: dict[str, Op] = {
         Op(
             "relu",
             "ReLU",
-            "relu({0})",
+            "ReLU({0})",
             ("1 if {0} > 0 else 0",),
             relu,
             "ReLU",

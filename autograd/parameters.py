@@ -36,7 +36,7 @@ from autograd.data import real_array
 from autograd.graph import next_serial
 from autograd.value import Value
 
-__all__ = ["Debt", "Element", "ParameterArray", "plain_number"]
+__all__ = ["Debt", "Element", "Naming", "ParameterArray", "plain_number"]
 
 
 class Debt(Protocol):
@@ -68,6 +68,24 @@ def plain_number(value: Any, what: str) -> float:
         raise OverflowError(msg) from None
 
 
+class Naming(Protocol):
+    """How an array and each of its numbers are called (see :mod:`autograd.names`)."""
+
+    def whole(self) -> str:
+        """The array's name: ``W²``."""
+
+    def element(self, index: tuple[int, ...]) -> str:
+        """The name of the number at ``index``: ``w²₁₂``."""
+
+    def neuron(self, part: str, j: int) -> str:
+        """Neuron ``j``'s ``part`` (``"sum"`` or ``"activation"``): ``z²ⱼ``."""
+
+
+#: The label slot every Value has: an array and its elements keep a label the
+#: user gave there, and otherwise read their names from the array's naming.
+_OWN_LABEL = Value.__dict__["label"]
+
+
 class ParameterArray(Value):
     r"""A leaf whose data is a writable array of parameters (weights or biases).
 
@@ -81,7 +99,7 @@ class ParameterArray(Value):
     share, so ``grad`` always reads as if each share had been added at once.
     """
 
-    __slots__ = ("_elements", "_grad", "_owed", "_rows")
+    __slots__ = ("_elements", "_grad", "_owed", "_rows", "naming")
 
     def __init__(self, values: Any, label: str = "") -> None:
         array = real_array(values, "a ParameterArray's values").copy()
@@ -89,11 +107,24 @@ class ParameterArray(Value):
             msg = "a ParameterArray holds a non-empty array of numbers."
             raise ValueError(msg)
         self._owed: list[Debt] = []
+        self.naming: Naming | None = None  # given by the model that owns the array
         super().__init__(1.0, label)
         self.data = array  # writable: optimizers update it in place
         self.grad = np.zeros(array.shape)
         self._elements: dict[tuple[int, ...], Element] = {}
         self._rows: dict[int, tuple[Element, ...]] = {}  # -1: all of them
+
+    @property
+    def label(self) -> str:
+        """The label given to the array, or else its name in the model (``W²``)."""
+        own: str = _OWN_LABEL.__get__(self)
+        if own or self.naming is None:
+            return own
+        return self.naming.whole()
+
+    @label.setter
+    def label(self, value: str) -> None:
+        _OWN_LABEL.__set__(self, value)
 
     @property
     def grad(self) -> np.ndarray:
@@ -178,7 +209,9 @@ class Element(Value):
     r"""One number of a :class:`ParameterArray`, seen as a Value of its own.
 
     A leaf: ``data`` and ``grad`` read and write the array at ``index`` and
-    are always plain floats.
+    are always plain floats. Its ``label`` is the one given to it, or else
+    its name in the model that owns the array (``w²₁₂``), read from the
+    array's naming whenever it is shown, so it follows the notation in use.
     """
 
     __slots__ = ("array", "index")
@@ -194,6 +227,18 @@ class Element(Value):
         self.parents = ()
         self.local_grads = ()
         self.serial = next_serial()
+
+    @property
+    def label(self) -> str:
+        own: str = _OWN_LABEL.__get__(self)
+        naming = self.array.naming
+        if own or naming is None:
+            return own
+        return naming.element(self.index)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        _OWN_LABEL.__set__(self, value)
 
     @property
     def data(self) -> float:

@@ -6,20 +6,32 @@ node's gradient, and for every parent the local derivative written in the
 graph's own names, the chain-rule line, and the parent's running total
 
     ∂node/∂parent = (formula) = local
-    dL/d(parent) += dL/d(node) × ∂(node)/∂(parent) = upstream × local = share
-    dL/d(parent): before → after
+    dE/d(parent) += dE/d(node) × ∂(node)/∂(parent) = upstream × local = share
+    dE/d(parent): before → after
+
+Nodes are named as everywhere else (:mod:`autograd.names`): by their labels,
+their short expressions, and the unlabelled root (the loss) ``E``.
 
 >>> from autograd import Value
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = x * w; y.label = "y"
 >>> steps = list(backward_steps(y))
 >>> print(steps[0])
-step 1/3  y = x × w = -6  (mul)   dy/dy = 1
+step 1/1  y = x·w = -6  (mul)   dy/dy = 1
   ∂y/∂x = w = -3   dy/dx += dy/dy × ∂y/∂x = 1 × -3 = -3   dy/dx: 0 → -3
   ∂y/∂w = x = 2    dy/dw += dy/dy × ∂y/∂w = 1 × 2 = 2     dy/dw: 0 → 2
-  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
+  done: dy/dx = -3,  dy/dw = 2
+  rules: ∂(u·v)/∂u = v,  ∂(u·v)/∂v = u
+<BLANKLINE>
+gradients of the leaves
+  dy/dx = -3
+  dy/dw = 2
 >>> x.grad, w.grad
 (-3.0, 2.0)
+
+Leaves take no step of their own: a leaf's gradient is final once every
+node that uses it has sent its share, and the step where that happens says
+so (``done:``); the last step ends with every leaf's gradient in one table.
 
 A node used twice receives two shares, and its running total shows them add
 up. Stepping again without ``zero_grad()`` adds to the leaves' gradients, as
@@ -28,13 +40,13 @@ up. Stepping again without ``zero_grad()`` adds to the leaves' gradients, as
 ``backward_steps(root, fresh=True)`` starts from zero instead.
 
 A layer node of a batch is narrated with its matrices' shapes:
-``dL/dW += (dL/dZ)ᵀ·X``, a (units × batch)·(batch × inputs) product.
+``dE/dW += (dE/dZ)ᵀ·X``, a (units × batch)·(batch × inputs) product.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -42,14 +54,25 @@ from typing import Any
 import numpy as np
 
 from autograd.data import Data, is_batch, shape_text
-from autograd.graph import prepare_backward, summed_to, topological_order, zero_grad
+from autograd.graph import prepare_backward, summed_to, zero_grad
 from autograd.layer_rules import MatrixLocal
+from autograd.names import (
+    d,
+    delta_name,
+    formula_in,
+    node_names,
+    powers,
+    rule_letters,
+    written,
+)
 from autograd.ops import op_for
+from autograd.parameters import Element
 from autograd.value import Value, seed_gradient
 
 __all__ = [
     "AccumulatingGradientsWarning",
     "ChainLine",
+    "Finished",
     "Step",
     "backward_steps",
     "expression_of",
@@ -78,37 +101,6 @@ def fmt(x: Any) -> str:
     return repr(x)  # a layer node's local derivative: "W (32×64)"
 
 
-def node_names(nodes: Sequence[Value] | Value) -> dict[Value, str]:
-    r"""A readable, deterministic name for each node.
-
-    A node's own label if it has one, otherwise ``v<k>`` where k is the node's
-    position in topological order (pass a root to name its whole graph). An
-    unlabelled layer node is ``Z1``, ``Z2``, ... in the order of the layers.
-    """
-    order = topological_order(nodes) if isinstance(nodes, Value) else nodes
-    names = {}
-    layers = 0
-    for k, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif node.op == "linear":
-            layers += 1
-            names[node] = f"Z{layers}"
-        elif _activates_a_layer(node, names):
-            names[node] = "A" + names[node.parents[0]][1:]
-        else:
-            names[node] = f"v{k}"
-    return names
-
-
-def _activates_a_layer(node: Value, names: dict[Value, str]) -> bool:
-    """An activation node of a whole layer node (named Zk): it is named Ak."""
-    if not node.op or op_for(node.op).kind != "activation":
-        return False
-    parent = node.parents[0]
-    return not parent.label and parent.op == "linear" and parent in names
-
-
 def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
     r"""The local derivative ∂node/∂(parent at ``position``), as it is shown.
 
@@ -124,8 +116,7 @@ def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
 
 def _written(node: Value, position: int, names: dict[Value, str]) -> str:
     """The op table's formula of ∂node/∂(parent at ``position``), in these names."""
-    parents = [names[p] for p in node.parents]
-    return op_for(node.op).local_text(position, parents, names[node])
+    return formula_in(node, position, names)
 
 
 def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
@@ -137,7 +128,7 @@ def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
     (``∂(x + b)/∂x = 1``) is not repeated.
     """
     parent = node.parents[position]
-    head = f"∂{names[node]}/∂{names[parent]}"
+    head = f"∂{d(names[node])}/∂{d(names[parent])}"
     number = local_text(node, position, names)
     local = node.local_grads[position]
     if isinstance(local, MatrixLocal):
@@ -192,13 +183,13 @@ class ChainLine:
 
     @property
     def target(self) -> str:
-        """What grows: ``dL/dp``."""
-        return f"d{self.root_name}/d{self.parent_name}"
+        """What grows: ``dE/dp``."""
+        return f"d{d(self.root_name)}/d{d(self.parent_name)}"
 
     @property
     def product(self) -> str:
-        """What it grows by, in symbols: ``dL/dn × ∂n/∂p``."""
-        root, node, parent = self.root_name, self.node_name, self.parent_name
+        """What it grows by, in symbols: ``dE/dn × ∂n/∂p``."""
+        root, node, parent = d(self.root_name), d(self.node_name), d(self.parent_name)
         if isinstance(self.local, MatrixLocal):
             matrix = self.local_name or self.local.name
             if self.local.transpose:
@@ -244,15 +235,38 @@ class ChainLine:
 
 
 @dataclass(frozen=True, repr=False)
+class Finished:
+    r"""A leaf whose gradient is final: every node that uses it has sent its share.
+
+    ``earlier`` is what it held before this pass began (``None`` if nothing):
+    the pass adds to it, so ``grad`` includes it.
+    """
+
+    node: Value
+    name: str
+    grad: Any
+    earlier: Any = None
+
+    def text(self, root_name: str) -> str:
+        """``dE/dw = -0.35`` (and what of it came from an earlier pass)."""
+        line = f"d{d(root_name)}/d{d(self.name)} = {fmt(self.grad)}"
+        if self.earlier is not None:
+            line += f" ({fmt(self.earlier)} of it from an earlier pass)"
+        return line
+
+
+@dataclass(frozen=True, repr=False)
 class Step:
     r"""What happened at one node of the backward pass.
 
-    ``index`` counts from 1 to ``total`` in backward order (the root first).
-    ``grad`` is dL/d(node), final when the node is reached; ``lines`` are the
-    chain-rule lines sent to its parents (none for a leaf). ``earlier`` is
-    what a leaf held before this pass began (``None`` if nothing), and
-    ``note`` a warning printed with the step (the first step says when the
-    leaves already held gradients).
+    ``index`` counts from 1 to ``total`` in backward order (the root first);
+    only nodes made by an op take a step (a graph that is one leaf takes
+    one). ``grad`` is dE/d(node), final when the node is reached; ``lines``
+    are the chain-rule lines sent to its parents. ``finished`` are the
+    leaves whose gradients this step made final, and ``leaves`` every leaf
+    with its final gradient, given on the last step only (the table at the
+    end). ``note`` is a warning printed with the step (the first step says
+    when the leaves already held gradients).
 
     ``repr`` and ``str`` are the same text; in Jupyter a step shows as HTML,
     the textbook rules in grey.
@@ -266,25 +280,38 @@ class Step:
     grad: Any
     lines: tuple[ChainLine, ...]
     expression: str
-    earlier: Any = None
+    finished: tuple[Finished, ...] = ()
+    leaves: tuple[Finished, ...] = ()
     note: str = ""
+    letters: tuple[str, ...] = ("u", "v")
 
     @property
     def is_leaf(self) -> bool:
         return not self.node.parents
 
+    @property
+    def is_last(self) -> bool:
+        return self.index == self.total
+
+    @property
+    def delta(self) -> str | None:
+        """δ of a neuron's weighted sum (``δ²₁`` for dE/dz²₁), else None."""
+        return delta_name(self.name)
+
     def heading(self) -> str:
-        """The first line: which node, its value, and dL/d(node)."""
+        """The first line: which node, its value, and dE/d(node)."""
         node = self.node
         head = f"step {self.index}/{self.total}  "
-        gradient = f"d{self.root_name}/d{self.name} = {fmt(self.grad)}"
+        gradient = f"d{d(self.root_name)}/d{d(self.name)}"
+        if self.delta is not None:
+            gradient += f" = {self.delta}"
+        gradient += f" = {fmt(self.grad)}"
         if self.is_leaf:
-            head += f"{self.name} = {fmt(node.data)}  (leaf)   {gradient}  final"
-            if self.earlier is not None:
-                head += f" ({fmt(self.earlier)} of it from an earlier pass)"
-            return head
-        head += f"{self.name} = {self.expression} = {fmt(node.data)}  ({node.op})   "
-        return head + gradient
+            return head + f"{self.name} = {fmt(node.data)}  (leaf)   {gradient}"
+        value = f"{self.name} = {fmt(node.data)}"
+        if self.expression != self.name:  # an unlabelled node is named by it
+            value = f"{self.name} = {self.expression} = {fmt(node.data)}"
+        return head + f"{value}  ({node.op})   {gradient}"
 
     def rows(self) -> list[tuple[str, str, str]]:
         """One row per parent: the local rule, the chain rule, the running total."""
@@ -294,14 +321,36 @@ class Step:
         ]
 
     def rules(self) -> str:
-        """The textbook rules of this node's op, in letters (shown in grey)."""
+        r"""The textbook rules of this node's op (shown in grey).
+
+        Written in letters that no name of this graph uses (``∂(u·v)/∂u =
+        v``), so a rule never reads as a statement about the graph's own
+        ``a`` or ``b``.
+        """
         found: list[str] = []
-        for line in self.lines:
-            if line.formula not in found:
-                found.append(line.formula)
+        op = op_for(self.node.op) if self.node.op else None
+        arity = len(self.node.parents)
+        for position in range(arity if op is not None else 0):
+            formula = powers(op.formula(position, arity, self.letters))  # type: ignore[union-attr]
+            if formula not in found:
+                found.append(formula)
         if len(found) > 4:
             found = [*found[:3], "..."]
         return "rules: " + ",  ".join(found) if found else ""
+
+    def done(self) -> str:
+        """The leaves whose gradients are final after this step: ``done: dE/dw = …``."""
+        if not self.finished:
+            return ""
+        return "done: " + ",  ".join(f.text(self.root_name) for f in self.finished)
+
+    def table(self) -> list[str]:
+        """Every leaf's final gradient, one a line (on the last step only)."""
+        if not self.leaves:
+            return []
+        return ["gradients of the leaves"] + [
+            f"  {leaf.text(self.root_name)}" for leaf in self.leaves
+        ]
 
     def _body(self) -> list[str]:
         rows = self.rows()
@@ -323,7 +372,12 @@ class Step:
             lines.append(f"  note: {self.note}")
         if self.lines:
             lines += self._body()
+        if self.finished:
+            lines.append(f"  {self.done()}")
+        if self.lines:
             lines.append(f"  {self.rules()}")
+        if self.leaves:
+            lines += ["", *self.table()]
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -332,14 +386,18 @@ class Step:
         """The step for Jupyter: the same text, the textbook rules in grey."""
         text = str(self)
         rules = self.rules() if self.lines else ""
-        shown = escape(text[: -len(rules)] if rules else text)
-        grey = f'<span style="color:#777">{escape(rules)}</span>' if rules else ""
+        if rules and rules in text:
+            head, _, tail = text.partition(rules)
+            shown = escape(head)
+            grey = f'<span style="color:#777">{escape(rules)}</span>{escape(tail)}'
+        else:
+            shown, grey = escape(text), ""
         return f'<pre class="chainrule-step">{shown}{grey}</pre>'
 
 
 def expression_of(node: Value, names: dict[Value, str]) -> str:
-    """The op that made ``node``, written with its parents' names: ``x × w``."""
-    return op_for(node.op).write([names[p] for p in node.parents], out=names[node])
+    """The op that made ``node``, written with its parents' names: ``x·w``."""
+    return written(node, names)
 
 
 def backward_steps(
@@ -375,15 +433,10 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
     if fresh:
         zero_grad(root)
     order = prepare_backward(root, seed_gradient(root, grad))
-    names = node_names(order)
-    root_name = names[root] if root.label else "L"
-    if not root.label:
-        names[root] = "L"
-    earlier = {
-        node: _snapshot(node.grad)
-        for node in order
-        if not node.parents and node is not root and not _is_zero(node.grad)
-    }
+    names = node_names(order, root)
+    root_name = names[root]
+    leaves = _leaves_in_table_order(order, root)
+    earlier = {node: _snapshot(node.grad) for node in leaves if not _is_zero(node.grad)}
     note = ""
     if earlier:
         held = ", ".join(names[node] for node in list(earlier)[:4])
@@ -395,14 +448,21 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
             "or use backward_steps(..., fresh=True)."
         )
         warnings.warn(note, AccumulatingGradientsWarning, stacklevel=2)
-    total = len(order)
-    for index, node in enumerate(reversed(order), start=1):
+    # how many shares each leaf still waits for: one per edge into it
+    waiting: dict[int, int] = {}
+    for node in order:
+        for parent in node.parents:
+            if not parent.parents and parent.needs_grad:
+                waiting[id(parent)] = waiting.get(id(parent), 0) + 1
+    stepped = [node for node in reversed(order) if node.parents] or [root]
+    letters = tuple(rule_letters(list(names.values()), 2))
+    total = len(stepped)
+    for index, node in enumerate(stepped, start=1):
         upstream = node.grad
         upstream = upstream.copy() if is_batch(upstream) else upstream
         lines = []
+        finished = []
         if node.parents:
-            op = op_for(node.op)
-            arity = len(node.parents)
             running = {id(p): _snapshot(p.grad) for p in node.parents}
             for position, (parent, local) in enumerate(
                 zip(node.parents, node.local_grads)
@@ -422,7 +482,9 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
                         upstream=upstream,
                         local=local,
                         share=share,
-                        formula=op.formula(position, arity),
+                        formula=op_for(node.op).formula(
+                            position, len(node.parents), letters
+                        ),
                         local_name=local_text(node, position, names).split(" (")[0]
                         if isinstance(local, MatrixLocal)
                         else "",
@@ -431,7 +493,12 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
                         after=after,
                     )
                 )
+                if id(parent) in waiting:
+                    waiting[id(parent)] -= 1
+                    if waiting[id(parent)] == 0:
+                        finished.append(parent)
             node.chain_rule()
+        last = index == total
         yield Step(
             index=index,
             total=total,
@@ -441,6 +508,31 @@ def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:
             grad=upstream,
             lines=tuple(lines),
             expression=expression_of(node, names) if node.parents else names[node],
-            earlier=earlier.get(node),
+            finished=tuple(_finished(leaf, names, earlier) for leaf in finished),
+            leaves=tuple(
+                _finished(leaf, names, earlier) for leaf in leaves if leaf.needs_grad
+            )
+            if last
+            else (),
             note=note if index == 1 else "",
+            letters=letters,
         )
+
+
+def _leaves_in_table_order(order: list[Value], root: Value) -> list[Value]:
+    """The leaves: inputs and other leaves as met, then parameters layer by layer.
+
+    Parameters that live in an array (a layer's weights, then its biases)
+    are listed in the array's own order, arrays in the order they were made.
+    """
+    leaves = [node for node in order if not node.parents and node is not root]
+    alone = [leaf for leaf in leaves if not isinstance(leaf, Element)]
+    in_arrays = sorted(
+        (leaf for leaf in leaves if isinstance(leaf, Element)),
+        key=lambda e: (e.array.serial, e.index),
+    )
+    return alone + in_arrays
+
+
+def _finished(leaf: Value, names: dict[Value, str], earlier: dict) -> Finished:
+    return Finished(leaf, names[leaf], _snapshot(leaf.grad), earlier.get(leaf))

@@ -277,20 +277,21 @@ class Value:
         )
         raise TypeError(msg)
 
+    # A number on the left (``2 * x``) is a constant leaf, as on the right.
     def __radd__(self, other: Any) -> Value:
-        return as_value(other).__add__(self)
+        return _number(other, "a number to combine with +").__add__(self)
 
     def __rsub__(self, other: Any) -> Value:
-        return as_value(other).__sub__(self)
+        return _number(other, "a number to combine with −").__sub__(self)
 
     def __rmul__(self, other: Any) -> Value:
-        return as_value(other).__mul__(self)
+        return _number(other, "a number to combine with ×").__mul__(self)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return as_value(other).__truediv__(self)
+        return _number(other, "a number to combine with ÷").__truediv__(self)
 
     def __rpow__(self, base: Any) -> Value:
-        return as_value(base) ** self
+        return _number(base, "the base of a power") ** self
 
     # --- the functions ------------------------------------------------------------
 
@@ -450,10 +451,17 @@ _POWV = _binary_method("powv")
 
 
 def make_node(
-    data: Data, local_grads: tuple[Any, ...], op: str, parents: tuple
+    data: Data,
+    local_grads: tuple[Any, ...],
+    op: str,
+    parents: tuple,
+    kind: type[Value] | None = None,
 ) -> Value:
-    """Make an op's output node. The op has already checked its inputs."""
-    node = _new(Value)
+    """Make an op's output node (or, with ``kind``, a leaf of that kind).
+
+    The op has already checked its inputs.
+    """
+    node = _new(kind or Value)
     node.data = data
     node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
     node.label = ""
@@ -465,8 +473,17 @@ def make_node(
 
 
 def _leaf(data: Data) -> Value:
-    """A new unlabelled leaf holding ``data`` (already checked): a constant."""
-    return make_node(data, (), "", ())
+    r"""A plain number given to an op (``x * 3``), as a :class:`Constant` leaf.
+
+    ``data`` is already checked. A number written into an expression is
+    given data, not something to learn: the chain rule sends it nothing.
+    """
+    return make_node(data, (), "", (), Constant)
+
+
+def _number(x: Any, what: str) -> Value:
+    """``x`` itself if it is a Value, else a constant leaf holding it."""
+    return x if isinstance(x, Value) else _leaf(to_data(x, what=what))
 
 
 def seed_gradient(root: Value, grad: Any) -> Data:

@@ -14,9 +14,9 @@ what to ``pip install``).
 >>> main(["step", "x * w", "--set", "x=2", "--set", "w=-3"])  # doctest: +ELLIPSIS
 expression: x * w
 ...
-gradients
-  dL/dx = -3
-  dL/dw = 2
+gradients of the leaves
+  dE/dx = -3
+  dE/dw = 2
 0
 """
 

@@ -6,29 +6,28 @@ expression: x * w
 forward pass (each node after its inputs)
   x = 2  (input)
   w = -3  (input)
-  L = x × w = -6
+  E = x·w = -6
 <BLANKLINE>
-backward pass (one node at a time, from L back to the inputs)
-step 1/3  L = x × w = -6  (mul)   dL/dL = 1
-  ∂L/∂x = w = -3   dL/dx += dL/dL × ∂L/∂x = 1 × -3 = -3   dL/dx: 0 → -3
-  ∂L/∂w = x = 2    dL/dw += dL/dL × ∂L/∂w = 1 × 2 = 2     dL/dw: 0 → 2
-  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
-step 2/3  w = -3  (leaf)   dL/dw = 2  final
-step 3/3  x = 2  (leaf)   dL/dx = -3  final
+backward pass (one node at a time, from E back to the inputs)
+step 1/1  E = x·w = -6  (mul)   dE/dE = 1
+  ∂E/∂x = w = -3   dE/dx += dE/dE × ∂E/∂x = 1 × -3 = -3   dE/dx: 0 → -3
+  ∂E/∂w = x = 2    dE/dw += dE/dE × ∂E/∂w = 1 × 2 = 2     dE/dw: 0 → 2
+  done: dE/dx = -3,  dE/dw = 2
+  rules: ∂(u·v)/∂u = v,  ∂(u·v)/∂v = u
 <BLANKLINE>
-gradients
-  dL/dx = -3
-  dL/dw = 2
+gradients of the leaves
+  dE/dx = -3
+  dE/dw = 2
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from autograd import Value, backward_steps, explain, topological_order
-from autograd.steps import fmt
+from autograd.names import node_names
+from autograd.steps import expression_of, fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 from demos.terminal import visible
@@ -37,7 +36,6 @@ from nn.files import write_file
 __all__ = [
     "MAX_PAGE_VALUES",
     "MAX_PICTURE_VALUES",
-    "distinct_paths",
     "narrate",
     "parse_assignment",
     "parse_params",
@@ -136,38 +134,41 @@ class _Story:
         parsed = self.parsed
         root = parsed.root
         steps = list(backward_steps(root, fresh=True))
+        order = topological_order(root)
+        names = node_names(order, root)
         lines = [f"expression: {visible(parsed.text.strip())}"]  # as typed, inert
         unused = [name for name in parsed.variables if name not in parsed.used]
         if unused:
             lines.append(f"(not used: {', '.join(unused)})")
         lines += ["", "forward pass (each node after its inputs)"]
-        width = max(len(step.name) for step in steps)
-        for step in reversed(steps):
-            name, value = f"{step.name:<{width}}", fmt(step.node.data)
-            if step.is_leaf:
-                kind = "input" if step.node.label else "constant"
-                kind = "parameter" if step.node in self.params else kind
-                lines.append(f"  {name} = {value}  ({kind})")
+        width = max(len(names[node]) for node in order)
+        for node in order:
+            name, value = f"{names[node]:<{width}}", fmt(node.data)
+            if not node.parents:
+                kind = "input" if node.label else "constant"
+                kind = "parameter" if node in self.params else kind
+                if kind != "constant":  # a number stands for itself
+                    lines.append(f"  {name} = {value}  ({kind})")
+                continue
+            shown = expression_of(node, names)
+            if shown == names[node]:  # an unnamed value is called by its expression
+                lines.append(f"  {name} = {value}")
             else:
-                lines.append(f"  {name} = {step.expression} = {value}")
+                lines.append(f"  {name} = {shown} = {value}")
         lines += [
             "",
             f"backward pass (one node at a time, from {steps[0].name} back to "
             "the inputs)",
         ]
         lines += [str(step) for step in steps]
-        lines += ["", "gradients"]
         root_name = steps[0].root_name
         if not parsed.used:
             lines.append(
                 "  (no inputs: give names values with --set to see their gradients)"
             )
-        for name in parsed.used:
-            leaf = parsed.variables[name]
-            lines.append(f"  d{root_name}/d{name} = {fmt(leaf.grad)}")
         if wrt is not None:
             lines += ["", f"paths from {wrt} to {root_name}"]
-            lines += distinct_paths(root, parsed.variables[wrt])
+            lines += str(explain(root, parsed.variables[wrt], limit=1000)).splitlines()
         if svg is not None:
             lines += ["", f"wrote {visible(str(self.write_svg(Path(svg))))}"]
         if html is not None:
@@ -200,46 +201,6 @@ class _Story:
             )
         except ValueError as error:  # a graph with too many steps for one page
             raise DemoError(f"cannot make the step page: {error}") from None
-
-
-def distinct_paths(root: Value, wrt: Value) -> list[str]:
-    r"""The paths from ``wrt`` up to ``root``, each distinct path listed once.
-
-    A value used twice by the same op (``x * x``) reaches it along two
-    edges: the same path through the graph, counted twice in the sum. It
-    is listed once, with how many times it counts.
-
-    >>> x = Value(3.0, "x")
-    >>> y = x * x; y.label = "y"
-    >>> print("\n".join(distinct_paths(y, x)))
-    dy/dx = sum over 1 path (2 edges) of the product of the local derivatives
-      path 1: x → y   ∂y/∂x = 3, along 2 edges: 6
-    dy/dx = 6
-    """
-    story = explain(root, wrt, limit=1000)
-    groups: dict[tuple[int, ...], list[Any]] = {}
-    for path in story.paths:
-        groups.setdefault(tuple(id(n) for n in path.nodes), []).append(path)
-    d = f"d{story.root_name}/d{story.wrt_name}"
-    if story.path_count == 0 or story.truncated:
-        return str(story).splitlines()
-    distinct = len(groups)
-    plural = "path" if distinct == 1 else "paths"
-    edges = f" ({story.path_count} edges)" if story.path_count != distinct else ""
-    lines = [
-        f"{d} = sum over {distinct} {plural}{edges} of the product of the "
-        "local derivatives"
-    ]
-    for k, paths in enumerate(groups.values(), start=1):
-        text = str(paths[0])
-        if len(paths[0].factors) == 1:  # "∂y/∂x = 3", not "∂y/∂x = 3 = 3"
-            text = text.rsplit(" = ", 1)[0]
-        if len(paths) > 1:  # the same nodes, along parallel edges (x * x)
-            total = sum(p.product for p in paths)
-            text += f", along {len(paths)} edges: {fmt(total)}"
-        lines.append(f"  path {k}: {text}")
-    lines.append(f"{d} = {fmt(story.total)}")
-    return lines
 
 
 #: The largest graphs ``--svg`` and ``--html`` draw. Graphviz's layout time

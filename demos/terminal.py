@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from autograd.names import plain_text
+
 __all__ = [
     "ERRORS",
     "ascii_text",
@@ -131,11 +133,26 @@ def ascii_text(text: str) -> str:
     return _PIECES.sub(_spell, text)
 
 
+_LAYER_AND_INDICES = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)((?:[₀₁₂₃₄₅₆₇₈₉]+,?)*[₀₁₂₃₄₅₆₇₈₉])")
+
+
 def _ascii_errors(error: UnicodeError) -> tuple[str, int]:
-    """A codec error handler: the unencodable run, spelled by :func:`ascii_text`."""
+    r"""A codec error handler: the unencodable run, spelled by :func:`ascii_text`.
+
+    A name's layer and indices after its letter (``w²₃₁``) are written as
+    :func:`autograd.names.plain_text` writes them, ``w2_31``, so that what the
+    terminal shows can be typed back in.
+    """
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    return ascii_text(error.object[error.start : error.end]), error.end
+    run = error.object[error.start : error.end]
+    before = error.object[error.start - 1] if error.start else ""
+    found = _LAYER_AND_INDICES.match(run) if before.isalpha() else None
+    if found:
+        return plain_text(before + found.group(0))[1:] + ascii_text(
+            run[found.end() :]
+        ), error.end
+    return ascii_text(run), error.end
 
 
 codecs.register_error(ERRORS, _ascii_errors)

@@ -60,7 +60,14 @@ from autograd import (
     to_channels,
 )
 from nn.init import Seed, check_scheme, initial_layer, make_rng
-from nn.layers import Neuron, activate, check_activation, check_batch, check_size
+from nn.layers import (
+    Neuron,
+    activate,
+    check_activation,
+    check_batch,
+    check_size,
+    name_layer,
+)
 from nn.module import Module
 
 __all__ = ["Conv2d", "Flatten", "as_image", "batch_images"]
@@ -156,6 +163,10 @@ class Conv2d(Module):
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Named as a layer: filter j's weight k is ``w²ⱼₖ``, its bias ``b²ⱼ``."""
+        name_layer(self.W, self.b, path, number)
 
     def __repr__(self) -> str:
         return (

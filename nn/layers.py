@@ -13,8 +13,8 @@ each reading the outputs of the one before. The structure is micrograd's:
 >>> model = MLP(2, [3, 1], seed=0)
 >>> [len(layer.neurons) for layer in model.layers]
 [3, 1]
->>> model.layers[0].neurons[2].w[1].label
-'layers.0.neurons.2.w.1'
+>>> model.layers[0].neurons[2].w[1].label     # layer 2 (1 is the inputs): w²ⱼₖ
+'w²₃₂'
 >>> y = model([1.0, -2.0])            # one sample -> one Value (one output)
 >>> y.op                               # the last layer is linear: a bare wsum
 'wsum'
@@ -54,6 +54,7 @@ from autograd import (
     reshape,
     wsum,
 )
+from autograd.names import ArrayNames, LayerNames, input_name
 from nn.init import Seed, check_scheme, initial_layer, make_rng
 from nn.module import Module
 
@@ -65,6 +66,7 @@ __all__ = [
     "Sequential",
     "activate",
     "as_inputs",
+    "name_layer",
 ]
 
 #: The activations a neuron can have: the op table's, and "linear" (none).
@@ -119,11 +121,11 @@ def as_inputs(x: Any, nin: int) -> Inputs:
       the matrix to get dL/dx;
     - a Value holding a batch × nin matrix (a layer's output): itself;
     - a sequence (or 1-D array) of numbers and Values: one sample; numbers
-      become Values labelled ``x1``, ``x2``, ...;
+      become Values labelled ``x₁``, ``x₂``, ...;
     - a single Value: one input.
 
     >>> [v.label for v in as_inputs([0.5, Value(2.0, "z")], 2)]
-    ['x1', 'z']
+    ['x₁', 'z']
     >>> as_inputs(np.zeros((5, 2)), 2).shape
     (5, 2)
     >>> as_inputs(np.zeros((5, 3)), 2)   # doctest: +ELLIPSIS
@@ -163,7 +165,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
         if isinstance(v, Value):
             inputs.append(v)
         elif isinstance(v, numbers.Real) and not isinstance(v, bool):
-            inputs.append(Value(float(v), label=f"x{i + 1}"))
+            inputs.append(Value(float(v), label=input_name(i)))
         else:
             msg = (
                 f"input {i + 1} must be a number or a Value, not "
@@ -192,6 +194,26 @@ def _batch_inputs(x: np.ndarray, nin: int) -> Value:
         raise ValueError(msg)
     check_batch(x, "sample (one row)")
     return Constant(x, label="x")
+
+
+def name_layer(
+    W: ParameterArray,
+    b: ParameterArray,
+    path: str,
+    number: int | None,
+    single: bool = False,
+) -> None:
+    r"""Give a layer's weights ``W`` and biases ``b`` their names.
+
+    ``number`` is the layer's place among the model's layers (0 for the
+    first), ``None`` for a layer on its own; ``single`` names one neuron on
+    its own (``w₁``, ``b``, ``z``, ``a``). Layers of ten neurons or inputs or
+    more write a weight's two indices with a comma (``w²₁₂,₃``).
+    """
+    wide = max(W.data.shape) >= 10
+    names = LayerNames(number, path, wide=wide, single=single)
+    W.naming = ArrayNames(names, "W")
+    b.naming = ArrayNames(names, "b")
 
 
 def _handed_on(sample: LayerSample | list[Value]) -> list[Value]:
@@ -271,6 +293,15 @@ class Neuron(Module):
     def zero_grad(self) -> None:
         self._weights.grad[self._row] = 0.0
         self._biases.grad[self._row] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """A neuron on its own names its parts ``w₁ w₂ … b``, ``z`` and ``a``.
+
+        (A neuron of a layer is named by its layer: its weights are a row of
+        the layer's arrays.)
+        """
+        if self._weights.data.shape[0] == 1:  # its own arrays, not a layer's row
+            name_layer(self._weights, self._biases, path, number, single=True)
 
     def _submodules(self) -> Iterator[tuple[str, Module]]:
         """None: a neuron holds numbers, not modules (walks of a model skip it fast)."""
@@ -352,11 +383,22 @@ class Layer(Module):
             return LayerSample(self.W, self.b, op, inputs)
         biases = self.b.elements()
         sums = [wsum(self.W.row(j), inputs, biases[j]) for j in range(self.nout)]
-        return sums if op is None else [apply(op, (z,)) for z in sums]
+        outputs = sums if op is None else [apply(op, (z,)) for z in sums]
+        naming = self.W.naming
+        if naming is not None:  # named as a LayerSample's nodes are: z²ⱼ, a²ⱼ
+            for j, (z, a) in enumerate(zip(sums, outputs)):
+                z.label = naming.neuron("sum", j)
+                if a is not z:
+                    a.label = naming.neuron("activation", j)
+        return outputs
 
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """``W²`` and ``b²`` for layer 2, ``w²ⱼₖ`` and ``b²ⱼ`` for their numbers."""
+        name_layer(self.W, self.b, path, number)
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -430,6 +472,11 @@ class MLP(Module):
             out = layer.forward(out, last=last and i == len(self.layers))
         return out
 
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Its layers in order: the first hidden layer is layer 2 in the textbook."""
+        for i, layer in enumerate(self.layers):
+            layer.name_layers(f"{path}layers.{i}.", i)
+
     def __repr__(self) -> str:
         sizes = [layer.nout for layer in self.layers]
         return (
@@ -476,6 +523,17 @@ class Sequential(Module):
         for module in self.layers:
             x = module(x)  # type: ignore[operator]
         return x
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        """Its modules in order; those with weights count as layers 2, 3, ...
+
+        (Dropout and Flatten hold no weights and take no number.)
+        """
+        count = 0
+        for i, module in enumerate(self.layers):
+            has_weights = any(True for _ in module.named_arrays())
+            module.name_layers(f"{path}layers.{i}.", count if has_weights else None)
+            count += has_weights
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(module) for module in self.layers)

@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
+from autograd.names import ArrayNames, LayerNames
 from nn.files import kind_of, write_file
 
 __all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
@@ -167,11 +168,46 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def label_parameters(self) -> None:
-        """Set each parameter's ``label`` to its dotted name (done after building)."""
-        for name, p in self.named_parameters():
+        r"""Name the model's parts (done once it is built).
+
+        Each parameter array is given its names in the articles' notation
+        (see :mod:`autograd.names`): a layer's weights ``w²ⱼₖ``, biases
+        ``b²ⱼ``, and on one sample its sums ``z²ⱼ`` and activations ``a²ⱼ``.
+        The names are read when they are shown, so they follow the notation
+        in use (:func:`autograd.names.use_notation`). A parameter of its own
+        (a Value attribute) is labelled with its dotted name (``scale``,
+        ``w.1``). The keys of :meth:`named_parameters`, of state dicts and of
+        saved files stay the code paths.
+        """
+        self.name_layers("", None)
+        for name, p in self._own_parameters(""):
             p.label = name
-        for name, array in self.named_arrays():
-            array.label = name
+
+    def _own_parameters(self, prefix: str) -> Iterator[tuple[str, Value]]:
+        """The parameters that are Values of their own (not numbers of an array)."""
+        for name, attribute in vars(self).items():
+            if name.startswith("_") or _all_elements(attribute):
+                continue
+            for member_name, member in _flatten(name, attribute):
+                if isinstance(member, Module):
+                    yield from member._own_parameters(f"{prefix}{member_name}.")
+                elif not isinstance(member, Element):
+                    yield prefix + member_name, member
+
+    def name_layers(self, path: str, number: int | None) -> None:
+        r"""Give the parameter arrays of this module and its sub-modules their names.
+
+        ``path`` is the module's code path (``"layers.0."``) and ``number``
+        its place among the layers of the model that holds it (``None`` on
+        its own). A module with arrays of its own names them after their
+        attribute (``kernel``, ``kernel[0,1]``); layers override this to use
+        the notation of a layer (``W²``, ``w²₁₂``).
+        """
+        for name, array in vars(self).items():
+            if not name.startswith("_") and isinstance(array, ParameterArray):
+                array.naming = ArrayNames(LayerNames(None, path), name)
+        for name, member in self._submodules():
+            member.name_layers(f"{path}{name}.", None)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (``backward()`` adds to it)."""
@@ -327,6 +363,13 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
 
 
 _ELEMENT = {Element}
+
+
+def _all_elements(attribute: Any) -> bool:
+    """True for an Element, or a list of them (a neuron's weights): named by arrays."""
+    if type(attribute) is Element:
+        return True
+    return isinstance(attribute, list | tuple) and set(map(type, attribute)) == _ELEMENT
 
 
 def _all_parameters(attribute: Any) -> bool:

@@ -49,8 +49,9 @@ from autograd import (
     topological_order,
 )
 from autograd.graph import zeros_like
+from autograd.names import d, node_names
 from autograd.ops import shape_text, split_weighted_sum
-from autograd.steps import expression_of, fmt, local_rule, local_text, node_names
+from autograd.steps import expression_of, fmt, local_rule, local_text
 from viz.layout import Layout
 
 __all__ = [
@@ -230,9 +231,10 @@ def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
             node.grad = grad
 
 
-def _step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
+def _step_index(step: int | Step, steps: Sequence[Step]) -> int:
+    total = len(steps)
     if isinstance(step, Step):
-        if step.total != total or order[total - step.index] is not step.node:
+        if step.total != total or steps[step.index - 1].node is not step.node:
             msg = (
                 f"this Step (step {step.index}/{step.total}, node {step.name!r}) "
                 "comes from another graph; pass a Step of this root's "
@@ -246,10 +248,23 @@ def _step_index(step: int | Step, total: int, order: Sequence[Value]) -> int:
     if not 1 <= step <= total:
         msg = (
             f"step must be between 1 and {total} (this graph's backward pass has "
-            f"{total} steps, one per value), not {step}."
+            f"{total} steps, one per value made by an op), not {step}."
         )
         raise ValueError(msg)
     return int(step)
+
+
+def final_grads(steps: Sequence[Step]) -> dict[int, Any]:
+    r"""Each node's final gradient in a pass, keyed by ``id(node)``.
+
+    A node made by an op has it when its step is reached; a leaf once the
+    last step is done (the table of the last step).
+    """
+    finals: dict[int, Any] = {id(step.node): step.grad for step in steps}
+    if steps:
+        for leaf in steps[-1].leaves:
+            finals[id(leaf.node)] = leaf.grad
+    return finals
 
 
 # --- collapsing large graphs ------------------------------------------------------
@@ -423,8 +438,8 @@ def draw_graph(
     _collapsed(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
-        index = _step_index(step, len(order), order)
-        frame = Frame(frames_of(root, order), index)
+        steps = frames_of(root, order)
+        frame = Frame(steps, _step_index(step, steps))
     return draw_frame(
         root,
         order,
@@ -518,11 +533,11 @@ def draw_frame(
     """
     collapsing, hidden = _collapsed(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
-    names = {node: shortened(name) for node, name in node_names(order).items()}
-    root_name = shortened(root.label) if root.label else "L"
-    names[root] = root_name
-    total = len(order)
+    names = {node: shortened(name) for node, name in node_names(order, root).items()}
+    root_name = names[root]
     current, computed, totals = _frame_state(order, frame)
+    step_of = {} if frame is None else {id(s.node): s for s in frame.steps}
+    finals = {} if frame is None else final_grads(frame.steps)
     forward = frame is not None and frame.forward
     flow = FORWARD if forward else FLOW
     pinned = layout.node if layout is not None else lambda name: {}
@@ -553,7 +568,7 @@ def draw_frame(
             for text in (
                 _title(node, names),
                 f"data {data}",
-                f"grad {_grad_text(node, k, total, frame, totals)}",
+                f"grad {_grad_text(node, frame, totals, step_of, finals)}",
             )
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
@@ -587,7 +602,7 @@ def draw_frame(
             continue
         chain = None
         if frame is not None and not forward and (node is current or frame.every_chain):
-            chain = frame.steps[total - k - 1].lines
+            chain = step_of[id(node)].lines
         known = computed is None or node in computed or (frame and frame.every_chain)
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
         label_locals = show_local_grads and not (collapsing and node.op == "wsum")
@@ -600,10 +615,13 @@ def draw_frame(
                     lines.append(local_rule(node, i, names))
                 else:
                     local_value = local_text(node, i, names)
-                    lines.append(f"∂{names[node]}/∂{names[parent]} = {local_value}")
+                    lines.append(
+                        f"∂{d(names[node])}/∂{d(names[parent])} = {local_value}"
+                    )
             edge_attrs: dict[str, Any] = dict(flow) if node is current else {}
             if chain is not None:
-                lines.append(f"d{root_name}/d{names[parent]} += {chain[i].numbers[2:]}")
+                target = f"d{d(root_name)}/d{d(names[parent])}"
+                lines.append(f"{target} += {chain[i].numbers[2:]}")
             if lines:
                 edge_attrs["label"] = text_label(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
@@ -622,26 +640,27 @@ def _frame_state(
         done = set(ops[: frame.index])
         computed = {node for node in order if not node.parents} | done
         return ops[frame.index - 1], computed, {}
-    current = order[len(order) - frame.index]
+    current = frame.steps[frame.index - 1].node
     return current, None, received(frame.steps, frame.index)
 
 
 def _grad_text(
     node: Value,
-    k: int,
-    total: int,
     frame: Frame | None,
     totals: dict[int, tuple[Any, bool]],
+    step_of: dict[int, Step],
+    finals: dict[int, Any],
 ) -> str:
     """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
     if frame is None:
         return fmt(node.grad)
-    final = fmt(frame.steps[total - k - 1].grad)
+    final = fmt(finals.get(id(node), 0.0))
     if frame.every_chain:
         return f"{final} (so far)"  # the widest it can be, for the layout
     if frame.forward:
         return "?"
-    if total - k <= frame.index:
+    step = step_of.get(id(node))
+    if step is not None and step.index <= frame.index:
         return final
     if id(node) in totals:
         grad, complete = totals[id(node)]
@@ -656,10 +675,8 @@ def _title(node: Value, names: dict[Value, str]) -> str:
     units): ``layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
     """
     if node.op == "linear":
-        name = names[node]
-        layer = f"layer {name[1:]}: " if name[:1] == "Z" and name[1:].isdigit() else ""
         shape = shape_text(node.data.shape)
-        return f"{layer}{name} = {expression_of(node, names)}  ({shape})"
+        return f"{names[node]} = {expression_of(node, names)}  ({shape})"
     return names[node]
 
 

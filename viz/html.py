@@ -30,8 +30,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from autograd import Step, Value, op_for, topological_order
-from autograd.steps import fmt, local_rule, node_names
+from autograd import Step, Value, topological_order
+from autograd.names import node_names, number_name
+from autograd.steps import expression_of, fmt, local_rule
 from nn.files import write_file
 from viz.dot import (
     CURRENT,
@@ -135,11 +136,12 @@ def _step_html(step: Step) -> str:
     """A backward step's text, the textbook rules in grey."""
     text = str(step)
     rules = step.rules() if step.lines else ""
-    if not rules:
+    if not rules or rules not in text:
         return _page_text(text)
+    before, _, after = text.partition(rules)
     return (
-        f"{_page_text(text[: -len(rules)])}"
-        f'<span class="textbook">{_page_text(rules)}</span>'
+        f"{_page_text(before)}"
+        f'<span class="textbook">{_page_text(rules)}</span>{_page_text(after)}'
     )
 
 
@@ -151,14 +153,18 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = x * w; y.label = "y"
     >>> print(forward_text(y, 1, 1, node_names(y)))
-    forward 1/1  y = x × w = 2 × -3 = -6
+    forward 1/1  y = x·w = 2·(−3) = -6
       keeps for the backward pass: ∂y/∂x = w = -3,  ∂y/∂w = x = 2
     """
-    op = op_for(node.op)
-    parents = [names[p] for p in node.parents]
-    written = op.write(parents, out=names[node])
-    numbers = op.write([fmt(p.data) for p in node.parents], out=names[node])
-    head = f"forward {index}/{total}  {names[node]} = {written}"
+    written = expression_of(node, names)
+    shown = {
+        p: number_name(p.data) if type(p.data) is float else fmt(p.data)
+        for p in node.parents
+    }
+    numbers = expression_of(node, {**shown, node: names[node]})
+    head = f"forward {index}/{total}  {names[node]}"
+    if written != names[node]:
+        head += f" = {written}"
     if numbers != written:
         head += f" = {numbers}"
     head += f" = {fmt(node.data)}"
@@ -263,9 +269,7 @@ def steps_html(
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
     svgs = render_svgs([draw(frame, layout=layout) for frame in frames], pinned=True)
     svgs = same_canvas(svgs)
-    names = node_names(order)
-    if not root.label:
-        names[root] = "L"
+    names = node_names(order, root)
     total = len(steps)
     sections = []
     for number, (frame, svg) in enumerate(zip(frames, svgs), start=1):

@@ -163,7 +163,7 @@ def test_every_optimizer_takes_the_same_steps_both_ways(make):
 def test_a_weight_is_a_value_that_reads_and_writes_its_place_in_the_matrix():
     layer = nn.Layer(3, 2, seed=0)
     w = layer.neurons[1].w[2]
-    assert w.label == "neurons.1.w.2" and w.is_leaf
+    assert w.label == "w₂₃" and w.is_leaf  # neuron 2's weight from input 3
     assert w.data == layer.W.data[1, 2]
     w.data -= 0.5  # a hand-written update, micrograd's way
     assert layer.W.data[1, 2] == w.data
@@ -194,9 +194,8 @@ def test_parameters_are_listed_as_numbers_and_stored_as_matrices():
     assert len(model.parameters()) == 4 * 3 + 3 + 3 * 2 + 2
     arrays = dict(model.named_arrays())
     assert list(arrays) == ["layers.0.W", "layers.0.b", "layers.1.W", "layers.1.b"]
-    assert arrays["layers.1.W"].shape == (2, 3) and arrays["layers.1.W"].label == (
-        "layers.1.W"
-    )
+    # the keys are code paths; the labels the articles' names (layer 3's W)
+    assert arrays["layers.1.W"].shape == (2, 3) and arrays["layers.1.W"].label == "W³"
 
 
 def test_a_layer_node_has_matrix_local_derivatives():
@@ -252,10 +251,10 @@ def test_sample_graph_uses_the_models_own_weights():
     assert w in nodes  # the very Value neuron.w[k], not a copy
     neurons = [n for n in nodes if n.op == "wsum" and isinstance(n.parents[0], Element)]
     assert len(neurons) == 3 + 2  # a weighted sum node per neuron
-    inputs = [n.label for n in nodes if n.label in ("x1", "x2")]
-    assert sorted(inputs) == ["x1", "x2"]
+    inputs = [n.label for n in nodes if n.label in ("x₁", "x₂")]
+    assert sorted(inputs) == ["x₁", "x₂"]
     steps = list(backward_steps(one))
-    assert steps[0].total == len(nodes)
+    assert steps[0].total == len([n for n in nodes if n.parents])
 
 
 def test_sample_graph_refuses_a_sample_outside_the_batch():

@@ -225,14 +225,19 @@ def test_data_set_to_a_non_number_by_hand_is_a_clear_type_error():
 
 
 def test_a_path_count_of_thousands_of_digits_is_printed_in_scientific_form():
-    x = Value(1.0, "x")
+    x = Value(0.5, "x")
     y = x
-    for _ in range(15000):  # 2**15000 paths: 4,516 digits
-        y = y + y
+    for _ in range(15000):  # a ladder of diamonds: 2**15000 paths, 4,516 digits
+        y = y.tanh() + y.sigmoid()
     story = explain(y, x, limit=2)
     text = str(story)
     assert "about 2.8e4515 paths" in text
     assert "stopped after 2 of about 2.8e4515" in text
+    z = x
+    for _ in range(15000):  # one path, along 2**15000 edges
+        z = z + z
+    (path,) = explain(z, x, limit=2).paths
+    assert "(along about 2.8e4515 edges:" in str(path)
     assert count_text(10**15 - 1) == "999,999,999,999,999"
     assert count_text(10**15) == "about 1.0e15"
     assert count_text(2**80) == "about 1.2e24"

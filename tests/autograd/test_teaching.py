@@ -22,6 +22,7 @@ from autograd import (
     vsum,
     wsum,
 )
+from autograd.names import use_notation
 
 # --- random composite graphs ------------------------------------------------------
 
@@ -90,10 +91,15 @@ def test_stepping_leaves_exactly_the_grads_of_backward(program, xs, batch):
     for node in expected:
         node.grad = np.zeros_like(node.grad) if node.batch_size else 0.0
     steps = list(backward_steps(root))
-    assert len(steps) == len(expected)
+    made_by_ops = [node for node in expected if node.parents]
+    assert len(steps) == len(made_by_ops)  # leaves take no step of their own
     assert [s.index for s in steps] == list(range(1, len(steps) + 1))
     for node, grad in expected.items():
         assert np.array_equal(node.grad, grad)
+    table = {leaf.node: leaf.grad for leaf in steps[-1].leaves}
+    assert set(table) == {n for n in expected if not n.parents and n.needs_grad}
+    for x, grad in table.items():
+        assert np.array_equal(grad, x.grad)
 
 
 @settings(max_examples=40, deadline=None)
@@ -120,19 +126,24 @@ def test_steps_narrate_the_chain_rule():
     a = z.sigmoid()
     a.label = "a"
     steps = list(backward_steps(a))
-    assert [s.name for s in steps] == ["a", "z", "w", "x"]
+    assert [s.name for s in steps] == ["a", "z"]  # leaves take no step
     first = steps[0]
-    assert first.grad == 1.0 and first.total == 4
+    assert first.grad == 1.0 and first.total == 2
     (line,) = first.lines
     assert line.rule == "da/dz += da/da × ∂a/∂z"
-    assert line.formula == "∂σ(a)/∂a = σ(a)·(1 − σ(a))"
+    assert line.formula == "∂σ(u)/∂u = σ(u)·(1 − σ(u))"  # letters not in the graph
     assert line.local_formula == f"∂a/∂z = a·(1 − a) = {line.share:.4g}"
     assert line.share == pytest.approx(a.data * (1 - a.data))
     text = str(steps[1])
-    assert "step 2/4" in text and "z = x × w" in text
-    assert "da/dx += da/dz × ∂z/∂x" in text and "∂(a·b)/∂a = b" in text
+    assert "step 2/2" in text and "z = x·w" in text
+    assert "da/dx += da/dz × ∂z/∂x" in text and "∂(u·v)/∂u = v" in text
     assert f"{line.share:.4g} × -3 = {-3 * line.share:.4g}" in text
-    assert "(leaf)" in str(steps[3]) and "final" in str(steps[3])
+    # the leaves' gradients: final at the step that sent them their last share,
+    # and in one table at the end
+    assert f"done: da/dx = {x.grad:.4g},  da/dw = {w.grad:.4g}" in text
+    table = text.split("gradients of the leaves\n")[1].splitlines()
+    assert table == [f"  da/dx = {x.grad:.4g}", f"  da/dw = {w.grad:.4g}"]
+    assert "final" not in text and "(leaf)" not in text
 
 
 def test_step_lines_are_aligned_for_a_repl():
@@ -140,10 +151,13 @@ def test_step_lines_are_aligned_for_a_repl():
     out = wsum([a, b], [c, a], Value(0.5, "bias"))
     out.label = "out"
     lines = str(next(backward_steps(out))).splitlines()
-    assert len(lines) == 1 + 5 + 1  # the heading, one line per parent, the rules
-    assert len({line.index(" += ") for line in lines[1:-1]}) == 1
-    assert len({line.index("dout/d") for line in lines[1:-1]}) == 1
-    assert lines[-1].startswith("  rules: ∂(Σw·x+b)/∂w₁ = x₁")
+    # the heading, one line per parent, the leaves done, the rules, the table
+    assert len(lines) == 1 + 5 + 1 + 1 + 1 + 1 + 4
+    chains = lines[1:6]
+    assert len({line.index(" += ") for line in chains}) == 1
+    assert len({line.index("dout/d") for line in chains}) == 1
+    assert lines[6].startswith("  done: ") and "dout/da = 5," in lines[6]
+    assert lines[7].startswith("  rules: ∂(Σw·x+b)/∂w₁ = x₁")
 
 
 def test_rules_are_written_in_the_graphs_own_names_and_numbers():
@@ -157,14 +171,18 @@ def test_rules_are_written_in_the_graphs_own_names_and_numbers():
     assert to_a.local_formula == "∂y/∂a = b = 2"
     text = str(first).splitlines()
     assert text[1].lstrip().startswith("∂y/∂b = a = -3")
-    assert text[-1] == "  rules: ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"  # generic, last
+    # the textbook rule, in letters that are not the user's a and b
+    assert "  rules: ∂(u·v)/∂u = v,  ∂(u·v)/∂v = u" in text
+    u, v = Value(2.0, "u"), Value(1.0, "v")
+    rules = next(backward_steps(u * v, fresh=True)).rules()
+    assert rules == "rules: ∂(p·q)/∂p = q,  ∂(p·q)/∂q = p"
     z = (b * 3.0).sigmoid()
     assert (
         next(backward_steps(z, fresh=True))
         .lines[0]
-        .local_formula.startswith("∂L/∂v2 = L·(1 − L) = ")
+        .local_formula.startswith("∂E/∂(b·3) = E·(1 − E) = ")
     )
-    assert next(backward_steps(b + a, fresh=True)).lines[0].local_formula == "∂L/∂b = 1"
+    assert next(backward_steps(b + a, fresh=True)).lines[0].local_formula == "∂E/∂b = 1"
 
 
 def test_running_totals_show_how_shares_add_up():
@@ -189,8 +207,9 @@ def test_stepping_twice_says_the_leaves_accumulate_or_starts_fresh():
     assert "note: the leaves already held" in str(again[0])
     assert x.grad == -6.0 and w.grad == 4.0
     assert "dy/dx: -3 → -6" in str(again[0])
-    leaf = next(s for s in again if s.node is x)
-    assert leaf.earlier == -3.0 and "(-3 of it from an earlier pass)" in str(leaf)
+    (leaf,) = [f for f in again[-1].leaves if f.node is x]
+    assert leaf.earlier == -3.0 and leaf.grad == -6.0
+    assert "dy/dx = -6 (-3 of it from an earlier pass)" in str(again[-1])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fresh = list(backward_steps(y, fresh=True))
@@ -208,7 +227,7 @@ def test_reprs_are_the_text_and_jupyter_gets_html():
     assert repr(step) == str(step) and repr(step.lines[0]) == str(step.lines[0])
     html = step._repr_html_()
     assert html.startswith("<pre") and "x&lt;" in html and "x<" not in html
-    assert '<span style="color:#777">rules: ∂(a·b)/∂a = b' in html
+    assert '<span style="color:#777">rules: ∂(u·v)/∂u = v' in html
     story = explain(y, x)
     assert repr(story) == str(story) and "<b>dy/dx&lt; = -3</b>" in story._repr_html_()
     report = gradcheck(lambda a, b: a * b, [x, w])
@@ -235,10 +254,15 @@ def test_stepping_a_batch_shows_length_and_mean_and_the_batch_sum():
     assert w.grad == pytest.approx(2.0)
 
 
-def test_an_unlabelled_root_is_called_L():
+def test_an_unlabelled_root_is_called_E_or_the_letter_chosen():
     x = Value(1.0, "x")
     step = next(backward_steps(x * 3.0))
-    assert step.name == "L" and step.lines[0].rule.startswith("dL/dx += dL/dL")
+    assert step.name == "E" and step.lines[0].rule.startswith("dE/dx += dE/dE")
+    with use_notation(loss="C"):
+        step = next(backward_steps(x * 3.0, fresh=True))
+    assert step.name == "C" and step.lines[0].rule.startswith("dC/dx += dC/dC")
+    with pytest.raises(ValueError, match="style must be one of"):
+        use_notation(style="greek")
 
 
 # --- explain ----------------------------------------------------------------------
@@ -258,11 +282,22 @@ def test_explain_the_chaining_story():
     assert "dE/dw1 = -0.75" in str(story)
 
 
-def test_explain_counts_parallel_edges_as_separate_paths():
+def test_explain_lists_each_distinct_path_once_with_its_parallel_edges():
     a = Value(3.0, "a")
-    c = (a + a) + (a + a)
+    c = (a + a) + (a + a)  # two nodes a + a, each using a twice
     story = explain(c, a)
-    assert story.path_count == 4 and len(story.paths) == 4 and story.total == 4.0
+    assert story.path_count == 2 and len(story.paths) == 2 and story.total == 4.0
+    assert [path.edge_count for path in story.paths] == [2, 2]
+    assert [path.product for path in story.paths] == [2.0, 2.0]
+    lines = str(story).splitlines()
+    assert len(set(lines[1:3])) == 2 or lines[1] == lines[2]  # listed once each
+    assert "(along 2 edges: a is used 2 times by a + a)" in lines[1]
+    x = Value(3.0, "x")
+    y = x * x
+    y.label = "y"
+    (path,) = explain(y, x).paths  # one path: x → y, along two edges
+    assert path.locals == ((3.0, 3.0),) and path.product == 6.0
+    assert "∂y/∂x = (x + x) = (3 + 3) = 6   (along 2 edges: x is used 2" in str(path)
 
 
 def test_explain_stops_at_the_limit_and_says_so_without_hanging():
@@ -347,9 +382,9 @@ def test_steps_narrate_a_layer_node_with_matrices_and_shapes():
     loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0, 1]))
     layer = next(s for s in backward_steps(loss) if s.node.op == "linear")
     to_W, to_A, to_b = layer.lines
-    assert to_W.rule == "dL/dlayers.1.W += (dL/dZ2)ᵀ·A1"
+    assert to_W.rule == "dE/dW³ += (dE/dZ³)ᵀ·A²"  # layer 3 (layer 1: the inputs)
     assert to_W.numbers.startswith("= (2×5)·(5×3) = [2×3 matrix, mean ")
-    assert to_A.rule == "dL/dA1 += dL/dZ2·layers.1.W"
+    assert to_A.rule == "dE/dA² += dE/dZ³·W³"
     assert "summed over the batch" in to_b.numbers
     assert to_W.formula == "∂(X·Wᵀ + b)/∂W = X"
     np.testing.assert_allclose(to_W.share, model.layers[1].W.grad)

@@ -161,9 +161,9 @@ def test_step_prints_forward_backward_and_gradients(
     )
     assert code == 0, err
     assert "forward pass" in out
-    assert "step 1/5" in out and "step 5/5" in out
-    assert "dL/dx += dL/dv2 × ∂v2/∂x = 1 × -3 = -3" in out
-    assert "dL/dx = -3" in out and "dL/dw = 2" in out and "dL/db = 1" in out
+    assert "step 1/2" in out and "step 2/2" in out  # one step per op
+    assert "dE/dx += dE/d(x·w) × ∂(x·w)/∂x = 1 × -3 = -3" in out
+    assert "dE/dx = -3" in out and "dE/dw = 2" in out and "dE/db = 1" in out
 
 
 def test_step_wrt_lists_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,9 +171,10 @@ def test_step_wrt_lists_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "step", "x * x * w", "--set", "x=2", "--set", "w=-3", "--wrt", "x"
     )
     assert code == 0
-    assert "sum over 1 path (2 edges)" in out  # x * x: one path, two edges
-    assert "along 2 edges: -12" in out
-    assert "dL/dx = -12" in out
+    assert "sum over 1 path of the product" in out  # x * x: one path ...
+    assert "(along 2 edges: x is used 2 times by x·x)" in out  # ... two edges
+    assert "= (2 + 2) × -3 = -12" in out
+    assert "dE/dx = -12" in out
 
 
 def test_step_writes_svg_and_html(
@@ -304,9 +305,9 @@ def test_step_refuses_pictures_of_huge_graphs(
 
 def test_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "step", "-x * w", "--set", "x=1", "--set", "w=2")
-    assert code == 0 and "L  = v1 × w = -2" in out
+    assert code == 0 and "E  = −x·w = -2" in out
     code, out, _ = run(capsys, "step", "--set", "x=1", "--set", "w=2", "--", "-x*w")
-    assert code == 0 and "dL/dw = -1" in out
+    assert code == 0 and "dE/dw = -1" in out
 
 
 def test_step_refuses_to_write_its_picture_into_a_named_pipe(tmp_path):

@@ -34,7 +34,7 @@ def test_the_notebook_runs_and_tells_the_chain_rule_and_xor(tmp_path: Path) -> N
     ]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(_text(o) for o in outputs)
-    assert "step 1/5" in text
+    assert "step 1/2" in text
     assert "dE/dw1 = -0.75" in text
     assert "(-0.75, -0.75)" in text
     assert "1.0)" in text  # the MLP's accuracy on XOR

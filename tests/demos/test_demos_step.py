@@ -35,7 +35,7 @@ def test_named_results_name_the_values_as_written(capsys) -> None:
         "w2=-0.5",
     )
     assert code == 0, err
-    assert "step 1/5  E = y × w2 = -1.5" in out
+    assert "step 1/2  E = y·w2 = -1.5" in out
     assert "dE/dy  += dE/dE × ∂E/∂y" in out and "dE/dw1 = -0.75" in out
     assert not re.search(r"\bv\d\b|\bdL/", out)  # no v2, no L: the user named them
     code, out, _ = run(capsys, "step", "E = x * w", "--set", "x=2", "--set", "w=3")
@@ -44,7 +44,7 @@ def test_named_results_name_the_values_as_written(capsys) -> None:
 
 def test_param_marks_parameters(capsys, tmp_path: Path) -> None:
     text = narrate("x * w + b", {"x": 2.0, "w": -3.0, "b": 1.0}, params=["w", "b"])
-    assert "w  = -3  (parameter)" in text and "x  = 2  (input)" in text
+    assert "w   = -3  (parameter)" in text and "x   = 2  (input)" in text
     code, _, err = run(
         capsys, "step", "x*w", "--set", "x=1", "--set", "w=2", "--param", "q"
     )
@@ -152,11 +152,12 @@ def test_wrt_lists_each_distinct_path_once(capsys) -> None:
         capsys, "step", "x*x + x*w", "--set", "x=2", "--set", "w=3", "--wrt", "x"
     )
     assert code == 0
-    paths = out.split("paths from x to L")[1]
+    paths = out.split("paths from x to E")[1]
     listed = re.findall(r"path \d+: (.*?)   ", paths)
-    assert len(listed) == len(set(listed)) == 2
-    assert "sum over 2 paths (3 edges)" in paths
-    assert "along 2 edges: 4" in paths and "dL/dx = 7" in paths
+    assert listed == ["x → x·x → E", "x → x·w → E"]  # each distinct path once
+    assert "sum over 2 paths" in paths
+    assert "= (2 + 2) × 1 = 4   (along 2 edges: x is used 2 times by x·x)" in paths
+    assert "dE/dx = 7" in paths
 
 
 @needs_dot

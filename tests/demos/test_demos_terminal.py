@@ -105,7 +105,7 @@ def test_a_terminal_that_is_not_utf8_gets_ascii():
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode("ascii")  # would fail on any other byte
-    assert "dL/dw += dL/dv2 * dv2/dw" in out and "sigmoid" in out
+    assert "dE/dw += dE/d(x*w) * d(x*w)/dw" in out and "sigmoid" in out
     listing = chainrule("demo", "--help", PYTHONIOENCODING="ascii")
     assert listing.returncode == 0 and listing.stdout.isascii()
     mistake = chainrule("step", "x * y", "--set", "x=2", PYTHONIOENCODING="ascii")

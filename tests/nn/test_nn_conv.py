@@ -56,7 +56,8 @@ def test_output_size_and_parameter_names():
     assert conv.output_size(8, 8) == (3, 3)
     assert len(conv.filters) == 4
     assert len(conv.filters[0].w) == 2 * 3 * 3
-    assert conv.filters[3].w[17].label == "filters.3.w.17"
+    # filter 4's weight 18 (a convolution on its own has no layer number)
+    assert conv.filters[3].w[17].label == "w₄,₁₈"
     assert len(conv.parameters()) == 4 * (18 + 1)
 
 
@@ -68,11 +69,8 @@ def test_small_cnn_pipeline_shapes_and_names():
     )
     out = cnn(RNG.normal(size=(6, 8, 8)))
     assert out.shape == (6, 10) and out.batch_size == 6
-    assert cnn.layers[0].filters[1].b.label == "layers.0.filters.1.b"
-    assert (
-        cnn.layers[2].layers[1].neurons[9].w[4].label
-        == "layers.2.layers.1.neurons.9.w.4"
-    )
+    assert cnn.layers[0].filters[1].b.label == "b²₂"
+    assert cnn.layers[2].layers[1].neurons[9].w[4].label == "w³₁₀,₅"
 
 
 def test_flatten_order_is_channel_row_column():

@@ -7,6 +7,7 @@ import pytest
 
 import nn
 from autograd import Value
+from autograd.names import use_notation
 
 
 def test_structure_is_micrograds():
@@ -30,23 +31,29 @@ def test_parameter_names_are_dotted_paths_and_labels():
     ]
     assert names[-1] == "layers.1.neurons.1.b"
     assert len(set(names)) == len(names)
-    for name, p in model.named_parameters():
-        assert p.label == name
-    assert model.layers[0].neurons[2].w[1].label == "layers.0.neurons.2.w.1"
+    # the labels are the articles' names: layer 2 is the first hidden layer
+    labels = [p.label for _, p in model.named_parameters()]
+    assert labels[:4] == ["w²₁₁", "w²₁₂", "b²₁", "w²₂₁"]
+    assert labels[-1] == "b³₂" and len(set(labels)) == len(labels)
+    assert model.layers[0].neurons[2].w[1].label == "w²₃₂"
+    with use_notation(style="code"):  # the code paths, as saved files store them
+        assert model.layers[0].neurons[2].w[1].label == "layers.0.W[2,1]"
+        assert model.layers[1].b.label == "layers.1.b"
 
 
 def test_standalone_modules_label_their_own_parameters():
     neuron = nn.Neuron(2)
-    assert [p.label for p in neuron.parameters()] == ["w.0", "w.1", "b"]
+    assert [p.label for p in neuron.parameters()] == ["w₁", "w₂", "b"]
     layer = nn.Layer(2, 2)
-    assert layer.neurons[1].b.label == "neurons.1.b"
+    assert layer.neurons[1].b.label == "b₂" and layer.W.label == "W"
 
 
 def test_sequential_names_and_user_subclass_labels():
     net = nn.Sequential(
         nn.Layer(2, 3, seed=0), nn.Dropout(0.1), nn.Layer(3, 1, "linear")
     )
-    assert net.layers[2].neurons[0].w[2].label == "layers.2.neurons.0.w.2"
+    # dropout holds no weights and takes no layer number: Layer(3, 1) is layer 3
+    assert net.layers[2].neurons[0].w[2].label == "w³₁₃"
 
     class Custom(nn.Module):
         def __init__(self):
@@ -58,7 +65,9 @@ def test_sequential_names_and_user_subclass_labels():
 
     model = Sub()
     assert model.scale.label == "scale"
-    assert model.body.layers[0].neurons[1].w[0].label == "body.layers.0.neurons.1.w.0"
+    assert model.body.layers[0].neurons[1].w[0].label == "w²₂₁"
+    with use_notation(style="code"):
+        assert model.body.layers[0].neurons[1].w[0].label == "body.layers.0.W[1,0]"
 
 
 def test_shared_parameter_is_listed_once():
@@ -171,7 +180,7 @@ def test_a_batch_is_one_input_matrix_and_a_layer_node_per_layer():
     assert tanh.op == "tanh" and tanh.parents[0].op == "linear"
     x = tanh.parents[0].parents[1]
     assert x.label == "x" and x.data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
-    assert model.layers[0].W.label == "layers.0.W"
+    assert model.layers[0].W.label == "W²"
     probability = nn.MLP(2, [3, 1], output_activation="sigmoid")(np.ones((4, 2)))
     assert probability.op == "sigmoid" and probability.parents[0].op == "column"
 

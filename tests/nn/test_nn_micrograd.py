@@ -63,7 +63,7 @@ def test_draw_dots_trace_walks_a_model_built_for_one_sample():
     loss = (model([1.0, -1.0]) - 1.0) ** 2
     nodes, edges = trace(loss)
     labels = {v.label for v in nodes}
-    assert "layers.0.neurons.2.w.1" in labels and "x1" in labels
+    assert "w²₃₂" in labels and "x₁" in labels
     assert all(child in nodes and parent in nodes for child, parent in edges)
     assert len(edges) == sum(len(v._prev) for v in nodes)
 

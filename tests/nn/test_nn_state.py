@@ -36,7 +36,7 @@ def test_round_trip_is_exact(tmp_path, suffix):
     assert fresh.load(path) is fresh
     assert fresh.state_dict() == model.state_dict()  # bit for bit
     assert all(type(p.data) is float for p in fresh.parameters())
-    assert fresh.layers[0].neurons[1].w[2].label == "layers.0.neurons.1.w.2"
+    assert fresh.layers[0].neurons[1].w[2].label == "w²₂₃"
 
 
 def test_json_file_is_readable(tmp_path):

@@ -120,7 +120,7 @@ def test_params_can_be_a_model(tiny_mlp):
 
 def test_step_highlights_the_node_and_the_edges_carrying_its_gradient():
     o, v = neuron()
-    dot = str(draw_graph(o, step=4))  # o, n, b, then s
+    dot = str(draw_graph(o, step=3))  # o, n, then s (leaves take no step)
     current = node_line(dot, v["s"], o)
     assert CURRENT["fillcolor"] in current and "penwidth=3" in current
     assert "{s | data -6 | grad 0.5}" in current
@@ -140,7 +140,7 @@ def test_step_highlights_the_node_and_the_edges_carrying_its_gradient():
 def test_step_can_be_a_step_object_and_must_exist():
     o, _ = neuron()
     steps = list(backward_steps(o))
-    assert str(draw_graph(o, step=steps[3])) == str(draw_graph(o, step=4))
+    assert str(draw_graph(o, step=steps[2])) == str(draw_graph(o, step=3))
     assert "grad ?" not in str(draw_graph(o, step=len(steps)))
     for bad in [0, len(steps) + 1]:
         with pytest.raises(ValueError, match=f"between 1 and {len(steps)}"):
@@ -157,11 +157,11 @@ def test_drawing_a_step_leaves_the_graphs_grads_alone():
     o.backward()
     o.backward()  # leaves now hold twice their gradient
     before = {name: node.grad for name, node in v.items()}
-    dot = str(draw_graph(o, step=10))
+    dot = str(draw_graph(o, step=5))
     assert {name: node.grad for name, node in v.items()} == before
     # the frames show one clean pass: dL/dx1 = -1.5, not the accumulated -3
     assert "{x1 | data 2 | grad -1.5}" in dot
-    assert [s.index for s in frames_of(o)] == list(range(1, 11))
+    assert [s.index for s in frames_of(o)] == list(range(1, 6))
 
 
 def test_dot_source_is_byte_identical_run_to_run(tmp_path):
@@ -273,10 +273,12 @@ def test_a_layer_node_is_one_box_with_its_formula_and_shapes():
     loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
     loss.backward()
     dot = str(draw_graph(loss))
-    assert "layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (4×3)" in dot
-    assert "layer 2: Z2 = A1·layers.1.Wᵀ + layers.1.b  (4×2)" in dot
-    assert "∂Z1/∂layers.0.W = x (4×2)" in dot  # ∂Z/∂W = X, with its shape
-    assert "∂Z2/∂A1 = layers.1.W (2×3)" in dot  # ∂Z/∂X = W
+    # the layers are named as the articles name them: layer 2 is the first
+    # hidden layer (layer 1 is the inputs)
+    assert "Z² = x·W²ᵀ + b²  (4×3)" in dot
+    assert "Z³ = A²·W³ᵀ + b³  (4×2)" in dot
+    assert "∂Z²/∂W² = x (4×2)" in dot  # ∂Z/∂W = X, with its shape
+    assert "∂Z³/∂A² = W³ (2×3)" in dot  # ∂Z/∂X = W
     # a layer's weights are drawn as parameters, its input batch as an input
     assert dot.count('fillcolor="#fde2c4"') == 4  # W and b of each layer
 
@@ -291,7 +293,6 @@ def test_a_value_used_twice_shows_its_gradient_so_far():
     # then y sends 2 + 2 more: complete before x's own step
     assert "{x | data 2 | grad 1 (so far)}" in str(draw_graph(z, step=1))
     assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=2))
-    assert "{x | data 2 | grad 5}" in str(draw_graph(z, step=3))
     assert "grad ?" not in str(draw_graph(z, step=1))  # every node has a share
 
 

@@ -71,17 +71,18 @@ def wider_page(tmp_path_factory) -> Path:
 
 def test_forward_frames_then_one_frame_per_backward_step(page_path):
     page = page_path.read_text(encoding="utf-8")
-    values, computed = len(topological_order(neuron())), ops(neuron())
-    assert page.count('<section class="frame"') == computed + values
-    assert page.count("<svg") == computed + values
+    computed = ops(neuron())  # one forward frame per op, one backward step per op
+    assert page.count('<section class="frame"') == computed + computed
+    assert page.count("<svg") == computed + computed
     counters = re.findall(r'data-counter="([^"]+)"', page)
     assert counters[0] == f"forward pass: step 1 of {computed}"
-    assert counters[computed] == f"backward pass: step 1 of {values}"
-    assert counters[-1] == f"backward pass: step {values} of {values}"
-    assert "forward 1/3  v2 = x × w = 2 × -3 = -6" in page
-    assert "keeps for the backward pass: ∂v2/∂x = w = -3" in page
+    assert counters[computed] == f"backward pass: step 1 of {computed}"
+    assert counters[-1] == f"backward pass: step {computed} of {computed}"
+    assert "forward 1/3  x·w = 2·(−3) = -6" in page  # unnamed: its expression
+    assert "keeps for the backward pass: ∂(x·w)/∂x = w = -3" in page
     assert "∂y/∂z = y·(1 − y) = 0.006648" in page  # the rule in the user's names
-    assert '<span class="textbook">rules: ∂σ(a)/∂a' in page  # textbook in grey
+    assert '<span class="textbook">rules: ∂σ(u)/∂u' in page  # textbook in grey
+    assert "gradients of the leaves" in page  # the table, on the last step
     assert "<title>A &lt;neuron&gt; &amp; its steps</title>" in page
     assert "b &lt;&amp;&gt; &quot;q&quot;" in page  # escaped in the step text
     ids = re.findall(r'\bid="([^"]+)"', page)
@@ -91,7 +92,7 @@ def test_forward_frames_then_one_frame_per_backward_step(page_path):
 @needs_dot
 def test_forward_frames_can_be_left_out_and_the_legend_too(tmp_path):
     page = steps_html(neuron(), forward=False, legend=False)
-    assert page.count('<section class="frame"') == len(topological_order(neuron()))
+    assert page.count('<section class="frame"') == ops(neuron())
     assert "forward pass" not in page and 'class="legend"' not in page
     page = steps_html(neuron())
     legend = page.split('<ul class="legend"', 1)[1].split("</ul>", 1)[0]
@@ -224,8 +225,8 @@ def test_every_frame_reads_at_1024_by_768(
 
 
 def test_keys_buttons_wheel_and_drag(browser, page_path, tmp_path):
-    total = len(topological_order(neuron()))
     computed = ops(neuron())
+    total = computed  # a backward step per op: leaves take none
     page, errors, _ = open_page(browser, page_path)
     counter = page.locator("#counter")
     rule = page.locator("section.frame:not([hidden]) pre.rule")
@@ -290,9 +291,9 @@ def test_a_batch_page_draws_each_layer_as_one_box(tmp_path, chromium):
     loss = nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
     path = save_steps_html(loss, tmp_path / "batch.html", params=model)
     page_text = path.read_text(encoding="utf-8")
-    assert "layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b (4×3)" in page_text  # in SVG
-    assert "∂Z1/∂layers.0.W = x (4×2)" in page_text
-    assert "dL/dlayers.0.W += (dL/dZ1)ᵀ·x = (3×4)·(4×2)" in page_text
+    assert "Z² = x·W²ᵀ + b² (4×3)" in page_text  # in SVG: layer 2, the first hidden
+    assert "∂Z²/∂W² = x (4×2)" in page_text
+    assert "dE/dW² += (dE/dZ²)ᵀ·x = (3×4)·(4×2)" in page_text
     page, errors, _ = open_page(chromium, path)
     for _ in range(page.locator("section.frame").count()):
         found = page.evaluate(MEASURE)

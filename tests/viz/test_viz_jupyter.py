@@ -67,7 +67,7 @@ def test_steps_explanations_and_reports_show_as_html(outputs):
         data = outputs[name][0]["data"]
         assert "text/html" in data, name
         assert "text/plain" in data and "Step(" not in data["text/plain"]
-    assert "step 1/3" in outputs["step"][0]["data"]["text/plain"]
+    assert "step 1/1" in outputs["step"][0]["data"]["text/plain"]
     assert "<table" in outputs["gradcheck"][0]["data"]["text/html"]
 
 
