@@ -32,6 +32,7 @@ from autograd.layer_nodes import (
     to_channels,
 )
 from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
+from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray
 from autograd.steps import (
@@ -39,7 +40,6 @@ from autograd.steps import (
     ChainLine,
     Step,
     backward_steps,
-    node_names,
 )
 from autograd.value import (
     Constant,

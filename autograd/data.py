@@ -28,6 +28,7 @@ __all__ = [
     "same_shape",
     "shape_text",
     "subscript",
+    "superscript",
     "value_at",
 ]
 
@@ -197,6 +198,11 @@ def shape_text(shape: Sequence[int]) -> str:
 def subscript(number: int) -> str:
     """Write a non-negative integer with subscript digits: 12 -> '₁₂'."""
     return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def superscript(number: int) -> str:
+    """Write an integer with superscript digits: -12 -> '⁻¹²'."""
+    return str(number).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _where(mask: np.ndarray) -> tuple[str, float]:

@@ -31,7 +31,7 @@ import numpy as np
 from autograd.graph import summed_to, topological_order, zeros_like
 from autograd.names import d, formula_in, node_names
 from autograd.ops import is_batch
-from autograd.steps import fmt
+from autograd.text import fmt
 from autograd.value import Value, check_value
 
 __all__ = ["Explanation", "Path", "count_text", "explain"]

@@ -32,7 +32,7 @@ import numpy as np
 from autograd.data import real_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
-from autograd.steps import fmt
+from autograd.text import fmt
 from autograd.value import Value
 
 __all__ = ["GradcheckError", "GradcheckReport", "InputCheck", "gradcheck"]

@@ -7,13 +7,15 @@ matrices, or small objects that say how the chain rule multiplies by them
 reshape, or adding patches back into an image.
 
 >>> import numpy as np
->>> Z, (from_W, from_X, from_b) = linear(np.eye(2), np.ones((3, 2)), np.zeros(2))
+>>> Z, (from_W, from_X, from_b) = linear_rule(np.eye(2), np.ones((3, 2)), np.zeros(2))
 >>> Z.shape, from_W, from_X
 ((3, 2), X (3×2), W (2×2))
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from autograd.data import (
     shape_text,
     value_at,
 )
+from autograd.record import Nodes, Sample
 
 __all__ = [
     "ColumnLocal",
@@ -37,13 +40,22 @@ __all__ = [
     "PatchesLocal",
     "ReshapeLocal",
     "TransposeLocal",
-    "column",
-    "cross_entropy",
-    "linear",
-    "mse",
-    "patches",
-    "reshape",
-    "to_channels",
+    "column_per_sample",
+    "column_rule",
+    "cross_entropy_graph",
+    "cross_entropy_per_sample",
+    "cross_entropy_rule",
+    "linear_per_sample",
+    "linear_rule",
+    "mse_graph",
+    "mse_per_sample",
+    "mse_rule",
+    "patches_per_sample",
+    "patches_rule",
+    "reshape_per_sample",
+    "reshape_rule",
+    "to_channels_per_sample",
+    "to_channels_rule",
 ]
 
 
@@ -161,7 +173,7 @@ class PatchesLocal:
 # --- layer nodes --------------------------------------------------------------------
 
 
-def linear(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
+def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
     r"""A layer of neurons at once: Z = X·Wᵀ + b.
 
     X is batch × inputs, W is units × inputs (row j: neuron j's weights), b
@@ -190,19 +202,19 @@ def linear(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
     )
 
 
-def column(Z: np.ndarray, j: int) -> Rule:
+def column_rule(Z: np.ndarray, j: int) -> Rule:
     r"""Column j of a batch × units matrix: unit j of every sample;  ∂/∂Z = 1 there."""
     Z = plain(Z)
     return Z[:, j].copy(), (ColumnLocal(j, Z.shape),)
 
 
-def reshape(x: np.ndarray, shape: tuple[int, ...]) -> Rule:
+def reshape_rule(x: np.ndarray, shape: tuple[int, ...]) -> Rule:
     r"""The same numbers in another shape (a flattened image);  ∂/∂x = 1, reshaped."""
     x = plain(x)
     return np.reshape(x, shape).copy(), (ReshapeLocal(x.shape),)
 
 
-def patches(x: np.ndarray, kernel: int, stride: int) -> Rule:
+def patches_rule(x: np.ndarray, kernel: int, stride: int) -> Rule:
     r"""Every k×k patch of a batch of images, one per row: the input of a convolution.
 
     x is batch × channels × height × width; row (sample, i, j) of the result
@@ -224,7 +236,7 @@ def patches(x: np.ndarray, kernel: int, stride: int) -> Rule:
     )
 
 
-def to_channels(z: np.ndarray, n: int, rows: int, columns: int) -> Rule:
+def to_channels_rule(z: np.ndarray, n: int, rows: int, columns: int) -> Rule:
     r"""Rows (sample, position) × filters as images: batch × filters × rows × cols."""
     z = plain(z)
     units = z.shape[1]
@@ -236,7 +248,7 @@ def to_channels(z: np.ndarray, n: int, rows: int, columns: int) -> Rule:
 # --- fused losses -------------------------------------------------------------------
 
 
-def cross_entropy(Z: np.ndarray, Y: np.ndarray) -> Rule:
+def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     r"""Softmax cross-entropy of batch × classes logits Z against targets Y, averaged.
 
     Y holds one row per sample (one-hot: 1 at the sample's class, else 0):
@@ -268,7 +280,7 @@ def cross_entropy(Z: np.ndarray, Y: np.ndarray) -> Rule:
     return loss, ((p * Y.sum(axis=1, keepdims=True) - Y) / n, -log_p / n)
 
 
-def mse(outputs: Data, targets: Data) -> Rule:
+def mse_rule(outputs: Data, targets: Data) -> Rule:
     r"""Mean squared error over every number: (1/N)·Σ (o − t)²;  ∂/∂o = 2(o − t)/N.
 
     For a batch × K matrix, N = n·K: the mean over the batch of each
@@ -281,3 +293,101 @@ def mse(outputs: Data, targets: Data) -> Rule:
     with np.errstate(over="ignore"):  # a huge gap: the loss is inf, and says so
         loss = float(np.sum(gap * gap)) / size
     return loss, (local, -local)
+
+
+# --- the same, for one sample: how each layer node becomes a sample's nodes --------
+
+
+def linear_per_sample(s: Sample) -> Any:
+    r"""A layer node for one sample: one weighted sum per neuron, zⱼ = Σₖ Wⱼₖ·xₖ + bⱼ.
+
+    The weights are the layer's own elements (the parents' nodes), and every
+    number comes from the batch: the sums from Z's row, ∂zⱼ/∂Wⱼₖ = xₖ from
+    X's row and ∂zⱼ/∂xₖ = Wⱼₖ from the W the forward pass used.
+    """
+    weights, inputs, biases = s.parents
+    from_X, from_W, _ = s.node.local_grads
+    x = tuple(from_X.matrix[s.index].tolist())
+    z = s.node.data[s.index].tolist()
+    inputs = tuple(inputs)
+    out = np.empty(len(z), dtype=object)
+    for j, zj in enumerate(z):
+        local_grads = (*x, *from_W.matrix[j].tolist(), 1.0)
+        parents = (*weights[j], *inputs, biases[j])
+        out[j] = s.make(zj, local_grads, "wsum", parents)
+    return out
+
+
+def column_per_sample(s: Sample) -> Any:
+    """Unit j of a sample: its node j."""
+    return s.parents[0][s.node.op.params["j"]]
+
+
+def reshape_per_sample(s: Sample) -> Any:
+    """The sample's nodes in the new shape (without the batch axis)."""
+    return s.parents[0].reshape(s.node.data.shape[1:])
+
+
+def patches_per_sample(s: Sample) -> Any:
+    """Every k×k patch of the sample's image of nodes, one patch per row."""
+    image = s.parents[0]  # channels × height × width of nodes
+    k, stride = s.node.op.params["kernel"], s.node.op.params["stride"]
+    channels, height, width = image.shape
+    rows, columns = (height - k) // stride + 1, (width - k) // stride + 1
+    out = np.empty((rows * columns, channels * k * k), dtype=object)
+    for i in range(rows):
+        for j in range(columns):
+            patch = image[:, i * stride : i * stride + k, j * stride : j * stride + k]
+            out[i * columns + j] = patch.reshape(-1)
+    return out
+
+
+def to_channels_per_sample(s: Sample) -> Any:
+    """The sample's positions × filters nodes as filters × rows × columns."""
+    _, filters, height, width = s.node.data.shape
+    return s.parents[0].T.reshape(filters, height, width)
+
+
+def cross_entropy_graph(
+    logits: Sequence[Any], one_hot: Sequence[Any], nodes: Nodes
+) -> Any:
+    r"""Softmax cross-entropy in scalar ops: log Σₖ e^{zₖ−m} − Σₖ yₖ·(zₖ − m).
+
+    The graph of one sample's loss (or, with 1-D batches, of each sample's):
+    the fused rule's loss (:func:`cross_entropy_rule`) written out node by
+    node, to step through. m is the largest logit (per sample), a constant:
+    softmax does not change when every logit moves by the same amount, and
+    no exponential can overflow. ``one_hot`` holds yₖ (1 at the class,
+    else 0) as nodes.
+    """
+    top = functools.reduce(np.maximum, [z.data for z in logits])
+    minus_top = nodes.leaf(-top, "−max")  # one leaf, shared by every k
+    shifted = [z + minus_top for z in logits]
+    log_sum_exp = nodes.vsum([z.exp() for z in shifted]).log()
+    return log_sum_exp - nodes.wsum(one_hot, shifted)
+
+
+def cross_entropy_per_sample(s: Sample) -> Any:
+    """One sample's cross-entropy, as :func:`cross_entropy_graph` builds it."""
+    targets = s.row(1).tolist()
+    one_hot = [s.leaf(t, f"[y={k}]") for k, t in enumerate(targets)]
+    return cross_entropy_graph(list(s.parents[0]), one_hot, s)
+
+
+def mse_graph(outputs: Sequence[Any], targets: Sequence[Any], nodes: Nodes) -> Any:
+    r"""Mean squared error in scalar ops: (1/K)·Σₖ (oₖ − tₖ)².
+
+    The fused rule's loss (:func:`mse_rule`) for one sample (or each sample
+    of 1-D batches), node by node.
+    """
+    squares = [(o - t) ** 2 for o, t in zip(outputs, targets)]
+    if len(squares) == 1:
+        return squares[0]
+    return nodes.vsum(squares) * (1.0 / len(squares))
+
+
+def mse_per_sample(s: Sample) -> Any:
+    """One sample's squared error, as :func:`mse_graph` builds it."""
+    outputs = s.parents[0]
+    outputs = list(outputs.flat) if isinstance(outputs, np.ndarray) else [outputs]
+    return mse_graph(outputs, np.ravel(s.row(1)).tolist(), s)

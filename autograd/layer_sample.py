@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import next_serial
-from autograd.ops import DomainError, Op
+from autograd.ops import OPS, DomainError, Op
 from autograd.parameters import Element, ParameterArray, plain_number
 from autograd.value import Value
 
@@ -135,7 +135,7 @@ class LayerSample:
             self.a, self.da = self.z, self.dz
         else:
             try:
-                self.a, (slope,) = op.rule(self.z)
+                self.a, (slope,) = op.compute(self.z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
             if np.shape(slope) != self.z.shape:  # one slope for every neuron
@@ -160,7 +160,7 @@ class LayerSample:
         """The weighted sum node zⱼ of each neuron (always the same objects)."""
         if self._sums is None:
             self._sums = [
-                NeuronSum(self, j, zj, "wsum", self.dz)
+                NeuronSum(self, j, zj, OPS["wsum"], self.dz)
                 for j, zj in enumerate(self.z.tolist())
             ]
         return self._sums
@@ -171,9 +171,9 @@ class LayerSample:
             if self.op is None:
                 self._outputs = list(self.sums())
             else:
-                name = self.op.name
+                op = self.op
                 self._outputs = [
-                    NeuronOutput(self, j, aj, name, self.da)
+                    NeuronOutput(self, j, aj, op, self.da)
                     for j, aj in enumerate(self.a.tolist())
                 ]
         return list(self._outputs)
@@ -248,7 +248,7 @@ class _Neuron(Value):
     grads: np.ndarray
 
     def __init__(
-        self, layer: LayerSample, index: int, data: float, op: str, grads: np.ndarray
+        self, layer: LayerSample, index: int, data: float, op: Op, grads: np.ndarray
     ) -> None:
         self.layer = layer
         self.index = index

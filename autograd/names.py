@@ -35,6 +35,7 @@ from typing import Any
 
 from autograd.graph import topological_order
 from autograd.ops import op_for
+from autograd.record import ATOM, SIGN, SUM
 
 __all__ = [
     "STYLES",
@@ -379,32 +380,6 @@ def number_name(x: float) -> str:
     return text.replace("-", "−")
 
 
-_INFIX = re.compile(r"^\{0\}\s*(\S+)\s*\{1\}$")
-_PRECEDENCE = {"+": 1, "−": 1, "-": 1, "×": 2, "·": 2, "/": 2, "^": 4}
-
-
-def _precedence(op: Any) -> int:
-    """How tightly an op's written form binds: 1 for +, 2 for ·, 9 for a call.
-
-    Read from the op's ``expression``: an infix operator between its two
-    inputs, a prefix minus (3), a power (4), or a call ``f(…)`` (atomic).
-    """
-    declared = getattr(op, "precedence", None)
-    if declared is not None:
-        return int(declared)
-    template = op.expression
-    infix = _INFIX.match(template)
-    if infix:
-        return _PRECEDENCE.get(infix.group(1), 2)
-    if template.startswith("−{0}"):
-        return 3
-    if "^" in template:
-        return 4
-    if op.arity is None:
-        return 1  # Σ and the weighted sum: a sum of terms
-    return 9
-
-
 def is_compound(name: str) -> bool:
     r"""True if ``name`` must be put in parentheses inside a larger expression.
 
@@ -452,7 +427,8 @@ def written(node: Any, names: Mapping[Any, str]) -> str:
     r"""The op that made ``node``, written with its parents' names.
 
     Parents whose names are expressions are put in parentheses where the
-    op needs it, and small whole powers are superscripts:
+    op needs it (the op table's precedences), and small whole powers are
+    superscripts:
 
     >>> from autograd import Value
     >>> a, t = Value(0.5, "a"), Value(1.0, "t")
@@ -461,37 +437,36 @@ def written(node: Any, names: Mapping[Any, str]) -> str:
     '(a − t)²'
     """
     op = op_for(node.op)
-    binding = _precedence(op)
-    if op.arity is None:
-        binding = 2  # a sum of products: w·x, so a parent binds at least as ·
-    parent_names = []
-    for position, parent in enumerate(node.parents):
-        name = names[parent]
-        inner = _name_precedence(parent, name)
-        # the right side of − and / needs parentheses at equal precedence too
-        right = position > 0 and op.arity == 2 and binding in (1, 2)
-        subtle = right and op.expression.split("{1}")[0].strip()[-1:] in "−-/"
-        signed = inner == 3 and position > 0  # x·(−3), not x·−3
-        if binding < 9 and (inner < binding or (inner == binding and subtle) or signed):
-            name = f"({name})"
-        parent_names.append(name)
-    return powers(op.write(parent_names, out=names.get(node, "")))
+    parent_names = [names[p] for p in node.parents]
+    precedences = [
+        _name_precedence(parent, name, position)
+        for position, (parent, name) in enumerate(zip(node.parents, parent_names))
+    ]
+    return powers(op.write(parent_names, names.get(node, ""), precedences))
 
 
-def _name_precedence(node: Any, name: str) -> int:
-    """How tightly a node's name binds: a label or number is atomic (9), unless
-    it is an expression itself; an unlabelled node binds as its op does."""
+def _name_precedence(node: Any, name: str, position: int) -> int:
+    """How tightly a node's name binds where it stands.
+
+    A label or a number is an atom, unless it is an expression itself or
+    signed (``x·(−3)``, not ``x·−3``: a sign is an atom only in front); an
+    unlabelled node's name binds as the op that made it.
+    """
     if node.label or not node.parents or name.startswith("v"):
         if name.startswith(("−", "-")):
-            return 3
-        return 0 if is_compound(name) else 9
-    return _precedence(op_for(node.op))
+            return SIGN if position == 0 else SUM - 1
+        return SUM - 1 if is_compound(name) else ATOM
+    return op_for(node.op).precedence
 
 
 def formula_in(
     node: Any, position: int, names: Mapping[Any, str], short: bool = False
 ) -> str:
     r"""∂node/∂(parent at ``position``) as a formula in the graph's own names.
+
+    ``short`` writes it as a path product does (``σ′(z²₁)`` rather than
+    ``a²₁·(1 − a²₁)``). A name that is an expression is put in parentheses
+    inside a formula: ``2·(a³₁ − t₁)``.
 
     >>> from autograd import Value
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
@@ -502,15 +477,13 @@ def formula_in(
     op = op_for(node.op)
     parent_names = [names[p] for p in node.parents]
     out = names.get(node, "")
-    template = op.derivatives[position] if op.arity is not None else None
-    if short and getattr(op, "short_derivatives", None):
-        template = op.short_derivatives[position]  # type: ignore[attr-defined]
-    if template is None:
-        return op.local_text(position, [_wrapped(n) for n in parent_names], out)
-    if template.strip() not in ("{0}", "{1}", "{2}", "{out}"):
-        parent_names = [_wrapped(n) for n in parent_names]
-        out = _wrapped(out) if out else out
-    return powers(template.format(*parent_names, out=out))
+    if op.terms is None:  # a template: wrap the names that are expressions
+        template = (op.short if short else op.derivatives)[position]
+        if template.strip() not in ("{0}", "{1}", "{2}", "{out}"):
+            parent_names = [_wrapped(n) for n in parent_names]
+            out = _wrapped(out) if out else out
+    text = op.short_text if short else op.local_text
+    return powers(text(position, parent_names, out))
 
 
 def target_name(output_name: str) -> str:
@@ -571,7 +544,7 @@ def node_names(nodes: Any, root: Any = None) -> dict[Any, str]:
         elif not node.parents:
             names[node] = number_name(node.data) if type(node.data) is float else "c"
             constants.append(node)
-        elif node.op == "linear":
+        elif _is_layer(node):
             layers += 1
             names[node] = _layer_name(node, "Z", layers)
         elif _activates_a_layer(node, names):
@@ -597,18 +570,28 @@ def _name_targets(order: Sequence[Any], constants: list[Any], names: dict) -> No
     waiting = set(constants)
     renamed = False
     for node in order:
-        if node.parents and node.op == "sub":
-            output, constant = node.parents
-            if constant in waiting and _is_output_name(names[output]):
-                names[constant] = target_name(names[output])
-                waiting.discard(constant)
-                renamed = True
+        if not node.parents:
+            continue
+        roles = op_for(node.op).roles_of(len(node.parents))
+        if "subtracted" not in roles:
+            continue
+        output = node.parents[roles.index("term")]
+        constant = node.parents[roles.index("subtracted")]
+        if constant in waiting and _is_output_name(names[output]):
+            names[constant] = target_name(names[output])
+            waiting.discard(constant)
+            renamed = True
     if renamed:  # write the expressions again, with the targets' names
         for k, node in enumerate(order):
-            unlabelled = node.parents and not node.label and node.op != "linear"
+            unlabelled = node.parents and not node.label and not _is_layer(node)
             if unlabelled and not _activates_a_layer(node, names):
                 short = written(node, names)
                 names[node] = short if len(short) <= MAX_SHORT else f"v{k}"
+
+
+def _is_layer(node: Any) -> bool:
+    """A layer node of a batch, Z = X·Wᵀ + b (the op table's kind ``layer``)."""
+    return bool(node.parents) and op_for(node.op).kind == "layer"
 
 
 def _layer_name(layer_node: Any, letter: str, count: int) -> str:
@@ -629,7 +612,7 @@ def _activates_a_layer(node: Any, names: Mapping[Any, str]) -> bool:
     if not node.op or op_for(node.op).kind != "activation":
         return False
     parent = node.parents[0]
-    return not parent.label and parent.op == "linear" and parent in names
+    return not parent.label and _is_layer(parent) and parent in names
 
 
 def rule_letters(names: Sequence[str], count: int) -> list[str]:

@@ -1,24 +1,26 @@
 r"""The op table: every op's forward value and local derivatives, in one place.
 
-An op is one :class:`Op` record. Its ``rule`` takes the *data* of the op's
-inputs (floats, or numpy arrays) and returns
+An op is one :class:`~autograd.record.Op` record (see :mod:`autograd.record`
+for its fields). Its ``rule`` takes the *data* of the op's inputs (floats, or
+numpy arrays) and returns
 
     (forward value, (∂out/∂input₁, ∂out/∂input₂, ...))
 
 and the same record names the op, gives the symbol drawn in graphs, writes
-the op with its inputs' names (``expression``) and writes each local
-derivative as a formula (``derivatives``). Rule, formulas and symbol stand
-side by side, so the table can be read aloud in class and checked line by
-line. This module knows nothing of :class:`~autograd.value.Value`: a Value
-applies a record to its parents' data and keeps what the rule returns.
+the op with its inputs' names and each local derivative as a formula, says
+what each input is to the op (its role), keeps the op's parameters and says
+how a node of a batch becomes one sample's nodes. Rule, formulas and symbol
+stand side by side, so the table can be read aloud in class and checked
+line by line. This module knows nothing of :class:`~autograd.value.Value`: a
+Value applies a record to its parents' data and keeps what the rule returns.
 
 >>> out, local = OPS["mul"].rule(2.0, -3.0)
 >>> out, local                     # ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
 (-6.0, (-3.0, 2.0))
 >>> OPS["mul"].formula(0, 2)
 '∂(a·b)/∂a = b'
->>> OPS["sigmoid"].local_text(0, ("z",), "y")
-'y·(1 − y)'
+>>> OPS["sigmoid"].local_text(0, ("z",), "y"), OPS["sigmoid"].short_text(0, ("z",), "y")
+('y·(1 − y)', 'σ′(z)')
 
 Data is a Python ``float`` (one number), or a numpy array: a batch of
 samples along the first axis (a 1-D column of a scalar graph, or the batch ×
@@ -36,10 +38,9 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from functools import reduce
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -53,16 +54,35 @@ from autograd.data import (
     same_shape,
     shape_text,
     subscript,
+    superscript,
     value_at,
 )
 from autograd.layer_rules import (  # the rules of layer nodes
-    column,
-    cross_entropy,
-    linear,
-    mse,
-    patches,
-    reshape,
-    to_channels,
+    MatrixLocal,
+    column_per_sample,
+    column_rule,
+    cross_entropy_per_sample,
+    cross_entropy_rule,
+    linear_per_sample,
+    linear_rule,
+    mse_per_sample,
+    mse_rule,
+    patches_per_sample,
+    patches_rule,
+    reshape_per_sample,
+    reshape_rule,
+    to_channels_per_sample,
+    to_channels_rule,
+)
+from autograd.record import (
+    ATOM,
+    KINDS,
+    POWER,
+    PRODUCT,
+    SIGN,
+    SUM,
+    Op,
+    Sample,
 )
 
 __all__ = [
@@ -70,153 +90,13 @@ __all__ = [
     "OPS",
     "Data",
     "DomainError",
+    "MatrixLocal",
     "Op",
     "is_batch",
     "op_for",
     "shape_text",
-    "split_weighted_sum",
     "subscript",
 ]
-
-T = TypeVar("T")
-
-#: What an op is for, as the table groups them.
-KINDS = ("arithmetic", "function", "activation", "sum", "layer", "loss")
-
-
-# --- the record --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Op:
-    r"""One op: its name, how it is written and drawn, and its rule.
-
-    - ``name`` is what ``Value.op`` stores; ``symbol`` is drawn in the op's
-      node; ``micrograd`` is the symbol micrograd stores in ``_op``.
-    - ``expression`` writes the op with its inputs: ``{0}``, ``{1}``, ... stand
-      for the inputs' names (``"{0} × {1}"``).
-    - ``derivatives`` writes ∂out/∂input for each input, with the same
-      placeholders and ``{out}`` for the output's name (``("{1}", "{0}")``:
-      ∂(a·b)/∂a = b, ∂(a·b)/∂b = a).
-    - ``rule(*data, **params) -> (out, local derivatives)``.
-    - ``kind`` is one of :data:`KINDS`: ``"activation"`` ops are the ones a
-      neuron can use, ``"function"`` and ``"activation"`` ops the ones an
-      expression can call by name; ``"layer"`` and ``"loss"`` ops work on
-      whole batches (layer nodes).
-    - ``arity`` is the number of inputs, ``None`` for any number (Σ);
-      ``letters`` name the inputs in :meth:`formula`, and ``textbook``
-      writes the op there when it differs from ``expression`` (``a·b``).
-    """
-
-    name: str
-    symbol: str
-    expression: str
-    derivatives: tuple[str, ...]
-    rule: Callable[..., Rule] = field(repr=False)
-    micrograd: str
-    kind: str
-    arity: int | None = 1
-    letters: str = "abc"
-    textbook: str = ""  # the op in the derivative rules, if not as written
-
-    def write(self, names: Sequence[str], out: str = "") -> str:
-        """The op written with its inputs' names: ``x × w``."""
-        if self.arity is None:
-            return _write_many(self.name, names)
-        return self.expression.format(*names, out=out)
-
-    def local_text(self, position: int, names: Sequence[str], out: str) -> str:
-        """∂out/∂(input ``position``) as a formula in the given names: ``w``."""
-        if self.arity is None:
-            return _many_local(self.name, position, names)
-        return self.derivatives[position].format(*names, out=out)
-
-    def formula(
-        self, position: int, arity: int, letters: Sequence[str] | None = None
-    ) -> str:
-        r"""The textbook rule for one input, in letters: ``∂(a·b)/∂a = b``.
-
-        ``letters`` replace the record's own (``u v``), so that a rule shown
-        beside a graph never uses the letters of the graph's own names.
-        """
-        if self.arity is None:
-            return _many_formula(self.name, position, arity)
-        names = self.letters.split() if " " in self.letters else list(self.letters)
-        if letters is not None and " " not in self.letters:
-            names = list(letters) + names[len(letters) :]
-        letters = names[: self.arity]
-        written = self.write(letters)
-        if self.textbook:
-            written = self.textbook.format(*letters)
-        head = written.split("(")[0]
-        called = written.endswith(")") and head and " " not in head
-        wrapped = written if called else f"({written})"
-        local = self.local_text(position, letters, out=written)
-        return f"∂{wrapped}/∂{letters[position]} = {local}"
-
-
-# --- ops of any arity: Σ and the weighted sum --------------------------------------
-
-
-def split_weighted_sum(parents: Sequence[T]) -> tuple[list[T], list[T], T | None]:
-    r"""The parts of a weighted sum Σᵢ wᵢ·xᵢ + b: (weights, inputs, bias or None).
-
-    A weighted sum keeps its parents (and their local derivatives) in this
-    order: all the weights, then all the inputs, then the bias if it has one.
-    This is the one place that order is read.
-
-    >>> split_weighted_sum(["w1", "w2", "x1", "x2", "b"])
-    (['w1', 'w2'], ['x1', 'x2'], 'b')
-    """
-    n = len(parents) // 2
-    bias = parents[2 * n] if len(parents) % 2 else None
-    return list(parents[:n]), list(parents[n : 2 * n]), bias
-
-
-def _write_many(name: str, names: Sequence[str]) -> str:
-    if name == "vsum":
-        return " + ".join(names) if len(names) <= 4 else f"Σ({len(names)} terms)"
-    weights, inputs, bias = split_weighted_sum(names)
-    terms = [f"{w}·{x}" for w, x in zip(weights, inputs)]
-    if len(terms) > 3:
-        terms = [terms[0], "...", terms[-1]]
-    if bias is not None:
-        terms.append(bias)
-    return " + ".join(terms)
-
-
-def _role(position: int, arity: int) -> tuple[str, int]:
-    """A weighted sum's parent at ``position``: ("w", i), ("x", i) or ("b", 0)."""
-    weights, inputs, _ = split_weighted_sum(range(arity))
-    if position in weights:
-        return "w", position
-    if position in inputs:
-        return "x", position - len(weights)
-    return "b", 0
-
-
-def _many_local(name: str, position: int, names: Sequence[str]) -> str:
-    if name == "vsum":
-        return "1"
-    role, i = _role(position, len(names))
-    weights, inputs, _ = split_weighted_sum(names)
-    if role == "w":
-        return inputs[i]  # ∂/∂wᵢ = xᵢ
-    if role == "x":
-        return weights[i]  # ∂/∂xᵢ = wᵢ
-    return "1"
-
-
-def _many_formula(name: str, position: int, arity: int) -> str:
-    if name == "vsum":
-        return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
-    role, i = _role(position, arity)
-    k = subscript(i + 1)
-    if role == "w":
-        return f"∂(Σw·x+b)/∂w{k} = x{k}"
-    if role == "x":
-        return f"∂(Σw·x+b)/∂x{k} = w{k}"
-    return "∂(Σw·x+b)/∂b = 1"
 
 
 # --- binary ops -----------------------------------------------------------------------
@@ -512,7 +392,7 @@ def batch_mean(x: Data) -> Rule:
 # --- Σ and the weighted sum -------------------------------------------------------
 
 
-def vsum(*datas: Data) -> Rule:
+def vsum_rule(*datas: Data) -> Rule:
     r"""x₁ + x₂ + ... + xₙ as one node;  ∂/∂xᵢ = 1.
 
     Added one after another, left to right, for numbers and batches alike
@@ -525,21 +405,22 @@ def vsum(*datas: Data) -> Rule:
     return reduce(operator.add, datas), (1.0,) * len(datas)
 
 
-def wsum(*datas: Data) -> Rule:
+def wsum_rule(*datas: Data) -> Rule:
     r"""Σᵢ wᵢ·xᵢ + b as one node;  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1.
 
-    The data come in the parents' order (see :func:`split_weighted_sum`):
-    the weights, the inputs, then the bias if there is one; the local
+    The data come in the parents' order (see :class:`WeightedTerms`): the
+    weights, the inputs, then the bias if there is one; the local
     derivatives come in the same order. The products are added left to
-    right, as :func:`vsum` adds.
+    right, as :func:`vsum_rule` adds.
     """
     if not all(type(d) is float for d in datas):
         datas = _same_shapes(datas)
-    w, x, b = split_weighted_sum(datas)
+    n = len(datas) // 2
+    w, x = datas[:n], datas[n : 2 * n]
     out = reduce(operator.add, map(operator.mul, w, x))
     ones: tuple[float, ...] = ()
-    if b is not None:
-        out = out + b
+    if len(datas) % 2:
+        out = out + datas[-1]
         ones = (1.0,)
     return out, (*x, *w, *ones)
 
@@ -554,208 +435,230 @@ def _same_shapes(datas: tuple[Data, ...]) -> tuple[Data, ...]:
     return datas
 
 
+class Terms:
+    r"""Σ xᵢ: any number of terms, each a ``term``, each with ∂/∂xᵢ = 1."""
+
+    roles: tuple[str, ...] = ("term",)
+
+    def roles_of(self, count: int) -> tuple[str, ...]:
+        return ("term",) * count
+
+    def needs(self, count: int) -> tuple[int, ...]:
+        return (SUM,) * count
+
+    def write(self, names: Sequence[str]) -> str:
+        return " + ".join(names) if len(names) <= 4 else f"Σ({len(names)} terms)"
+
+    def local(self, position: int, names: Sequence[str]) -> str:
+        return "1"
+
+    def formula(self, position: int, count: int) -> str:
+        return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
+
+
+class WeightedTerms:
+    r"""Σᵢ wᵢ·xᵢ + b: the weights, then as many inputs, then the bias if any.
+
+    >>> WeightedTerms().roles_of(5)
+    ('weight', 'weight', 'input', 'input', 'bias')
+    """
+
+    roles: tuple[str, ...] = ("weight", "input", "bias")
+
+    def roles_of(self, count: int) -> tuple[str, ...]:
+        n = count // 2
+        return ("weight",) * n + ("input",) * n + ("bias",) * (count % 2)
+
+    def needs(self, count: int) -> tuple[int, ...]:
+        return (*(PRODUCT,) * (2 * (count // 2)), *(SUM,) * (count % 2))
+
+    def write(self, names: Sequence[str]) -> str:
+        n = len(names) // 2
+        terms = [f"{w}·{x}" for w, x in zip(names[:n], names[n : 2 * n])]
+        if len(terms) > 3:
+            terms = [terms[0], "...", terms[-1]]
+        return " + ".join([*terms, *names[2 * n :]])
+
+    def local(self, position: int, names: Sequence[str]) -> str:
+        n = len(names) // 2
+        if position < n:
+            return names[n + position]  # ∂/∂wᵢ = xᵢ
+        if position < 2 * n:
+            return names[position - n]  # ∂/∂xᵢ = wᵢ
+        return "1"
+
+    def formula(self, position: int, count: int) -> str:
+        n = count // 2
+        k = subscript(position % n + 1) if position < 2 * n else ""
+        if position < n:
+            return f"∂(Σw·x+b)/∂w{k} = x{k}"
+        if position < 2 * n:
+            return f"∂(Σw·x+b)/∂x{k} = w{k}"
+        return "∂(Σw·x+b)/∂b = 1"
+
+
+# --- how a node of a batch becomes one sample's nodes ------------------------------
+
+
+def _nodes(rep: Any) -> list[Any]:
+    """A sample's nodes for a parent, as a flat list."""
+    return list(rep.flat) if isinstance(rep, np.ndarray) else [rep]
+
+
+def sum_per_sample(s: Sample) -> Any:
+    r"""Σ over the batch, for one sample: Σ of that sample's numbers alone."""
+    numbers = _nodes(s.parents[0])
+    if len(numbers) == 1:
+        return s.apply(s.node.op, (numbers[0],))
+    return s.vsum(numbers)
+
+
+def mean_per_sample(s: Sample) -> Any:
+    r"""The mean over the batch, for one sample: the mean of its numbers alone."""
+    numbers = _nodes(s.parents[0])
+    if len(numbers) == 1:
+        return s.apply(s.node.op, (numbers[0],))
+    return s.vsum(numbers) * (1.0 / len(numbers))
+
+
+# --- a power, written with its exponent --------------------------------------------
+
+
+def _power_text(params: Mapping[str, Any]) -> dict[str, Any]:
+    r"""A power aⁿ's fields for one exponent n: ``a²``, ``∂/∂a = 2·a``."""
+    n = float(params["n"])
+    shown = f"{n:g}"
+    if n.is_integer():
+        power, less = superscript(int(n)), superscript(int(n) - 1)
+    else:
+        power, less = f"^{_signed(n)}", f"^{_signed(n - 1.0)}"
+    coefficient = _signed(n)
+    if n == 0:
+        local = short = "0"
+    elif n == 1:
+        local = short = "1"
+    elif n == 2:
+        local, short = "2·{0}", "2{0}"
+    else:
+        local = f"{coefficient}·{{0}}{less}"
+        short = f"{'−' if n == -1 else coefficient}{{0}}{less}"
+    return {
+        "expression": f"{{0}}{power}",
+        "derivatives": (local,),
+        "short": (short,),
+        "symbol": f"^{shown}",
+        "micrograd": f"**{shown}",
+    }
+
+
+def _signed(x: float) -> str:
+    text = f"{x:g}".replace("-", "−")
+    return f"({text})" if x < 0 and not float(x).is_integer() else text
+
+
 # --- the table --------------------------------------------------------------------
+
+_UNARY = (POWER,)  # what −a, a² need of a: (−a)², −(a + b)
 
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
         # arithmetic
-        Op(
-            "add",
-            "+",
-            "{0} + {1}",
-            ("1", "1"),
-            add,
-            "+",
-            "arithmetic",
-            2,
-            textbook="{0}+{1}",
-        ),
-        Op(
-            "sub",
-            "−",
-            "{0} − {1}",
-            ("1", "−1"),
-            sub,
-            "-",
-            "arithmetic",
-            2,
-            textbook="{0}−{1}",
-        ),
-        Op(
-            "mul",
-            "×",
-            "{0}·{1}",
-            ("{1}", "{0}"),
-            mul,
-            "*",
-            "arithmetic",
-            2,
-            textbook="{0}·{1}",
-        ),
-        Op(
-            "div",
-            "÷",
-            "{0} / {1}",
-            ("1/{1}", "−{0}/{1}²"),
-            div,
-            "/",
-            "arithmetic",
-            2,
-            textbook="{0}/{1}",
-        ),
-        Op(
-            "powv",
-            "^",
-            "{0}^{1}",
-            ("{1}·{0}^({1} − 1)", "{0}^{1}·ln {0}"),
-            pow_value,
-            "**",
-            "arithmetic",
-            2,
-            textbook="{0}^{1}",
-        ),
-        Op("neg", "−", "−{0}", ("−1",), neg, "-", "arithmetic"),
-        Op("pow", "^n", "{0}^n", ("n·{0}^(n − 1)",), pow_number, "**n", "arithmetic"),
+        Op("add", add, kind="arithmetic", symbol="+", micrograd="+",
+           expression="{0} + {1}", precedence=SUM, operands=(SUM, SUM),
+           derivatives=("1", "1"), roles=("term", "term"), textbook="{0}+{1}"),
+        Op("sub", sub, kind="arithmetic", symbol="−", micrograd="-",
+           expression="{0} − {1}", precedence=SUM, operands=(SUM, PRODUCT),
+           derivatives=("1", "−1"), roles=("term", "subtracted"),
+           textbook="{0}−{1}"),
+        Op("mul", mul, kind="arithmetic", symbol="×", micrograd="*",
+           expression="{0}·{1}", precedence=PRODUCT, operands=(PRODUCT, PRODUCT),
+           derivatives=("{1}", "{0}"), roles=("factor", "factor"),
+           textbook="{0}·{1}"),
+        Op("div", div, kind="arithmetic", symbol="÷", micrograd="/",
+           expression="{0} / {1}", precedence=PRODUCT, operands=(PRODUCT, SIGN),
+           derivatives=("1/{1}", "−{0}/{1}²"), roles=("numerator", "denominator"),
+           textbook="{0}/{1}"),
+        Op("powv", pow_value, kind="arithmetic", symbol="^", micrograd="**",
+           expression="{0}^{1}", precedence=POWER, operands=(ATOM, ATOM),
+           derivatives=("{1}·{0}^({1} − 1)", "{0}^{1}·ln {0}"),
+           roles=("base", "exponent")),
+        Op("neg", neg, kind="arithmetic", symbol="−", micrograd="-",
+           expression="−{0}", precedence=SIGN, operands=_UNARY, derivatives=("−1",)),
+        Op("pow", pow_number, kind="arithmetic", symbol="^n", micrograd="**n",
+           expression="{0}^{n}", precedence=POWER, operands=(ATOM,),
+           derivatives=("{n}·{0}^({n} − 1)",), roles=("base",),
+           params={"n": None}, specialise=_power_text),
         # functions and activations
-        Op("exp", "exp", "exp({0})", ("exp({0})",), exp, "exp", "function"),
-        Op("log", "ln", "ln({0})", ("1/{0}",), log, "log", "function"),
-        Op("tanh", "tanh", "tanh({0})", ("1 − {out}²",), tanh, "tanh", "activation"),
-        Op(
-            "sigmoid",
-            "σ",
-            "σ({0})",
-            ("{out}·(1 − {out})",),
-            sigmoid,
-            "sigmoid",
-            "activation",
-        ),
-        Op(
-            "relu",
-            "ReLU",
-            "ReLU({0})",
-            ("1 if {0} > 0 else 0",),
-            relu,
-            "ReLU",
-            "activation",
-        ),
-        Op(
-            "leaky_relu",
-            "LReLU",
-            "leaky_relu({0})",
-            ("1 if {0} > 0 else slope",),
-            leaky_relu,
-            "LeakyReLU",
-            "activation",
-        ),
+        Op("exp", exp, derivatives=("exp({0})",)),
+        Op("log", log, symbol="ln", expression="ln({0})", derivatives=("1/{0}",)),
+        Op("tanh", tanh, kind="activation", derivatives=("1 − {out}²",),
+           short=("tanh′({0})",)),
+        Op("sigmoid", sigmoid, kind="activation", symbol="σ", expression="σ({0})",
+           derivatives=("{out}·(1 − {out})",), short=("σ′({0})",)),
+        Op("relu", relu, kind="activation", symbol="ReLU", micrograd="ReLU",
+           expression="ReLU({0})", derivatives=("1 if {0} > 0 else 0",),
+           short=("ReLU′({0})",)),
+        Op("leaky_relu", leaky_relu, kind="activation", symbol="LReLU",
+           micrograd="LeakyReLU", params={"slope": 0.01},
+           derivatives=("1 if {0} > 0 else {slope}",), short=("LReLU′({0})",)),
         # sums
-        Op("sum", "Σᵢ", "Σᵢ {0}", ("1",), batch_sum, "sum", "sum"),
-        Op("mean", "mean", "mean({0})", ("1/n",), batch_mean, "mean", "sum"),
-        Op("vsum", "Σ", "Σ xᵢ", (), vsum, "+", "sum", None),
-        Op("wsum", "Σw·x+b", "Σ wᵢ·xᵢ + b", (), wsum, "+", "sum", None),
+        Op("sum", batch_sum, kind="sum", symbol="Σᵢ", expression="Σᵢ {0}",
+           precedence=SUM, operands=(ATOM,), derivatives=("1",),
+           per_sample=sum_per_sample),
+        Op("mean", batch_mean, kind="sum", derivatives=("1/n",),
+           per_sample=mean_per_sample),
+        Op("vsum", vsum_rule, kind="sum", symbol="Σ", micrograd="+",
+           expression="Σ xᵢ", precedence=SUM, terms=Terms()),
+        Op("wsum", wsum_rule, kind="sum", symbol="Σw·x+b", micrograd="+",
+           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedTerms()),
         # layer nodes: a whole batch at once
-        Op(
-            "linear",
-            "X·Wᵀ+b",
-            "{1}·{0}ᵀ + {2}",
-            ("{1}", "{0}", "1"),
-            linear,
-            "linear",
-            "layer",
-            3,
-            "W X b",
-        ),
-        Op(
-            "column",
-            "[:, j]",
-            "{0}[:, j]",
-            ("1 at column j",),
-            column,
-            "[]",
-            "layer",
-            1,
-            "Z",
-        ),
-        Op(
-            "reshape",
-            "reshape",
-            "reshape({0})",
-            ("1",),
-            reshape,
-            "view",
-            "layer",
-        ),
-        Op(
-            "patches",
-            "patches",
-            "patches({0})",
-            ("1 for each patch",),
-            patches,
-            "unfold",
-            "layer",
-        ),
-        Op(
-            "to_channels",
-            "to channels",
-            "channels({0})",
-            ("1",),
-            to_channels,
-            "view",
-            "layer",
-        ),
+        Op("linear", linear_rule, kind="layer", symbol="X·Wᵀ+b",
+           expression="{1}·{0}ᵀ + {2}", precedence=SUM, operands=(ATOM, PRODUCT, SUM),
+           derivatives=("{1}", "{0}", "1"), roles=("W", "X", "b"),
+           letters="W X b", per_sample=linear_per_sample),
+        Op("column", column_rule, kind="shape", symbol="[:, j]", micrograd="[]",
+           expression="{0}[:, {j}]", operands=(ATOM,), params={"j": None},
+           derivatives=("1 at column {j}",), roles=("matrix",), letters="Z",
+           per_sample=column_per_sample),
+        Op("reshape", reshape_rule, kind="shape", micrograd="view",
+           params={"shape": None}, derivatives=("1",),
+           per_sample=reshape_per_sample),
+        Op("patches", patches_rule, kind="shape", micrograd="unfold",
+           params={"kernel": None, "stride": 1},
+           derivatives=("1 for each patch",), roles=("images",),
+           per_sample=patches_per_sample),
+        Op("to_channels", to_channels_rule, kind="shape", symbol="to channels",
+           micrograd="view", expression="channels({0})",
+           params={"n": None, "rows": None, "columns": None},
+           derivatives=("1",), per_sample=to_channels_per_sample),
         # fused losses
-        Op(
-            "cross_entropy",
-            "CE",
-            "cross_entropy({0}, {1})",
-            ("(softmax({0}) − {1})/n", "−log softmax({0})/n"),
-            cross_entropy,
-            "cross_entropy",
-            "loss",
-            2,
-            "Z Y",
-        ),
-        Op(
-            "mse",
-            "MSE",
-            "mse({0}, {1})",
-            ("2·({0} − {1})/N", "−2·({0} − {1})/N"),
-            mse,
-            "mse",
-            "loss",
-            2,
-            "O T",
-        ),
+        Op("cross_entropy", cross_entropy_rule, kind="loss", symbol="CE",
+           expression="cross_entropy({0}, {1})",
+           derivatives=("(softmax({0}) − {1})/n", "−log softmax({0})/n"),
+           roles=("prediction", "target"), letters="Z Y",
+           per_sample=cross_entropy_per_sample),
+        Op("mse", mse_rule, kind="loss", symbol="MSE", expression="mse({0}, {1})",
+           derivatives=("2·({0} − {1})/N", "−2·({0} − {1})/N"),
+           roles=("prediction", "target"), letters="O T",
+           per_sample=mse_per_sample),
     )
-}
+}  # fmt: skip
 
 
 def op_for(name: str) -> Op:
     r"""The :class:`Op` of a name as stored in ``Value.op``.
 
-    ``a ** n`` with a number exponent is stored as ``"**n"`` (``"**2"``), so
-    the exponent stays visible in graphs and narration; its record is the
-    ``pow`` record with n written in.
+    A node's ``op`` is its record already (with its parameters), which is
+    returned as it is; a name gives the table's record.
 
-    >>> op_for("**2").formula(0, 1)
-    '∂(a^2)/∂a = 2·a'
-    >>> op_for("**0.5").formula(0, 1)
-    '∂(a^0.5)/∂a = 0.5·a^-0.5'
+    >>> op_for("mul").symbol
+    '×'
     """
-    if name.startswith("**"):
-        return _power(name[2:])
+    if isinstance(name, Op):
+        return name
     try:
         return OPS[name]
     except KeyError:
         msg = f"no op named {name!r} in the op table; known ops: {', '.join(OPS)}."
         raise KeyError(msg) from None
-
-
-def _power(n: str) -> Op:
-    """The record of a ** n for one number n, written with that n."""
-    less = f"{float(n) - 1.0:g}"
-    power = "{0}" if less == "1" else f"{{0}}^{less}"
-    local = "1" if less == "0" else f"{n}·{power}"
-    return Op(
-        f"**{n}", f"^{n}", f"{{0}}^{n}", (local,), pow_number, f"**{n}", "arithmetic"
-    )

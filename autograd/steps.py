@@ -56,17 +56,10 @@ import numpy as np
 from autograd.data import Data, is_batch, shape_text
 from autograd.graph import prepare_backward, summed_to, zero_grad
 from autograd.layer_rules import MatrixLocal
-from autograd.names import (
-    d,
-    delta_name,
-    formula_in,
-    node_names,
-    powers,
-    rule_letters,
-    written,
-)
+from autograd.names import d, delta_name, node_names, powers, rule_letters
 from autograd.ops import op_for
 from autograd.parameters import Element
+from autograd.text import expression_of, fmt, local_rule, local_text
 from autograd.value import Value, seed_gradient
 
 __all__ = [
@@ -75,76 +68,11 @@ __all__ = [
     "Finished",
     "Step",
     "backward_steps",
-    "expression_of",
-    "fmt",
-    "local_text",
-    "node_names",
 ]
 
 
 class AccumulatingGradientsWarning(UserWarning):
     """The leaves already held gradients, so this pass adds to them."""
-
-
-def fmt(x: Any) -> str:
-    """A number to 4 significant digits; a batch as its size and mean."""
-    if isinstance(x, np.ndarray | np.generic):
-        x = np.asarray(x)
-        if x.ndim == 0:
-            return f"{float(x):.4g}"
-        mean = f"mean {float(np.mean(x)):.4g}"
-        if x.ndim == 1:
-            return f"[{len(x)} values, {mean}]"
-        return f"[{shape_text(x.shape)} matrix, {mean}]"
-    if isinstance(x, float | int):
-        return f"{x:.4g}"
-    return repr(x)  # a layer node's local derivative: "W (32×64)"
-
-
-def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
-    r"""The local derivative ∂node/∂(parent at ``position``), as it is shown.
-
-    A number (or a batch's size and mean); for a layer node, the matrix it
-    is, by the name of the value it comes from and with its shape: the
-    local derivative of Z = X·Wᵀ + b with respect to W is the input ``x``.
-    """
-    local = node.local_grads[position]
-    if isinstance(local, MatrixLocal):
-        return f"{_written(node, position, names)} ({shape_text(local.shape)})"
-    return fmt(local)
-
-
-def _written(node: Value, position: int, names: dict[Value, str]) -> str:
-    """The op table's formula of ∂node/∂(parent at ``position``), in these names."""
-    return formula_in(node, position, names)
-
-
-def local_rule(node: Value, position: int, names: dict[Value, str]) -> str:
-    r"""∂node/∂parent in the graph's own names, then its number: ``∂y/∂x = w = 2``.
-
-    The formula comes from the op table, written with the names of this
-    node and its parents (never the table's letters, which could clash with
-    a user's own ``a`` and ``b``). A formula that is just a number
-    (``∂(x + b)/∂x = 1``) is not repeated.
-    """
-    parent = node.parents[position]
-    head = f"∂{d(names[node])}/∂{d(names[parent])}"
-    number = local_text(node, position, names)
-    local = node.local_grads[position]
-    if isinstance(local, MatrixLocal):
-        return f"{head} = {number}"
-    written = _written(node, position, names)
-    if _is_number(written) or written == number:
-        return f"{head} = {number}"
-    return f"{head} = {written} = {number}"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace("−", "-"))
-    except ValueError:
-        return False
-    return True
 
 
 def _snapshot(x: Any) -> Any:
@@ -393,11 +321,6 @@ class Step:
         else:
             shown, grey = escape(text), ""
         return f'<pre class="chainrule-step">{shown}{grey}</pre>'
-
-
-def expression_of(node: Value, names: dict[Value, str]) -> str:
-    """The op that made ``node``, written with its parents' names: ``x·w``."""
-    return written(node, names)
 
 
 def backward_steps(

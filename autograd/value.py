@@ -30,6 +30,7 @@ from autograd.graph import zero_grad as zero_graph
 from autograd.ops import OPS, Data, DomainError, Op, is_batch, op_for
 
 __all__ = [
+    "VALUES",
     "Constant",
     "Value",
     "apply",
@@ -119,7 +120,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
     record is read once, here, not on every call as ``apply`` reads it.
     """
     op = OPS[name]
-    rule, stored = op.rule, op.name
+    rule = op.rule
     what = f"a number to combine with {op.symbol}"
 
     def method(a: Value, b: Any) -> Value:
@@ -134,7 +135,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
                 data, local_grads = rule(a.data, b.data)
             except DomainError as error:
                 raise error.for_input(name_of((a, b)[error.position])) from None
-            return make_node(data, local_grads, stored, (a, b))
+            return make_node(data, local_grads, op, (a, b))
         finally:
             if paused:
                 _resume_collector()
@@ -146,7 +147,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
 def _unary_method(name: str, doc: str = "") -> Callable[[Value], Value]:
     """``f(a)`` for the op ``name`` of the table: :func:`apply`, made for one input."""
     op = OPS[name]
-    rule, stored = op.rule, op.name
+    rule = op.rule
 
     def method(a: Value) -> Value:
         paused = False
@@ -158,7 +159,7 @@ def _unary_method(name: str, doc: str = "") -> Callable[[Value], Value]:
                 data, local_grads = rule(a.data)
             except DomainError as error:
                 raise error.for_input(name_of(a)) from None
-            return make_node(data, local_grads, stored, (a,))
+            return make_node(data, local_grads, op, (a,))
         finally:
             if paused:
                 _resume_collector()
@@ -271,7 +272,7 @@ class Value:
             return _POWV(self, exponent)
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             n = float(to_data(exponent, what="the exponent"))
-            return apply(OPS["pow"], (self,), name=f"**{n:g}", n=n)
+            return apply(OPS["pow"], (self,), n=n)
         msg = (
             f"the exponent must be a number or a Value, not {type(exponent).__name__}."
         )
@@ -418,29 +419,35 @@ class Constant(Value):
 # --- applying an op ------------------------------------------------------------------
 
 
-def apply(op: Op, parents: tuple[Value, ...], name: str = "", **params: Any) -> Value:
+def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
     r"""A new node: ``op``'s rule applied to the parents' data.
 
     The rule returns the forward value and the local derivatives, which the
-    node keeps; ``name`` is stored as ``Value.op`` (the op's own name unless
-    given, as ``"**2"`` for the ``pow`` record). A rule that refuses its
-    input raises before the node exists, naming the parent to blame.
+    node keeps, with the op's record as its ``op``: ``params`` (a power's
+    exponent ``n``, a leaky ReLU's ``slope``) are bound into that record
+    (see :meth:`~autograd.record.Op.bind`). A rule that refuses its input
+    raises before the node exists, naming the parent to blame.
 
     >>> from autograd.ops import OPS
     >>> y = apply(OPS["mul"], (Value(2.0), Value(-3.0)))
     >>> y.data, y.local_grads
     (-6.0, (-3.0, 2.0))
+    >>> cube = apply(OPS["pow"], (Value(2.0),), n=3.0)
+    >>> cube.op, cube.op.params, cube.data, cube.local_grads
+    ('pow', {'n': 3.0}, 8.0, (12.0,))
     """
+    if params:
+        op = op.bind(**params)
     paused = False
     try:
         if _collector_running():  # paused while the node is made: see above
             paused = True
             _pause_collector()
         try:
-            data, local_grads = op.rule(*[p.data for p in parents], **params)
+            data, local_grads = op.rule(*[p.data for p in parents], **op.params)
         except DomainError as error:
             raise error.for_input(name_of(parents[error.position])) from None
-        return make_node(data, local_grads, name or op.name, parents)
+        return make_node(data, local_grads, op, parents)
     finally:
         if paused:
             _resume_collector()
@@ -457,7 +464,7 @@ def make_node(
     parents: tuple,
     kind: type[Value] | None = None,
 ) -> Value:
-    """Make an op's output node (or, with ``kind``, a leaf of that kind).
+    """Make an op's output node (``op``: its record), or with ``kind`` a leaf.
 
     The op has already checked its inputs.
     """
@@ -632,3 +639,32 @@ def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Val
         raise ValueError(msg)
     parents = (*w, *x) if bias is None else (*w, *x, as_value(bias))
     return apply(OPS["wsum"], parents)
+
+
+class _ValueNodes:
+    r"""How the op table's code makes nodes: as Values (see ``record.Nodes``).
+
+    The table knows nothing of Value; what it builds of nodes (one sample of
+    a batch, a loss written in scalar ops) it builds through this.
+    """
+
+    def leaf(self, data: Any, label: str = "") -> Value:
+        return Value(data, label)
+
+    def make(
+        self, data: Data, local_grads: tuple[Any, ...], op: Op | str, parents: tuple
+    ) -> Value:
+        return make_node(data, local_grads, op_for(op), parents)
+
+    def apply(self, op: Op, parents: tuple) -> Value:
+        return apply(op, parents)
+
+    def vsum(self, values: Sequence[Any]) -> Value:
+        return vsum(values)
+
+    def wsum(self, weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
+        return wsum(weights, inputs)
+
+
+#: The nodes the op table's code makes: Values.
+VALUES = _ValueNodes()

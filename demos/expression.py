@@ -36,15 +36,16 @@ demos.expression.ExpressionError: ... use ** for powers, as in w**2.
 from __future__ import annotations
 
 import ast
-import inspect
+import difflib
 import keyword
 import math
 import numbers
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from autograd import OPS, Op, Value, apply
+from demos.notation import function_spellings, identifier, translate
 
 __all__ = [
     "FUNCTIONS",
@@ -57,27 +58,47 @@ __all__ = [
 ]
 
 
-def _calling(op: Op) -> Callable[..., Value]:
-    return lambda x, **numbers: apply(op, (x,), **numbers)
+class _Functions(Mapping[str, Callable[..., Value]]):
+    r"""The functions an expression may call: every function and activation of
+    the engine's op table, by its name, read from the table when asked (an
+    op added to the table can be called at once)."""
+
+    def _ops(self) -> dict[str, Op]:
+        return {
+            name: op
+            for name, op in OPS.items()
+            if op.kind in ("function", "activation")
+        }
+
+    def __getitem__(self, name: str) -> Callable[..., Value]:
+        op = self._ops()[name]
+        return lambda x, **numbers: apply(op, (x,), **numbers)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ops())
+
+    def __len__(self) -> int:
+        return len(self._ops())
 
 
-def _options(op: Op) -> tuple[str, ...]:
-    """The numbers an op's rule takes after its input: ``slope`` for leaky_relu."""
-    parameters = list(inspect.signature(op.rule).parameters.values())[1:]
-    return tuple(p.name for p in parameters if p.default is not p.empty)
+class _Options(Mapping[str, tuple[str, ...]]):
+    r"""The numbers each function may take after its input: the op's
+    parameters (``leaky_relu(x, 0.1)`` gives the slope)."""
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        if name not in FUNCTIONS:
+            raise KeyError(name)
+        return tuple(OPS[name].params)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FUNCTIONS)
+
+    def __len__(self) -> int:
+        return len(FUNCTIONS)
 
 
-#: The functions an expression may call: every function and activation of the
-#: engine's op table, by its name.
-FUNCTIONS: dict[str, Callable[..., Value]] = {
-    name: _calling(op)
-    for name, op in OPS.items()
-    if op.kind in ("function", "activation")
-}
-
-#: The numbers each function may take after its input, from its rule:
-#: ``leaky_relu(x, 0.1)`` gives the slope.
-OPTIONS: dict[str, tuple[str, ...]] = {name: _options(OPS[name]) for name in FUNCTIONS}
+FUNCTIONS: Mapping[str, Callable[..., Value]] = _Functions()
+OPTIONS: Mapping[str, tuple[str, ...]] = _Options()
 
 #: The largest exponent (in size) that ``**`` accepts.
 MAX_EXPONENT = 100
@@ -88,10 +109,14 @@ MAX_LENGTH = 1000
 #: The most ops one expression may build.
 MAX_NODES = 300
 
-_ALLOWED = (
-    f"use numbers, the names given with --set, + - * / **, and {', '.join(FUNCTIONS)}."
-)
-_ALLOWED_SENTENCE = "U" + _ALLOWED[1:]
+
+def _allowed() -> str:
+    """What an expression may hold, as the end of an error message."""
+    return (
+        "use numbers, the names given with --set, + - * / **, and "
+        f"{', '.join(FUNCTIONS)}."
+    )
+
 
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -137,7 +162,9 @@ class ParsedExpression:
     ``root`` is the output node; ``variables`` maps each name given with
     ``--set`` to its leaf :class:`~autograd.Value` (labelled with the name), in
     the order given; ``used`` lists the names the expression actually uses;
-    ``results`` maps each name assigned in the text (``y = x * w``) to its node.
+    ``results`` maps each name assigned in the text (``y = x * w``) to its node;
+    ``notes`` says what was read another way than it was written (``^`` as
+    ``**``).
     """
 
     text: str
@@ -145,6 +172,7 @@ class ParsedExpression:
     variables: dict[str, Value]
     used: tuple[str, ...]
     results: dict[str, Value] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what was read another way than written, once
 
 
 def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpression:
@@ -174,25 +202,39 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> ParsedExpress
             f"{MAX_LENGTH:,}. Split it into smaller steps."
         )
         raise ExpressionError(msg)
-    leaves = _make_leaves(variables)
-    statements = _parse(text)
-    builder = _Builder(text, leaves)
+    leaves, by_identifier = _make_leaves(variables)
+    translated = translate(text, leaves)
+    statements = _parse(translated.text)
+    builder = _Builder(translated.text, by_identifier, translated.written)
     root = builder.build_all(statements)
-    used = tuple(name for name in leaves if name in builder.used)
+    used = tuple(name for name in leaves if identifier(name) in builder.used)
     return ParsedExpression(
         text=text,
         root=root,
         variables=leaves,
         used=used,
         results=dict(builder.results),
+        notes=tuple(translated.notes),
     )
 
 
-def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
+def _make_leaves(
+    variables: Mapping[str, float],
+) -> tuple[dict[str, Value], dict[str, Value]]:
+    """The leaves by the names given, and by their plain spellings (``w2_11``)."""
     leaves: dict[str, Value] = {}
+    by_identifier: dict[str, Value] = {}
     for name, number in variables.items():
-        if not name.isidentifier() or keyword.iskeyword(name):
-            msg = f"{name!r} is not a valid name; use letters, digits and '_'."
+        plain = identifier(name)
+        if not plain.isidentifier() or keyword.iskeyword(plain):
+            msg = (
+                f"{name!r} is not a valid name; use letters, digits and '_' (or "
+                "a name as the lessons write it, such as w²₁₁ or x₁)."
+            )
+            raise ExpressionError(msg)
+        if plain in by_identifier:
+            first = by_identifier[plain].label
+            msg = f"{first!r} and {name!r} are the same name; give it one value."
             raise ExpressionError(msg)
         if name in FUNCTIONS:
             msg = f"{name!r} is a function; give the variable another name."
@@ -203,8 +245,21 @@ def _make_leaves(variables: Mapping[str, float]) -> dict[str, Value]:
         if not math.isfinite(number):
             msg = f"the value of {name!r} must be a finite number, not {number}."
             raise ExpressionError(msg)
-        leaves[name] = Value(float(number), label=name)
-    return leaves
+        leaves[name] = by_identifier[plain] = Value(float(number), label=name)
+    return leaves, by_identifier
+
+
+def _did_you_mean(typed: str, known: Mapping[str, str]) -> str:
+    """`` (did you mean 'sigmoid'?)`` for a name close to a known one, else ``""``.
+
+    ``known`` maps the names to compare with (plain spellings) to how they
+    are shown.
+    """
+    close = difflib.get_close_matches(typed, list(known), n=1, cutoff=0.6)
+    if not close:
+        lowered = {plain.lower(): plain for plain in known}
+        close = [lowered[typed.lower()]] if typed.lower() in lowered else []
+    return f" (did you mean {known[close[0]]!r}?)" if close else ""
 
 
 # Slips a student makes, and the hint that fixes each.
@@ -232,14 +287,12 @@ def _parse(text: str) -> list[ast.stmt]:
         if error.offset and error.lineno == 1:
             where = f" at column {error.offset}"
         reason = error.msg or "invalid syntax"
-        msg = (
-            f"cannot read {shown!r}{where}: {reason}.{_hint(text)} {_ALLOWED_SENTENCE}"
-        )
+        msg = f"cannot read {shown!r}{where}: {reason}.{_hint(text)} U{_allowed()[1:]}"
         raise ExpressionError(msg) from None
     except (ValueError, RecursionError, MemoryError):
         msg = (
             "cannot read the expression: it is too deeply nested or holds "
-            f"characters that are not allowed. {_ALLOWED_SENTENCE}"
+            f"characters that are not allowed. U{_allowed()[1:]}"
         )
         raise ExpressionError(msg) from None
     for k, statement in enumerate(tree.body):
@@ -276,9 +329,12 @@ def _parse(text: str) -> list[ast.stmt]:
 class _Builder:
     """Walks the syntax tree, building one Value per number, name and op."""
 
-    def __init__(self, text: str, leaves: dict[str, Value]) -> None:
+    def __init__(
+        self, text: str, leaves: dict[str, Value], written: dict[str, str]
+    ) -> None:
         self.text = text
-        self.leaves = leaves
+        self.leaves = leaves  # by their plain spellings: w2_11
+        self.written = written  # each plain spelling as it was written: w²₁₁
         self.used: set[str] = set()
         self.results: dict[str, Value] = {}
         self.ops = 0
@@ -311,7 +367,7 @@ class _Builder:
             msg = f"'{name} = ...': {name} is {what}; give the result a new name."
             raise ExpressionError(msg)
         if not node.label:  # 'y = x' keeps x's own name
-            node.label = name
+            node.label = self.written.get(name, name)
         self.results[name] = node
 
     def source(self, node: ast.AST) -> str:
@@ -321,7 +377,7 @@ class _Builder:
         return text if len(text) <= 60 else text[:57] + "..."
 
     def refuse(self, what: str, node: ast.AST) -> ExpressionError:
-        msg = f"{what} is not allowed: {self.source(node)!r}; {_ALLOWED}"
+        msg = f"{what} is not allowed: {self.source(node)!r}; {_allowed()}"
         return ExpressionError(msg)
 
     def build(self, node: ast.AST) -> Value:
@@ -371,22 +427,18 @@ class _Builder:
         if node.id in FUNCTIONS:
             msg = f"{node.id} is a function: call it, as in {node.id}(x)."
             raise ExpressionError(msg)
-        known = ", ".join([*self.leaves, *self.results]) or "none"
-        msg = (
-            f"unknown name {node.id!r}; the known names are: {known}. "
-            f"Give it a value with --set {node.id}=NUMBER."
-        )
+        shown = self.written.get(node.id, node.id)
+        names = {
+            plain: value.label or plain
+            for plain, value in [*self.leaves.items(), *self.results.items()]
+        }
+        known = ", ".join(names.values()) or "none"
+        msg = f"unknown name {shown!r}{_did_you_mean(node.id, names)}; "
+        msg += f"the known names are: {known}. Give it a value with --set {shown}=NUMBER."
         raise ExpressionError(msg)
 
     def binary(self, node: ast.BinOp) -> Value:
         symbol = _OPERATORS.get(type(node.op))
-        if isinstance(node.op, ast.BitXor):
-            base, power = self.source(node.left), self.source(node.right)
-            msg = (
-                f"^ is not a power in Python: {self.source(node)!r}; "
-                f"use ** for powers, as in {base}**{power}."
-            )
-            raise ExpressionError(msg)
         if symbol is None:
             what = f"the operator {type(node.op).__name__}"
             raise self.refuse(what, node)
@@ -436,9 +488,10 @@ class _Builder:
             raise self.refuse("calling this", node)
         name = node.func.id
         if name not in FUNCTIONS:
+            spellings = {spelling: spelling for spelling in function_spellings()}
             msg = (
-                f"calling {name!r} is not allowed; the functions are "
-                f"{', '.join(FUNCTIONS)}."
+                f"calling {name!r} is not allowed{_did_you_mean(name, spellings)}; "
+                f"the functions are {', '.join(FUNCTIONS)}."
             )
             raise ExpressionError(msg)
         if node.keywords:

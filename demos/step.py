@@ -27,7 +27,7 @@ from pathlib import Path
 
 from autograd import Value, backward_steps, explain, topological_order
 from autograd.names import node_names
-from autograd.steps import expression_of, fmt
+from autograd.text import expression_of, fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 from demos.terminal import visible

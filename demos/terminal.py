@@ -53,6 +53,7 @@ _WORDS = {
     "Σ": "sum",
     "Π": "prod",
     "σ": "sigmoid",
+    "′": "'",
     "φ": "phi",
     "α": "alpha",
     "β": "beta",

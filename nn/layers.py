@@ -16,7 +16,7 @@ each reading the outputs of the one before. The structure is micrograd's:
 >>> model.layers[0].neurons[2].w[1].label     # layer 2 (1 is the inputs): w²ⱼₖ
 'w²₃₂'
 >>> y = model([1.0, -2.0])            # one sample -> one Value (one output)
->>> y.op                               # the last layer is linear: a bare wsum
+>>> y.op                               # no activation on the last layer: a bare wsum
 'wsum'
 
 A 2-D numpy array is a *batch*: row k is sample k. A batch goes through each
@@ -69,20 +69,53 @@ __all__ = [
     "name_layer",
 ]
 
-#: The activations a neuron can have: the op table's, and "linear" (none).
-ACTIVATIONS = (*(name for name, op in OPS.items() if op.kind == "activation"), "linear")
+#: No activation: the neuron hands on its weighted sum z itself.
+IDENTITY = "identity"
+
+
+class _Activations(Sequence[str]):
+    r"""The activations a neuron can have: every ``kind="activation"`` op of
+    the op table, read when asked (an op added to the table is one at once),
+    and ``"identity"`` (none)."""
+
+    def _names(self) -> tuple[str, ...]:
+        table = (name for name, op in OPS.items() if op.kind == "activation")
+        return (*table, IDENTITY)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+#: The activations a neuron can have (``"linear"`` is accepted for "identity").
+ACTIVATIONS: Sequence[str] = _Activations()
 
 
 def check_activation(activation: str, nonlin: bool | None = None) -> str:
-    r"""``activation`` itself if it is a known activation, else a ValueError.
+    r"""The name of a known activation, else a ValueError.
 
-    ``nonlin`` is micrograd's keyword: True means ReLU, False linear.
+    ``"linear"`` (no activation, as many books call it) is taken as
+    ``"identity"``. ``nonlin`` is micrograd's keyword: True means ReLU,
+    False none.
+
+    >>> check_activation("linear"), check_activation("tanh", nonlin=True)
+    ('identity', 'relu')
     """
     if nonlin is not None:
         if not isinstance(nonlin, bool):
-            msg = f"nonlin must be True (ReLU) or False (linear), not {nonlin!r}."
+            msg = f"nonlin must be True (ReLU) or False (identity), not {nonlin!r}."
             raise TypeError(msg)
-        return "relu" if nonlin else "linear"
+        return "relu" if nonlin else IDENTITY
+    if activation == "linear":
+        return IDENTITY
     if activation not in ACTIVATIONS:
         msg = (
             f"unknown activation {activation!r}; choose one of "
@@ -93,8 +126,8 @@ def check_activation(activation: str, nonlin: bool | None = None) -> str:
 
 
 def activate(z: Value, activation: str) -> Value:
-    """The activation's node on ``z`` (``z`` itself for ``"linear"``)."""
-    return z if activation == "linear" else apply(OPS[activation], (z,))
+    """The activation's node on ``z`` (``z`` itself for ``"identity"``)."""
+    return z if activation == IDENTITY else apply(OPS[activation], (z,))
 
 
 def check_size(value: Any, what: str) -> int:
@@ -232,8 +265,8 @@ class Neuron(Module):
     r"""One neuron: ``φ(Σᵢ wᵢ·xᵢ + b)`` as a ``wsum`` node and an activation node.
 
     ``activation`` is one of :data:`ACTIVATIONS` (``"leaky_relu"`` has slope
-    0.01, ``"linear"`` is none); micrograd's ``nonlin=True/False`` is accepted
-    too (ReLU or linear). ``init`` is one of ``nn.SCHEMES`` (see
+    0.01, ``"identity"`` is none); micrograd's ``nonlin=True/False`` is
+    accepted too (ReLU or none). ``init`` is one of ``nn.SCHEMES`` (see
     :mod:`nn.init`). ``seed`` makes the starting weights reproducible.
 
     The weights are a row of a weight matrix (the neuron's own, or its
@@ -376,7 +409,7 @@ class Layer(Module):
         given as a list) get one ``wsum`` node and one activation node per
         neuron, made here.
         """
-        op = None if self.activation == "linear" else OPS[self.activation]
+        op = None if self.activation == IDENTITY else OPS[self.activation]
         if isinstance(inputs, LayerSample) or _FLOAT.issuperset(
             [type(v.data) for v in inputs]
         ):
@@ -408,8 +441,8 @@ class MLP(Module):
     r"""A multi-layer perceptron: ``MLP(nin, [n₁, n₂, ..., n_L])``.
 
     Hidden layers use ``activation``; the last layer uses
-    ``output_activation`` (linear by default, as in micrograd, so its outputs
-    are logits or raw scores). Any layer size works, one neuron included.
+    ``output_activation`` (``"identity"``, none, by default, as in micrograd,
+    so its outputs are logits or raw scores). Any layer size works, one neuron included.
     All layers draw their starting weights, one after another, from one
     generator seeded by ``seed``. A batch gives one Value: batch × outputs
     (or a 1-D batch for one output).
@@ -424,7 +457,7 @@ class MLP(Module):
         nin: int,
         nouts: Sequence[int],
         activation: str = "relu",
-        output_activation: str = "linear",
+        output_activation: str = IDENTITY,
         *,
         seed: Seed = 0,
         init: str = "uniform",
@@ -492,7 +525,7 @@ class Sequential(Module):
     ``layers.0....``, ``layers.1....``, like an MLP's.
 
     >>> from nn.dropout import Dropout
-    >>> net = Sequential(Layer(2, 4, seed=0), Dropout(0.5), Layer(4, 1, "linear"))
+    >>> net = Sequential(Layer(2, 4, seed=0), Dropout(0.5), Layer(4, 1, "identity"))
     >>> net.nin, net.nout
     (2, 1)
     >>> net.eval().layers[1].training

@@ -49,7 +49,8 @@ from autograd import (
     wsum,
 )
 from autograd.data import real_array, value_at
-from autograd.value import name_of
+from autograd.layer_rules import cross_entropy_graph, mse_graph
+from autograd.value import VALUES, name_of
 from nn.module import Module, array_groups
 from nn.optim import non_negative
 
@@ -228,7 +229,7 @@ def mse(outputs: Any, targets: Any) -> Value:
         return mean_squared_error(outputs, target_array(targets, outputs))
     outs = as_outputs(outputs)
     targets_k = real_targets(targets, batch_size(outs), len(outs))
-    return _mean(_average([(o - t) ** 2 for o, t in zip(outs, targets_k)]))
+    return _mean(mse_graph(outs, targets_k, VALUES))
 
 
 def l1(outputs: Any, targets: Any) -> Value:
@@ -328,9 +329,7 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
     n = batch_size(outs)
     labels = class_targets(targets, n, len(outs))
     _finite(outs, "cross_entropy", "logits")
-    shifted = _shifted(outs)
-    log_sum_exp = vsum([z.exp() for z in shifted]).log()
-    return _mean(log_sum_exp - _picked(shifted, labels, n))
+    return _mean(cross_entropy_graph(outs, _one_hot(labels, len(outs), n), VALUES))
 
 
 def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
@@ -367,6 +366,8 @@ def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
     if np.any((t < 0) | (t > 1)):
         msg = "binary_cross_entropy targets must be between 0 and 1 (class 0 or 1)."
         raise ValueError(msg)
+    # The one op named here, on purpose: log σ(z) has a stable form in z that
+    # only a sigmoid's output has (a fact of its math, not of its record).
     if p.op == "sigmoid":
         z = p.parents[0]
         _finite([z], "binary_cross_entropy", "inputs of its sigmoid")

@@ -21,8 +21,9 @@ graph (see :mod:`viz.jupyter`).
 True
 """
 
-from viz.dot import GraphTooLargeError, draw_graph, frames_of
+from viz.dot import GraphTooLargeError, draw_graph
 from viz.fields import SVG, pixel_fields, receptive_fields
+from viz.frames import frames_of
 from viz.html import save_steps_html, steps_html
 from viz.jupyter import show_values_as_graphs
 from viz.network import draw_network

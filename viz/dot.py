@@ -12,9 +12,8 @@ node being processed and the edges carrying its gradient to its parents are
 highlighted; a node that has received part of its gradient shows it
 (``grad 2 (so far)``), and only nodes nothing has reached yet show ``grad ?``.
 
-Labels are shown as typed: ``&amp;`` stays ``&amp;``, control characters and
-lone surrogates are drawn as visible symbols, and a name longer than
-:data:`MAX_NAME` characters is shortened with an ellipsis in the middle.
+What the picture writes is made in :mod:`viz.labels`, and where a pass
+stands in a frame is worked out in :mod:`viz.frames`.
 
 ``str(graph)`` is the DOT source (no Graphviz program needed), and node ids
 come from the nodes' positions in :func:`autograd.topological_order`, so the
@@ -31,43 +30,33 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import graphviz
-import numpy as np
 
-from autograd import (
-    Element,
-    ParameterArray,
-    Step,
-    Value,
-    backward_steps,
-    op_for,
-    topological_order,
-)
-from autograd.graph import zeros_like
+from autograd import Step, Value, op_for, topological_order
 from autograd.names import d, node_names
-from autograd.ops import shape_text, split_weighted_sum
-from autograd.steps import expression_of, fmt, local_rule, local_text
+from autograd.text import fmt, local_rule, local_text
+from viz.frames import (
+    Frame,
+    final_grads,
+    frame_state,
+    frames_of,
+    grad_text,
+    step_index,
+)
+from viz.labels import kind_of, label_lines, record_field, shortened, value_title
 from viz.layout import Layout
 
 __all__ = [
-    "MAX_NAME",
     "STYLES",
-    "Frame",
     "GraphTooLargeError",
     "draw_frame",
     "draw_graph",
-    "frames_of",
-    "is_parameter_label",
-    "kind_of",
     "layout_size",
     "parameter_set",
-    "text_label",
-    "visible",
+    "plan_collapse",
 ]
 
 DEFAULT_MAX_NODES = 300
@@ -99,181 +88,29 @@ FONT = "Helvetica"
 #: Every text in a graph is this large (points): edge labels as large as the
 #: values' own text, so the chain-rule numbers read from the back of a room.
 FONT_SIZE = "14"
+
+
 #: Names longer than this are shortened with an ellipsis in the middle.
-MAX_NAME = 40
-
-# nn labels parameters with dotted paths: layers.0.neurons.2.w.1, layer1.neuron3.b
-_PARAMETER = re.compile(r"\.(w|b|weight|weights|bias|kernel)(\.?\d+)*$")
-
-
 class GraphTooLargeError(ValueError):
     """A graph has more values than ``max_nodes``, even with neurons collapsed."""
-
-
-def is_parameter_label(label: str) -> bool:
-    r"""True for a label that names a parameter the way ``nn`` names them.
-
-    >>> is_parameter_label("layers.0.neurons.2.w.1"), is_parameter_label("l1.n3.b")
-    (True, True)
-    >>> is_parameter_label("x"), is_parameter_label("b")
-    (False, False)
-    """
-    return bool(_PARAMETER.search(label))
-
-
-def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
-    r"""Which kind of value a node is: parameter, input, intermediate or output.
-
-    A leaf is a *parameter* if it lives in a parameter array (a layer's
-    weights, or one of them), is in ``params``, or its label looks like an
-    ``nn`` parameter name (see :func:`is_parameter_label`); other leaves are
-    *inputs* (or constants). The root is the *output*.
-    """
-    if node is root:
-        return "output"
-    if node.parents:
-        return "intermediate"
-    if (
-        isinstance(node, ParameterArray | Element)
-        or (params is not None and node in params)
-        or is_parameter_label(node.label)
-    ):
-        return "parameter"
-    return "input"
-
-
-# --- escaping -------------------------------------------------------------------
-
-
-def visible(text: str) -> str:
-    r"""Text as typed, made safe to draw: nothing in it is read as markup.
-
-    Control characters become their visible symbols (NUL is ``␀``), a lone
-    surrogate (which no file can hold) is written as its escape ``\\udc80``.
-
-    >>> visible("a\x00b"), visible("\ud800")
-    ('a␀b', '\\ud800')
-    """
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("␡")
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def shortened(name: str, limit: int = MAX_NAME) -> str:
-    r"""A name cut to ``limit`` characters with an ellipsis in the middle.
-
-    >>> shortened("layers.0.neurons.12.w.3"), shortened("x" * 50, 11)
-    ('layers.0.neurons.12.w.3', 'xxxxx…xxxxx')
-    """
-    if len(name) <= limit:
-        return name
-    head = (limit - 1) // 2 + (limit - 1) % 2
-    return name[:head] + "…" + name[len(name) - (limit - 1 - head) :]
-
-
-def _text(text: str) -> str:
-    """Text for a DOT string: visible, with ``\\``, quotes and ``&`` escaped
-    (Graphviz reads ``&amp;`` as ``&``, so a typed ``&`` must be ``&amp;``)."""
-    text = visible(text).replace("&", "&amp;")
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-_RECORD_SPECIAL = re.compile(r"([{}|<>])")
-
-
-def _field(text: str) -> str:
-    """Text for one field of a record label: also escape ``{ } | < >``."""
-    return _RECORD_SPECIAL.sub(r"\\\1", _text(text))
-
-
-def text_label(*lines: str) -> graphviz.quoting.NoHtml:
-    r"""Several lines of plain text as one label, drawn as typed (never as HTML).
-
-    Every label of a picture goes through here (or :func:`_field`): ``&``,
-    quotes and backslashes escaped for Graphviz, control characters made
-    visible, so ``&#1;`` or ``a&amp;b`` is drawn as typed and the SVG stays
-    well-formed XML.
-
-    >>> str(text_label("a&b", 'say "hi"'))
-    'a&amp;b\\nsay \\"hi\\"'
-    """
-    return graphviz.nohtml("\\n".join(_text(line) for line in lines))
-
-
-# --- the backward pass, frozen at each step ---------------------------------------
-
-
-def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
-    r"""All the steps of a fresh backward pass from ``root``, side-effect free.
-
-    Every grad in the graph is set to 0, :func:`autograd.backward_steps` runs
-    to the end, and then every node gets back the grad it had before. So the
-    steps show the gradients of ``root`` alone (even if leaves had
-    accumulated grads from earlier passes), and the graph is left as it was.
-    """
-    order = list(topological_order(root) if order is None else order)
-    saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
-    try:
-        for node in order:
-            node.grad = zeros_like(node.data)
-        return list(backward_steps(root))
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
-
-
-def _step_index(step: int | Step, steps: Sequence[Step]) -> int:
-    total = len(steps)
-    if isinstance(step, Step):
-        if step.total != total or steps[step.index - 1].node is not step.node:
-            msg = (
-                f"this Step (step {step.index}/{step.total}, node {step.name!r}) "
-                "comes from another graph; pass a Step of this root's "
-                "backward_steps, or the step number."
-            )
-            raise ValueError(msg)
-        return step.index
-    if isinstance(step, bool) or not isinstance(step, int | np.integer):
-        msg = f"step must be a step number or a Step, not {type(step).__name__}."
-        raise TypeError(msg)
-    if not 1 <= step <= total:
-        msg = (
-            f"step must be between 1 and {total} (this graph's backward pass has "
-            f"{total} steps, one per value made by an op), not {step}."
-        )
-        raise ValueError(msg)
-    return int(step)
-
-
-def final_grads(steps: Sequence[Step]) -> dict[int, Any]:
-    r"""Each node's final gradient in a pass, keyed by ``id(node)``.
-
-    A node made by an op has it when its step is reached; a leaf once the
-    last step is done (the table of the last step).
-    """
-    finals: dict[int, Any] = {id(step.node): step.grad for step in steps}
-    if steps:
-        for leaf in steps[-1].leaves:
-            finals[id(leaf.node)] = leaf.grad
-    return finals
 
 
 # --- collapsing large graphs ------------------------------------------------------
 
 
+#: The roles of the parents a collapsed neuron stands for (see the op table).
+_NEURON_ROLES = frozenset({"weight", "bias"})
+
+
 def _weight_positions(node: Value) -> set[int]:
-    """Positions of a wsum node's weights and bias among its parents."""
-    weights, _, bias = split_weighted_sum(range(len(node.parents)))
-    return {*weights, bias} if bias is not None else set(weights)
+    """Positions of a neuron's weights and bias among its node's parents."""
+    roles = op_for(node.op).roles_of(len(node.parents))
+    return {i for i, role in enumerate(roles) if role in _NEURON_ROLES}
+
+
+def _is_neuron(node: Value) -> bool:
+    """True for a node whose parents include weights: a neuron's weighted sum."""
+    return bool(node.parents) and "weight" in op_for(node.op).roles
 
 
 def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
@@ -287,7 +124,7 @@ def _hidden_leaves(order: Sequence[Value]) -> set[Value]:
     for node in order:
         if not node.parents:
             continue
-        in_weights = _weight_positions(node) if node.op == "wsum" else set()
+        in_weights = _weight_positions(node) if _is_neuron(node) else set()
         for position, parent in enumerate(node.parents):
             if parent.parents:
                 continue
@@ -324,52 +161,6 @@ def layout_size(order: Sequence[Value], hidden: set[Value]) -> int:
 
 
 # --- the picture ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Where a pass stands: the steps, and which one is current.
-
-    A backward frame (``forward=False``) stands at backward step ``index``.
-    A forward frame stands at the ``index``-th op of the forward pass: the
-    values computed so far show their data, the others ``data ?``.
-    ``every_chain`` writes every edge's chain-rule line on it, not only the
-    current step's, and the longest grad texts: the widest text a frame can
-    have, to lay frames out by.
-    """
-
-    steps: Sequence[Step]
-    index: int  # 1-based
-    every_chain: bool = False
-    forward: bool = False
-
-
-def received(steps: Sequence[Step], index: int) -> dict[int, tuple[Any, bool]]:
-    r"""The gradient each node has received after backward step ``index``.
-
-    Keyed by ``id(node)``: the running total of the last share sent to it,
-    and whether that was its last share (every node that uses it has sent
-    its part). Nodes nothing has reached yet are missing.
-    """
-    expected: dict[int, int] = {}
-    for step in steps:
-        for line in step.lines:
-            if line.after is not None:
-                expected[id(line.parent)] = expected.get(id(line.parent), 0) + 1
-    totals: dict[int, tuple[Any, bool]] = {}
-    counts: dict[int, int] = {}
-    for step in steps[:index]:
-        for line in step.lines:
-            if line.after is not None:
-                key = id(line.parent)
-                counts[key] = counts.get(key, 0) + 1
-                totals[key] = (line.after, counts[key] == expected[key])
-    return totals
-
-
-def forward_order(order: Sequence[Value]) -> list[Value]:
-    """The ops of the forward pass, in the order they are computed."""
-    return [node for node in order if node.parents]
 
 
 def draw_graph(
@@ -435,11 +226,11 @@ def draw_graph(
         msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
         raise ValueError(msg)
     order = topological_order(root)
-    _collapsed(order, max_nodes, collapse)  # a too-large graph fails before any work
+    plan_collapse(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
         steps = frames_of(root, order)
-        frame = Frame(steps, _step_index(step, steps))
+        frame = Frame(steps, step_index(step, steps))
     return draw_frame(
         root,
         order,
@@ -467,7 +258,7 @@ def parameter_set(params: Any) -> set[Value] | None:
     return found
 
 
-def _collapsed(
+def plan_collapse(
     order: Sequence[Value], max_nodes: int, collapse: Collapse
 ) -> tuple[bool, set[Value]]:
     """Decide whether to collapse neurons; return it and the hidden leaves."""
@@ -531,11 +322,11 @@ def draw_frame(
     With a ``layout`` (see :mod:`viz.layout`) every node and edge is pinned to
     its position there, for rendering with ``neato -n2``.
     """
-    collapsing, hidden = _collapsed(order, max_nodes, collapse)
+    collapsing, hidden = plan_collapse(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
     names = {node: shortened(name) for node, name in node_names(order, root).items()}
     root_name = names[root]
-    current, computed, totals = _frame_state(order, frame)
+    current, computed, totals = frame_state(frame, order)
     step_of = {} if frame is None else {id(s.node): s for s in frame.steps}
     finals = {} if frame is None else final_grads(frame.steps)
     forward = frame is not None and frame.forward
@@ -564,11 +355,11 @@ def draw_frame(
             continue
         data = fmt(node.data) if computed is None or node in computed else "?"
         fields = " | ".join(
-            _field(text)
+            record_field(text)
             for text in (
-                _title(node, names),
+                value_title(node, names),
                 f"data {data}",
-                f"grad {_grad_text(node, frame, totals, step_of, finals)}",
+                f"grad {grad_text(node, frame, totals, step_of, finals)}",
             )
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
@@ -585,12 +376,12 @@ def draw_frame(
         if not node.parents:
             continue
         parts = [op_for(node.op).symbol]
-        if collapsing and node.op == "wsum":
-            weights, _, bias = split_weighted_sum(node.parents)
-            n = len(weights)
-            plus = " + bias" if bias is not None else ""
+        if collapsing and _is_neuron(node):
+            roles = op_for(node.op).parts(node.parents)
+            n = len(roles["weight"])
+            plus = " + bias" if roles.get("bias") else ""
             parts.append(f"{n} weight{'s' if n != 1 else ''}{plus}")
-        symbol = text_label(*parts)
+        symbol = label_lines(*parts)
         op_attrs = {"shape": "circle" if len(symbol) <= 2 else "ellipse"}
         if node is current:
             op_attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
@@ -605,7 +396,7 @@ def draw_frame(
             chain = step_of[id(node)].lines
         known = computed is None or node in computed or (frame and frame.every_chain)
         # a collapsed neuron's local derivatives are its hidden weights: unlabelled
-        label_locals = show_local_grads and not (collapsing and node.op == "wsum")
+        label_locals = show_local_grads and not (collapsing and _is_neuron(node))
         for i, parent in enumerate(node.parents):
             if parent in hidden:
                 continue
@@ -614,70 +405,16 @@ def draw_frame(
                 if show_rules or forward or (frame is not None and frame.every_chain):
                     lines.append(local_rule(node, i, names))
                 else:
-                    local_value = local_text(node, i, names)
-                    lines.append(
-                        f"∂{d(names[node])}/∂{d(names[parent])} = {local_value}"
-                    )
+                    local = local_text(node, i, names)
+                    lines.append(f"∂{d(names[node])}/∂{d(names[parent])} = {local}")
             edge_attrs: dict[str, Any] = dict(flow) if node is current else {}
             if chain is not None:
                 target = f"d{d(root_name)}/d{d(names[parent])}"
                 lines.append(f"{target} += {chain[i].numbers[2:]}")
             if lines:
-                edge_attrs["label"] = text_label(*lines)
+                edge_attrs["label"] = label_lines(*lines)
             edge(f"v{position[parent]}", f"op{k}", **edge_attrs)
     return g
-
-
-def _frame_state(
-    order: Sequence[Value], frame: Frame | None
-) -> tuple[Value | None, set[Value] | None, dict[int, tuple[Any, bool]]]:
-    """The current node, the values computed so far (forward frames only) and
-    the gradients received so far (backward frames only)."""
-    if frame is None:
-        return None, None, {}
-    if frame.forward:
-        ops = forward_order(order)
-        done = set(ops[: frame.index])
-        computed = {node for node in order if not node.parents} | done
-        return ops[frame.index - 1], computed, {}
-    current = frame.steps[frame.index - 1].node
-    return current, None, received(frame.steps, frame.index)
-
-
-def _grad_text(
-    node: Value,
-    frame: Frame | None,
-    totals: dict[int, tuple[Any, bool]],
-    step_of: dict[int, Step],
-    finals: dict[int, Any],
-) -> str:
-    """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
-    if frame is None:
-        return fmt(node.grad)
-    final = fmt(finals.get(id(node), 0.0))
-    if frame.every_chain:
-        return f"{final} (so far)"  # the widest it can be, for the layout
-    if frame.forward:
-        return "?"
-    step = step_of.get(id(node))
-    if step is not None and step.index <= frame.index:
-        return final
-    if id(node) in totals:
-        grad, complete = totals[id(node)]
-        return fmt(grad) if complete else f"{fmt(grad)} (so far)"
-    return "?"
-
-
-def _title(node: Value, names: dict[Value, str]) -> str:
-    r"""A value's name in its box.
-
-    A layer node is titled as the layer it is, with its shape (batch ×
-    units): ``layer 1: Z1 = x·layers.0.Wᵀ + layers.0.b  (64×32)``.
-    """
-    if node.op == "linear":
-        shape = shape_text(node.data.shape)
-        return f"{names[node]} = {expression_of(node, names)}  ({shape})"
-    return names[node]
 
 
 def _legend(

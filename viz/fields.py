@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.steps import fmt
+from autograd.text import fmt
 from nn.files import write_file
-from viz.dot import shortened, visible
+from viz.labels import shortened, visible
 from viz.network import layers_of
 
 __all__ = ["SVG", "pixel_fields", "receptive_fields", "weight_colour"]

@@ -32,7 +32,7 @@ from typing import Any
 
 from autograd import Step, Value, topological_order
 from autograd.names import node_names, number_name
-from autograd.steps import expression_of, fmt, local_rule
+from autograd.text import expression_of, fmt, local_rule
 from nn.files import write_file
 from viz.dot import (
     CURRENT,
@@ -42,15 +42,12 @@ from viz.dot import (
     LEGEND,
     STYLES,
     Collapse,
-    Frame,
-    _collapsed,
     draw_frame,
-    forward_order,
-    frames_of,
-    kind_of,
     parameter_set,
-    visible,
+    plan_collapse,
 )
+from viz.frames import Frame, forward_order, frames_of
+from viz.labels import kind_of, visible
 from viz.layout import layout_of
 from viz.render import render_svgs
 
@@ -248,7 +245,7 @@ def steps_html(
         )
         raise ValueError(msg)
     chosen = parameter_set(params)
-    _, hidden = _collapsed(order, max_nodes, collapse)
+    _, hidden = plan_collapse(order, max_nodes, collapse)
     steps = frames_of(root, order)
     draw = partial(
         draw_frame,

@@ -21,7 +21,7 @@ from typing import Any
 
 import graphviz
 
-from viz.render import GraphvizNotFound, _message
+from viz.render import GraphvizNotFound, not_found_message
 
 __all__ = ["EdgeCursor", "Layout", "layout_of"]
 
@@ -72,7 +72,7 @@ def layout_of(graph: graphviz.Digraph | str) -> Layout:
     try:
         out = graphviz.pipe("dot", "json", str(graph).encode("utf-8"))
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFound(_message(error)) from None
+        raise GraphvizNotFound(not_found_message(error)) from None
     data: dict[str, Any] = json.loads(out)
     objects = data.get("objects", [])
     names = [o["name"] for o in objects]

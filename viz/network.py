@@ -40,8 +40,10 @@ import numpy as np
 
 from autograd import Value, topological_order
 from autograd.data import real_array
-from autograd.steps import fmt
-from viz.dot import shortened, text_label, visible
+from autograd.layer_rules import mse_graph
+from autograd.text import fmt
+from autograd.value import VALUES
+from viz.labels import label_lines, shortened, visible
 from viz.render import PinnedDigraph
 
 __all__ = ["NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
@@ -144,11 +146,7 @@ def _loss(blame: Any, outputs: list[Value]) -> Value:
                 "function of the outputs that returns the loss."
             )
             raise ValueError(msg)
-        squares = [(out - _number(t)) ** 2 for out, t in zip(outputs, targets)]
-        loss = squares[0]
-        for square in squares[1:]:
-            loss = loss + square
-        loss = loss * (1.0 / len(squares))
+        loss = mse_graph(outputs, [_number(t) for t in targets], VALUES)
     if not isinstance(loss, Value) or loss.shape != ():
         msg = (
             "blame must be the target(s) or a function of the outputs that "
@@ -389,7 +387,7 @@ def draw_network(
                 cx, cy = centres[i][j]
                 group.node(
                     f"l{i}n{j}",
-                    text_label(*text),
+                    label_lines(*text),
                     pos=f"{cx:.1f},{cy:.1f}!",
                     **attrs,
                 )
@@ -401,7 +399,7 @@ def draw_network(
             half = 0.31 * CAPTION_FONT * len(shown) + 4
             g.node(
                 f"name{j}",
-                text_label(shown),
+                label_lines(shown),
                 shape="plaintext",
                 style="",
                 fixedsize="false",

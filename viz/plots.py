@@ -159,6 +159,7 @@ def predict_classes(model: Any, X: np.ndarray, threshold: float | None = None) -
         return np.argmax(scores, axis=1)
     if threshold is None:
         single = output if isinstance(output, Value) else next(iter(output))
+        # a sigmoid's output is a probability, cut at 0.5; any other score at 0
         threshold = 0.5 if single.op == "sigmoid" else 0.0
     return (scores[:, 0] > threshold).astype(int)
 

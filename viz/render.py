@@ -26,7 +26,14 @@ import graphviz
 
 from nn.files import write_file
 
-__all__ = ["GraphvizNotFound", "PinnedDigraph", "render_svg", "render_svgs", "save_svg"]
+__all__ = [
+    "GraphvizNotFound",
+    "PinnedDigraph",
+    "not_found_message",
+    "render_svg",
+    "render_svgs",
+    "save_svg",
+]
 
 INSTALL_HELP = (
     "Install Graphviz and make sure `dot` is on your PATH:\n"
@@ -67,7 +74,8 @@ class PinnedDigraph(graphviz.Digraph):
         return render_svg(self)
 
 
-def _message(error: Exception) -> str:
+def not_found_message(error: Exception) -> str:
+    """What to tell a user whose Graphviz programs are missing."""
     return f"cannot render: the Graphviz program `dot` was not found ({error}).\n" + (
         INSTALL_HELP
     )
@@ -80,7 +88,7 @@ def _pipe(source: str, pinned: bool = False) -> str:
     try:
         out = graphviz.pipe(engine, "svg", source.encode("utf-8"), neato_no_op=no_op)
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFound(_message(error)) from None
+        raise GraphvizNotFound(not_found_message(error)) from None
     return out.decode("utf-8")
 
 

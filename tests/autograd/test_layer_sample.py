@@ -81,7 +81,7 @@ def test_a_layer_sample_equals_the_same_layer_made_of_plain_nodes(activation):
     rng = np.random.default_rng(3)
     W = ParameterArray(rng.normal(size=(3, 4)), "W")
     b = ParameterArray(rng.normal(size=3), "b")
-    op = None if activation == "linear" else OPS[activation]
+    op = None if activation == "identity" else OPS[activation]
 
     def run(use_layer_sample: bool) -> tuple[list[float], list[float], list[float]]:
         W.grad[...] = 0.0

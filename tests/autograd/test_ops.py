@@ -145,12 +145,14 @@ def test_every_op_in_the_table_has_a_symbol_and_a_formula_per_parent():
             assert "{" not in formula, (name, formula)
 
 
-def test_pow_keeps_its_exponent_in_the_op_name():
+def test_pow_keeps_its_exponent_on_the_node_and_writes_it():
     a = Value(3.0)
-    assert (a**2).op == "**2"
-    assert (a**-1).op == "**-1"
-    assert op_for("**2").formula(0, 1) == "∂(a^2)/∂a = 2·a"
-    assert op_for("**0.5").formula(0, 1) == "∂(a^0.5)/∂a = 0.5·a^-0.5"
+    square, inverse = a**2, a**-1
+    assert square.op == "pow" and square.op.params == {"n": 2.0}
+    assert inverse.op.params == {"n": -1.0} and inverse._op == "**-1"
+    assert op_for(square.op).formula(0, 1) == "∂(a²)/∂a = 2·a"
+    assert OPS["pow"].bind(n=0.5).formula(0, 1) == "∂(a^0.5)/∂a = 0.5·a^(−0.5)"
+    assert OPS["pow"].formula(0, 1) == "∂(a^n)/∂a = n·a^(n − 1)"
 
 
 @pytest.mark.parametrize("x", [1000.0, -1000.0, 1e308, -1e308])

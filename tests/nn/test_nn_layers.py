@@ -84,14 +84,14 @@ def test_shared_parameter_is_listed_once():
 def test_neuron_is_one_wsum_and_its_activation(activation):
     neuron = nn.Neuron(3, activation=activation, seed=0)
     out = neuron([1.0, -2.0, 0.5])
-    z = out if activation == "linear" else out.parents[0]
+    z = out if activation == "identity" else out.parents[0]
     assert z.op == "wsum"
     assert z.parents == (*neuron.w, *z.parents[3:6], neuron.b)
     expected_z = (
         sum(w.data * x for w, x in zip(neuron.w, [1.0, -2.0, 0.5])) + neuron.b.data
     )
     assert z.data == pytest.approx(expected_z)
-    if activation != "linear":
+    if activation != "identity":
         assert out.op == activation
 
 
@@ -254,7 +254,7 @@ def test_zero_grad_clears_parameters():
 
 def test_reprs():
     assert repr(nn.MLP(2, [3, 1])) == (
-        "MLP(2, [3, 1], activation='relu', output_activation='linear')"
+        "MLP(2, [3, 1], activation='relu', output_activation='identity')"
     )
     assert repr(nn.Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(nn.Neuron(2)) == "Neuron(2, activation='relu')"

@@ -92,8 +92,8 @@ def test_the_lectures_backward_by_hand_matches_backward():
 
 def test_micrographs_nonlin_keyword():
     assert nn.Neuron(3, nonlin=True).activation == "relu"
-    assert nn.Neuron(3, nonlin=False).activation == "linear"
-    assert nn.Layer(3, 2, nonlin=False).activation == "linear"
+    assert nn.Neuron(3, nonlin=False).activation == "identity"
+    assert nn.Layer(3, 2, nonlin=False).activation == "identity"
     assert nn.Layer(3, 2, nonlin=True)([1.0, 2.0, 3.0])[0].op == "relu"
     with pytest.raises(TypeError, match="nonlin must be True"):
         nn.Neuron(3, nonlin="yes")  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ import pytest
 
 from autograd import Value, backward_steps, topological_order, vsum, wsum
 from viz import GraphTooLargeError, draw_graph, frames_of
-from viz.dot import CURRENT, FLOW, STYLES, is_parameter_label
+from viz.dot import CURRENT, FLOW, STYLES
+from viz.labels import is_parameter_label
 
 
 def neuron() -> tuple[Value, dict[str, Value]]:
@@ -311,7 +312,8 @@ def test_rules_on_edges_edge_text_as_large_as_node_text_and_the_legend():
 
 
 def test_a_forward_frame_shows_the_values_computed_so_far():
-    from viz.dot import FORWARD, Frame, draw_frame
+    from viz.dot import FORWARD, draw_frame
+    from viz.frames import Frame
 
     o, v = neuron()
     order = topological_order(o)
