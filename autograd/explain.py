@@ -34,7 +34,7 @@ from autograd.ops import is_batch
 from autograd.text import fmt
 from autograd.value import Value, check_value
 
-__all__ = ["Explanation", "Path", "count_text", "explain"]
+__all__ = ["Explanation", "Path", "count_text", "explain", "path_product"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -269,7 +269,7 @@ def _path_of(walk: Any, names: dict[Value, str]) -> Path:
         nodes=tuple(nodes),
         names=tuple(names[n] for n in nodes),
         factors=factors,
-        product=_path_product(tuple(nodes), factors),
+        product=path_product(tuple(nodes), factors),
         edges=tuple(len(where) for _, where in steps),
         locals=locals_,
         formulas=formulas,
@@ -289,7 +289,7 @@ def _formula(upper: Value, where: list[int], names: dict[Value, str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
 
 
-def _path_product(nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> Any:
+def path_product(nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> Any:
     r"""Multiply the factors of one path, from the root down, as backward does.
 
     Going down the path, the running product is multiplied by each local

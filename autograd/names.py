@@ -477,13 +477,39 @@ def formula_in(
     op = op_for(node.op)
     parent_names = [names[p] for p in node.parents]
     out = names.get(node, "")
-    if op.terms is None:  # a template: wrap the names that are expressions
-        template = (op.short if short else op.derivatives)[position]
-        if template.strip() not in ("{0}", "{1}", "{2}", "{out}"):
-            parent_names = [_wrapped(n) for n in parent_names]
-            out = _wrapped(out) if out else out
-    text = op.short_text if short else op.local_text
-    return powers(text(position, parent_names, out))
+    if op.terms is not None:  # Σ and the weighted sum: each local is one name
+        text = op.short_text if short else op.local_text
+        return powers(text(position, parent_names, out))
+    template = (op.short if short else op.derivatives)[position]
+    return powers(op.fill(_names_in(template, parent_names, out), [], ""))
+
+
+_PLACEHOLDER = re.compile(r"\{(\d+|out)\}")
+
+
+def _names_in(template: str, names: Sequence[str], out: str) -> str:
+    r"""``template`` with the names put in, in parentheses where they need them.
+
+    A name that is an expression is bracketed, unless it stands alone or
+    directly inside a call's parentheses; the op's parameters (``{n}``) are
+    left for the op to fill.
+
+    >>> _names_in("{0}·(1 − {0})", ["a − t"], "")
+    '(a − t)·(1 − (a − t))'
+    >>> _names_in("exp({0})", ["z + 1"], "")
+    'exp(z + 1)'
+    """
+
+    def put(found: re.Match[str]) -> str:
+        key = found.group(1)
+        name = out if key == "out" else names[int(key)]
+        alone = template.strip() == found.group(0)
+        before, after = template[: found.start()], template[found.end() :]
+        enclosed = before.endswith("(") and after.startswith(")")
+        shown = name if alone or enclosed else _wrapped(name)
+        return shown.replace("{", "{{").replace("}", "}}")
+
+    return _PLACEHOLDER.sub(put, template)
 
 
 def target_name(output_name: str) -> str:
@@ -506,7 +532,7 @@ def delta_name(sum_name: str) -> str | None:
     ('δ²₁', None)
     """
     found = _SCRIPTED.fullmatch(sum_name)
-    if found and found.group(1) == "z":
+    if found and found.group(1) == "z" and (found.group(2) or found.group(3)):
         return "δ" + sum_name[1:]
     return None
 

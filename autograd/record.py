@@ -349,6 +349,10 @@ class Op(str):
 
     # --- writing ---------------------------------------------------------------------
 
+    def fill(self, template: str, names: Sequence[str], out: str) -> str:
+        """A template of this op (``{0}``, ``{out}``, ``{n}``) in these names."""
+        return self._fill(template, names, out)
+
     def _fill(self, template: str, names: Sequence[str], out: str) -> str:
         given = {k: _number(v) for k, v in self.params.items() if v is not None}
         shown = _Shown(given, out=out)

@@ -10,7 +10,12 @@ one op at a time. Only this small language gets through:
   leaky_relu``), called by their plain name with one argument, plus the
   op's own numbers where it has some: ``leaky_relu(x, 0.1)`` (the slope);
 - named results: ``y = x * w1; E = y * w2`` computes ``y``, then ``E``, and
-  the graph calls those values ``y`` and ``E`` (the last one is the output).
+  the graph calls those values ``y`` and ``E`` (the last one is the output);
+- what the lessons print (read by :mod:`demos.notation`): ``×``, ``·``,
+  ``−``, powers as superscripts (``w²``, ``(a − t)²``) or ``^``, names with a
+  layer and indices (``w²₁₁``, ``x₁``), and the functions by their symbols
+  (``σ``, ``ln``, ``ReLU``). A misspelled name or function gets "did you
+  mean".
 
 Anything else (attribute access, subscripts, lambdas, comprehensions, calls of
 anything else, keyword arguments, ...) is refused with an
@@ -27,10 +32,9 @@ Traceback (most recent call last):
 demos.expression.ExpressionError: attribute access is not allowed: 'x.__class__'; ...
 >>> parse_expression("y = x * w; E = y * y", {"x": 2, "w": 3}).root.label
 'E'
->>> parse_expression("w^2", {"w": 3})
-Traceback (most recent call last):
-...
-demos.expression.ExpressionError: ... use ** for powers, as in w**2.
+>>> parsed = parse_expression("σ(x·w)^2", {"x": 2, "w": 3})   # as the lessons write
+>>> round(parsed.root.data, 4), parsed.notes
+(0.9951, ('read ^ as ** (a power), as in Python',))
 """
 
 from __future__ import annotations
@@ -433,8 +437,10 @@ class _Builder:
             for plain, value in [*self.leaves.items(), *self.results.items()]
         }
         known = ", ".join(names.values()) or "none"
-        msg = f"unknown name {shown!r}{_did_you_mean(node.id, names)}; "
-        msg += f"the known names are: {known}. Give it a value with --set {shown}=NUMBER."
+        msg = (
+            f"unknown name {shown!r}{_did_you_mean(node.id, names)}; the known "
+            f"names are: {known}. Give it a value with --set {shown}=NUMBER."
+        )
         raise ExpressionError(msg)
 
     def binary(self, node: ast.BinOp) -> Value:

@@ -99,8 +99,8 @@ def _function_names() -> dict[str, str]:
 def function_name(spelling: str) -> str | None:
     r"""The op table's name of a function written ``spelling``, or None.
 
-    >>> function_name("σ"), function_name("ln"), function_name("ReLU"), function_name("Tanh")
-    ('sigmoid', 'log', 'relu', 'tanh')
+    >>> [function_name(s) for s in ("σ", "ln", "ReLU", "Tanh")]
+    ['sigmoid', 'log', 'relu', 'tanh']
     """
     spellings = _function_names()
     if spelling in spellings:

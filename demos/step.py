@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value, backward_steps, explain, topological_order
-from autograd.names import node_names
+from autograd.names import name_key, node_names
 from autograd.text import expression_of, fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
@@ -89,17 +89,16 @@ def narrate(
 ) -> str:
     r"""The story of ``text``: forward values, backward steps, gradients.
 
-    With ``wrt`` (an input's name) it adds every distinct path from that
-    input to the output (``autograd.explain``). With ``svg`` and ``html`` it
-    also writes the graph picture and the step-by-step page, laid out in
-    ``rankdir`` (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
+    With ``wrt`` (the name of an input, or of any value the narration names)
+    it adds every distinct path from that value to the output
+    (``autograd.explain``). With ``svg`` and ``html`` it also writes the
+    graph picture and the step-by-step page, laid out in ``rankdir``
+    (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
     parameters (weights, biases): drawn and listed as such.
     """
     parsed = parse_expression(text, values)
-    if wrt is not None and wrt not in parsed.used:
-        known = ", ".join(parsed.used) or "none"
-        msg = f"--wrt {wrt}: the expression has no input {wrt!r}; its inputs: {known}."
-        raise ExpressionError(msg)
+    if wrt is not None:
+        _node_named(parsed.root, wrt)  # refused now, before anything is drawn
     unknown = [name for name in params if name not in parsed.variables]
     if unknown:
         known = ", ".join(parsed.variables) or "none"
@@ -137,6 +136,7 @@ class _Story:
         order = topological_order(root)
         names = node_names(order, root)
         lines = [f"expression: {visible(parsed.text.strip())}"]  # as typed, inert
+        lines += [f"({visible(note)})" for note in parsed.notes]
         unused = [name for name in parsed.variables if name not in parsed.used]
         if unused:
             lines.append(f"(not used: {', '.join(unused)})")
@@ -168,7 +168,7 @@ class _Story:
             )
         if wrt is not None:
             lines += ["", f"paths from {wrt} to {root_name}"]
-            lines += str(explain(root, parsed.variables[wrt], limit=1000)).splitlines()
+            lines += str(explain(root, _node_named(root, wrt), limit=1000)).splitlines()
         if svg is not None:
             lines += ["", f"wrote {visible(str(self.write_svg(Path(svg))))}"]
         if html is not None:
@@ -201,6 +201,24 @@ class _Story:
             )
         except ValueError as error:  # a graph with too many steps for one page
             raise DemoError(f"cannot make the step page: {error}") from None
+
+
+def _node_named(root: Value, name: str) -> Value:
+    r"""The node of ``root``'s graph called ``name`` (in either spelling).
+
+    Any name the narration prints will do: an input (``x``), a named result
+    (``y``), an unnamed value by its expression (``x·w``).
+    """
+    names = node_names(topological_order(root), root)
+    wanted = name_key(name)
+    found = [node for node, shown in names.items() if name_key(shown) == wanted]
+    if not found:
+        known = ", ".join(dict.fromkeys(names.values()))
+        msg = (
+            f"--wrt {name}: the graph has no value named {name!r}; its values: {known}."
+        )
+        raise ExpressionError(msg)
+    return found[0]
 
 
 #: The largest graphs ``--svg`` and ``--html`` draw. Graphviz's layout time

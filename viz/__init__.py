@@ -2,6 +2,8 @@ r"""viz: pictures of computation graphs, backprop steps and networks.
 
 - :func:`draw_graph`: a computation graph, optionally frozen at one backward
   step; :func:`save_steps_html`: a page with one frame per step.
+- :func:`draw_paths`: one weight's chain, the paths from it to the loss
+  with the product of their local derivatives, at any network size.
 - :func:`draw_network` and :func:`receptive_fields`: what a model looks like.
 - :func:`plot_history` and :func:`plot_decision_boundary`: training pictures.
 
@@ -27,6 +29,7 @@ from viz.frames import frames_of
 from viz.html import save_steps_html, steps_html
 from viz.jupyter import show_values_as_graphs
 from viz.network import draw_network
+from viz.paths import draw_paths
 from viz.plots import plot_decision_boundary, plot_history, predict_classes
 from viz.render import (
     GraphvizNotFound,
@@ -43,6 +46,7 @@ __all__ = [
     "PinnedDigraph",
     "draw_graph",
     "draw_network",
+    "draw_paths",
     "frames_of",
     "pixel_fields",
     "plot_decision_boundary",

@@ -84,3 +84,39 @@ def tiny_mlp() -> TinyMLP:
 @pytest.fixture
 def make_mlp():
     return TinyMLP
+
+
+#: How large each text of an SVG shows when the picture is fitted to a
+#: 1024×768 screen, in CSS pixels: its font size times the scale it is drawn at.
+FIT_TEXT_PX = """
+() => {
+  const svg = document.querySelector("svg");
+  const sizes = [...svg.querySelectorAll("text")]
+    .filter((t) => t.textContent.trim())
+    .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return sizes;
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def fitted_text_px(chromium):
+    """A function: the size of every text of an SVG fitted to 1024×768, in px."""
+
+    def measure(svg: str) -> list[float]:
+        page = chromium.new_page(viewport={"width": 1024, "height": 768})
+        try:
+            page.set_content(
+                '<html><body style="margin:0"><div style="width:1024px;'
+                'height:768px">' + svg + "</div></body></html>"
+            )
+            page.evaluate(
+                """() => { const s = document.querySelector("svg");
+                s.setAttribute("width", "1024px"); s.setAttribute("height", "768px");
+                s.setAttribute("preserveAspectRatio", "xMidYMid meet"); }"""
+            )
+            return page.evaluate(FIT_TEXT_PX)
+        finally:
+            page.close()
+
+    return measure
