@@ -35,6 +35,13 @@ from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
 from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray
+from autograd.practice import (
+    Exercise,
+    GradReport,
+    Question,
+    check_grads,
+    exercise,
+)
 from autograd.steps import (
     AccumulatingGradientsWarning,
     ChainLine,
@@ -57,7 +64,9 @@ __all__ = [
     "ChainLine",
     "Constant",
     "Element",
+    "Exercise",
     "Explanation",
+    "GradReport",
     "GradcheckError",
     "GradcheckReport",
     "LayerSample",
@@ -66,12 +75,15 @@ __all__ = [
     "Op",
     "ParameterArray",
     "Path",
+    "Question",
     "Step",
     "Value",
     "apply",
     "as_value",
     "backward_steps",
+    "check_grads",
     "column",
+    "exercise",
     "explain",
     "gradcheck",
     "linear",

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import summed_to, topological_order, zeros_like
+from autograd.latex import explanation_latex
 from autograd.names import d, formula_in, node_names
 from autograd.ops import is_batch
 from autograd.text import fmt
@@ -147,6 +148,13 @@ class Explanation:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def latex(self) -> str:
+        r"""The paths, each one's product and their sum, as LaTeX (an ``align*``)."""
+        return explanation_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
 
     def _repr_html_(self) -> str:
         """The explanation for Jupyter: the same text, the total in bold."""

@@ -213,7 +213,7 @@ def gradcheck(
     out = _call(f, inputs)
     for x in inputs:
         x.grad = zeros_like(x.data)
-    out.backward()
+    out.backward(np.ones(out.shape) if out.shape else None)  # a batch: its sum
     analytic = [x.grad.copy() if is_batch(x.grad) else x.grad for x in inputs]
     for x, grad in zip(inputs, saved_grads):
         x.grad = grad

@@ -81,6 +81,7 @@ from autograd.record import (
     PRODUCT,
     SIGN,
     SUM,
+    Mistakes,
     Op,
     Sample,
 )
@@ -556,6 +557,54 @@ def _signed(x: float) -> str:
     return f"({text})" if x < 0 and not float(x).is_integer() else text
 
 
+# --- the usual mistakes with the local derivatives (what practice names) -----------
+
+Wrong = tuple[tuple[str, float], ...]
+
+
+def own_value_mistake(kind: str) -> Mistakes:
+    r"""The output taken for its own slope: σ(z) for σ′(z), tanh(z) for tanh′(z)."""
+
+    def wrong(position: int, inputs: Sequence[float], out: float, params: Any) -> Wrong:
+        return ((kind, out),)
+
+    return wrong
+
+
+def relu_mistakes(
+    position: int, inputs: Sequence[float], out: float, params: Any
+) -> Wrong:
+    r"""ReLU′ taken as 1 where the input is negative (it is 0 there)."""
+    return (("relu", 1.0),) if inputs[0] < 0 else ()
+
+
+def sign_mistakes(
+    position: int, inputs: Sequence[float], out: float, params: Any
+) -> Wrong:
+    r"""+1 for the −1 of what is subtracted (a − b, with respect to b) or negated."""
+    return (("sign", 1.0),) if position == len(inputs) - 1 else ()
+
+
+def factor_mistakes(
+    position: int, inputs: Sequence[float], out: float, params: Any
+) -> Wrong:
+    r"""The wrong factor: ∂(a·b)/∂a is b, not a; ∂(Σ wᵢxᵢ)/∂wᵢ is xᵢ, not wᵢ."""
+    if position < 2 * (len(inputs) // 2):  # a factor, not a weighted sum's bias
+        return (("swap", inputs[position]),)
+    return ()
+
+
+def power_mistakes(
+    position: int, inputs: Sequence[float], out: float, params: Any
+) -> Wrong:
+    r"""The power rule: n·aⁿ⁻¹ taken as aⁿ⁻¹ (the n forgotten) or aⁿ (the value):
+    for a square, a or a² instead of 2a."""
+    n, a = params["n"], inputs[0]
+    if a == 0 and n < 1:
+        return ()
+    return (("power", a ** (n - 1)), ("power", out))
+
+
 # --- the table --------------------------------------------------------------------
 
 _UNARY = (POWER,)  # what −a, a² need of a: (−a)², −(a + b)
@@ -570,11 +619,11 @@ OPS: dict[str, Op] = {
         Op("sub", sub, kind="arithmetic", symbol="−", micrograd="-",
            expression="{0} − {1}", precedence=SUM, operands=(SUM, PRODUCT),
            derivatives=("1", "−1"), roles=("term", "subtracted"),
-           textbook="{0}−{1}"),
+           textbook="{0}−{1}", mistakes=sign_mistakes),
         Op("mul", mul, kind="arithmetic", symbol="×", micrograd="*",
            expression="{0}·{1}", precedence=PRODUCT, operands=(PRODUCT, PRODUCT),
            derivatives=("{1}", "{0}"), roles=("factor", "factor"),
-           textbook="{0}·{1}"),
+           textbook="{0}·{1}", mistakes=factor_mistakes),
         Op("div", div, kind="arithmetic", symbol="÷", micrograd="/",
            expression="{0} / {1}", precedence=PRODUCT, operands=(PRODUCT, SIGN),
            derivatives=("1/{1}", "−{0}/{1}²"), roles=("numerator", "denominator"),
@@ -584,21 +633,23 @@ OPS: dict[str, Op] = {
            derivatives=("{1}·{0}^({1} − 1)", "{0}^{1}·ln {0}"),
            roles=("base", "exponent")),
         Op("neg", neg, kind="arithmetic", symbol="−", micrograd="-",
-           expression="−{0}", precedence=SIGN, operands=_UNARY, derivatives=("−1",)),
+           expression="−{0}", precedence=SIGN, operands=_UNARY, derivatives=("−1",),
+           mistakes=sign_mistakes),
         Op("pow", pow_number, kind="arithmetic", symbol="^n", micrograd="**n",
            expression="{0}^{n}", precedence=POWER, operands=(ATOM,),
            derivatives=("{n}·{0}^({n} − 1)",), roles=("base",),
-           params={"n": None}, specialise=_power_text),
+           params={"n": None}, specialise=_power_text, mistakes=power_mistakes),
         # functions and activations
         Op("exp", exp, derivatives=("exp({0})",)),
         Op("log", log, symbol="ln", expression="ln({0})", derivatives=("1/{0}",)),
         Op("tanh", tanh, kind="activation", derivatives=("1 − {out}²",),
-           short=("tanh′({0})",)),
+           short=("tanh′({0})",), mistakes=own_value_mistake("tanh")),
         Op("sigmoid", sigmoid, kind="activation", symbol="σ", expression="σ({0})",
-           derivatives=("{out}·(1 − {out})",), short=("σ′({0})",)),
+           derivatives=("{out}·(1 − {out})",), short=("σ′({0})",),
+           mistakes=own_value_mistake("sigmoid")),
         Op("relu", relu, kind="activation", symbol="ReLU", micrograd="ReLU",
            expression="ReLU({0})", derivatives=("1 if {0} > 0 else 0",),
-           short=("ReLU′({0})",)),
+           short=("ReLU′({0})",), mistakes=relu_mistakes),
         Op("leaky_relu", leaky_relu, kind="activation", symbol="LReLU",
            micrograd="LeakyReLU", params={"slope": 0.01},
            derivatives=("1 if {0} > 0 else {slope}",), short=("LReLU′({0})",)),
@@ -611,7 +662,8 @@ OPS: dict[str, Op] = {
         Op("vsum", vsum_rule, kind="sum", symbol="Σ", micrograd="+",
            expression="Σ xᵢ", precedence=SUM, terms=Terms()),
         Op("wsum", wsum_rule, kind="sum", symbol="Σw·x+b", micrograd="+",
-           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedTerms()),
+           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedTerms(),
+           mistakes=factor_mistakes),
         # layer nodes: a whole batch at once
         Op("linear", linear_rule, kind="layer", symbol="X·Wᵀ+b",
            expression="{1}·{0}ᵀ + {2}", precedence=SUM, operands=(ATOM, PRODUCT, SUM),

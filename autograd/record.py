@@ -37,6 +37,7 @@ __all__ = [
     "PRODUCT",
     "SIGN",
     "SUM",
+    "Mistakes",
     "Nodes",
     "Op",
     "Sample",
@@ -56,6 +57,13 @@ PRODUCT = 2  # a × b, a / b
 SIGN = 3  # −a
 POWER = 4  # a², a^b
 ATOM = 5  # a name, a number, a function call f(a)
+
+
+#: An op's usual mistakes: (position, inputs' numbers, output, parameters) ->
+#: ((kind, the wrong local derivative it gives), ...); see ``Op.mistakes``.
+Mistakes = Callable[
+    [int, Sequence[float], float, Mapping[str, Any]], tuple[tuple[str, float], ...]
+]
 
 
 class Nodes(Protocol):
@@ -199,6 +207,11 @@ class Op(str):
       ``letters`` and ``textbook`` write the op's rule in :meth:`formula`.
     - ``specialise(params) -> dict``: fields written anew for one choice of
       the parameters (a power's exponent as a superscript).
+    - ``mistakes(position, inputs, out, params) -> ((kind, wrong), ...)``: the
+      usual mistakes with the local derivative of parent ``position`` and
+      the wrong number each gives, on numbers (σ(z) for σ′(z): ``("sigmoid",
+      out)``); what practice names a wrong answer by
+      (:mod:`autograd.practice.mistakes`). ``None``: none known.
     """
 
     name: str
@@ -218,6 +231,7 @@ class Op(str):
     textbook: str
     terms: Terms | None
     specialise: Callable[[Mapping[str, Any]], dict[str, Any]] | None
+    mistakes: Mistakes | None
     _bound: dict[tuple[Any, ...], Op]  # the records of chosen parameters
 
     def __new__(
@@ -240,6 +254,7 @@ class Op(str):
         textbook: str = "",
         terms: Terms | None = None,
         specialise: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
+        mistakes: Mistakes | None = None,
     ) -> Op:
         if kind not in KINDS:
             msg = f"kind must be one of {', '.join(KINDS)}, not {kind!r}."
@@ -267,6 +282,7 @@ class Op(str):
             "textbook": textbook,
             "terms": terms,
             "specialise": specialise,
+            "mistakes": mistakes,
             "_bound": {},
         }
         record.__dict__.update(fields)

@@ -46,7 +46,7 @@ A layer node of a batch is narrated with its matrices' shapes:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -54,7 +54,14 @@ from typing import Any
 import numpy as np
 
 from autograd.data import Data, is_batch, shape_text
-from autograd.graph import prepare_backward, summed_to, zero_grad
+from autograd.graph import (
+    prepare_backward,
+    summed_to,
+    topological_order,
+    zero_grad,
+    zeros_like,
+)
+from autograd.latex import step_latex
 from autograd.layer_rules import MatrixLocal
 from autograd.names import d, delta_name, node_names, powers, rule_letters
 from autograd.ops import op_for
@@ -68,6 +75,7 @@ __all__ = [
     "Finished",
     "Step",
     "backward_steps",
+    "steps_aside",
 ]
 
 
@@ -310,6 +318,14 @@ class Step:
 
     __repr__ = __str__
 
+    def latex(self) -> str:
+        r"""The step as LaTeX (an ``align*``): the node's gradient, and for each
+        parent its local derivative and the chain rule with its numbers."""
+        return step_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
     def _repr_html_(self) -> str:
         """The step for Jupyter: the same text, the textbook rules in grey."""
         text = str(self)
@@ -350,6 +366,26 @@ def backward_steps(
         )
         raise TypeError(msg)
     return _steps(root, grad, fresh)
+
+
+def steps_aside(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
+    r"""The steps of a fresh backward pass from ``root``, leaving every grad as it was.
+
+    Every grad in the graph (``order``, by default all of it) is saved and
+    set to 0, :func:`backward_steps` runs to the end, and every node gets its
+    own grad back, even if something fails on the way. So the steps show the
+    gradients of ``root`` alone, and the graph is left as it was: what
+    pictures of a pass and checks of a hand-done one need.
+    """
+    order = list(topological_order(root) if order is None else order)
+    saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
+    try:
+        for node in order:
+            node.grad = zeros_like(node.data)
+        return list(backward_steps(root))
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
 
 
 def _steps(root: Value, grad: Data, fresh: bool) -> Iterator[Step]:

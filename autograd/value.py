@@ -246,6 +246,46 @@ class Value:
         data = self.data
         return tuple(data.shape) if is_batch(data) else ()
 
+    # --- as a number, as PyTorch's tensors and micrograd's Values are ------------
+
+    def item(self) -> float:
+        r"""The number a one-number Value holds, as a Python ``float``.
+
+        ``loss.item()`` as in PyTorch; ``float(loss)`` is the same. A batch
+        holds many numbers: read ``.data`` (a numpy array) instead.
+
+        >>> Value(0.25).item(), float(Value(2.0) * 3.0)
+        (0.25, 6.0)
+        """
+        data = self.data
+        if is_batch(data):
+            msg = (
+                f"item() needs a Value holding one number, but {name_of(self)} "
+                f"holds a batch of shape {tuple(data.shape)}; read .data for the "
+                "array, or reduce it first (.sum(), .mean())."
+            )
+            raise TypeError(msg)
+        return float(data)
+
+    def __float__(self) -> float:
+        return self.item()
+
+    # Ordering compares the numbers, as micrograd's and PyTorch's do (``loss <
+    # 0.01``), and gives a bool. ``==`` is not among them: it stays identity,
+    # so that Values, the nodes of a graph, can be kept in sets and dicts.
+
+    def __lt__(self, other: Any) -> bool:
+        return self.item() < _number(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.item() <= _number(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.item() > _number(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.item() >= _number(other)
+
     @property
     def _prev(self) -> set[Value]:
         """The parents as a set, as micrograd calls them (read-only)."""
@@ -280,19 +320,19 @@ class Value:
 
     # A number on the left (``2 * x``) is a constant leaf, as on the right.
     def __radd__(self, other: Any) -> Value:
-        return _number(other, "a number to combine with +").__add__(self)
+        return _as_constant(other, "a number to combine with +").__add__(self)
 
     def __rsub__(self, other: Any) -> Value:
-        return _number(other, "a number to combine with −").__sub__(self)
+        return _as_constant(other, "a number to combine with −").__sub__(self)
 
     def __rmul__(self, other: Any) -> Value:
-        return _number(other, "a number to combine with ×").__mul__(self)
+        return _as_constant(other, "a number to combine with ×").__mul__(self)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _number(other, "a number to combine with ÷").__truediv__(self)
+        return _as_constant(other, "a number to combine with ÷").__truediv__(self)
 
     def __rpow__(self, base: Any) -> Value:
-        return _number(base, "the base of a power") ** self
+        return _as_constant(base, "the base of a power") ** self
 
     # --- the functions ------------------------------------------------------------
 
@@ -335,13 +375,25 @@ class Value:
     def backward(self, grad: Any = None) -> None:
         r"""Fill in ``grad`` of every node in the graph by the chain rule.
 
-        Seeds this node's grad with ``grad`` (default 1: for a batch, 1 for
-        every element, the derivative of the sum over the batch), then walks
+        Seeds this node's grad with ``grad`` (default 1), then walks
         the graph in reverse topological order doing
         ``parent.grad += local_grad × node.grad``. Intermediate nodes are
         reset first, so calling ``backward()`` twice leaves every leaf with
         exactly twice its gradient.
+
+        A node holding a batch or a matrix needs ``grad`` (as PyTorch's
+        ``backward()`` does): the gradient of *what* would be ambiguous, so
+        reduce it to one number first (``.sum()``, ``.mean()``) or pass a
+        ``grad`` of its shape.
         """
+        if grad is None and is_batch(self.data):
+            msg = (
+                f"backward() without grad= needs a Value holding one number, but "
+                f"{name_of(self)} holds a batch of shape {self.shape}; reduce it to "
+                "one number first (.sum() or .mean(), as a loss does), or pass "
+                f"grad= an array of shape {self.shape} (np.ones for the sum)."
+            )
+            raise ValueError(msg)
         backward_pass(self, seed_gradient(self, grad))
 
     def zero_grad(self) -> None:
@@ -380,7 +432,9 @@ class Value:
         """A subclass with a chain rule of its own takes that step in a pass too."""
         super().__init_subclass__(**kwargs)
         if "chain_rule" in cls.__dict__ and "backward_step" not in cls.__dict__:
-            cls.backward_step = cls.__dict__["chain_rule"]
+            # setattr: assigned here, the attribute's type would read as
+            # "function or Any" to type checkers, and Value would not be a Node
+            setattr(cls, "backward_step", cls.__dict__["chain_rule"])  # noqa: B010
 
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
@@ -488,7 +542,7 @@ def _leaf(data: Data) -> Value:
     return make_node(data, (), "", (), Constant)
 
 
-def _number(x: Any, what: str) -> Value:
+def _as_constant(x: Any, what: str) -> Value:
     """``x`` itself if it is a Value, else a constant leaf holding it."""
     return x if isinstance(x, Value) else _leaf(to_data(x, what=what))
 
@@ -549,6 +603,21 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__}."
     if isinstance(data, list | tuple):
         msg += " Wrap a batch in numpy.array(...)."
+    raise TypeError(msg)
+
+
+def _number(other: Any) -> float:
+    """The number to compare a Value with: a one-number Value's, or a real number."""
+    if isinstance(other, Value):
+        return other.item()
+    if isinstance(other, numbers.Real):
+        return float(other)
+    if isinstance(other, np.ndarray) and other.shape == ():
+        return float(other)
+    msg = (
+        f"a Value is compared with a number or a one-number Value, not "
+        f"{type(other).__name__}."
+    )
     raise TypeError(msg)
 
 

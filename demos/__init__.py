@@ -9,7 +9,7 @@ Python:
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     result = run_lesson("square", folder, stream=io.StringIO())
 ...     sorted(path.name for path in result.files)
-['descent.png', 'graph.svg', 'steps.html']
+['cost_curve.png', 'descent.png', 'graph.svg', 'steps.html']
 >>> result.numbers["dE/dw"]
 -2.0
 

@@ -3,7 +3,9 @@ r"""The ``chainrule`` command: run a lesson, or step through an expression.
     chainrule demo --list
     chainrule demo NAME [--out DIR] [--seed N] [--no-progress] [--cnn] [--data DIR]
     chainrule step "EXPR" --set x=2 --set w=-3 [--param w] [--wrt x] [--svg F]
-                   [--html F] [--rankdir TB]
+                   [--html F] [--rankdir TB] [--latex]
+    chainrule quiz [--level chain|neuron|network] [--seed N] [--tries N]
+                   [--count K] [--answers] [--html F]
     chainrule --version
 
 A user's mistake (a bad expression, an unknown lesson, a folder that cannot be
@@ -32,6 +34,7 @@ from typing import Any, NoReturn
 
 from demos.expression import FUNCTIONS, OPTIONS, ExpressionError
 from demos.lesson import DemoError
+from demos.quiz import quiz_command
 from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment, parse_params
 from demos.terminal import plain_when_needed, visible, visible_lines
@@ -235,11 +238,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="inputs that are parameters (weights, biases), as in --param w,b",
     )
     step.add_argument(
-        "--wrt", metavar="NAME", help="also list every distinct path from this input"
+        "--wrt",
+        metavar="NAME",
+        help="also list every distinct path from this value (any name printed); "
+        "with --svg and --html, draw and step through only those paths",
     )
     step.add_argument("--svg", metavar="PATH", type=Path, help="write the graph as SVG")
     step.add_argument(
         "--html", metavar="PATH", type=Path, help="write the step-by-step page"
+    )
+    step.add_argument(
+        "--latex",
+        action="store_true",
+        help="print the forward values, each step, the gradients (and the paths "
+        "of --wrt) as LaTeX, for slides",
     )
     step.add_argument(
         "--rankdir",
@@ -248,7 +260,84 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the graph left to right (LR, the default) or top to bottom (TB)",
     )
     step.set_defaults(handler=_step)
+    _add_quiz(commands)
     return parser
+
+
+_QUIZ_DESCRIPTION = """\
+Practise the chain rule: an exercise with small, friendly numbers shows its
+forward values and its graph, then asks, in backward order, for each local
+derivative, each share (dE/dx += ...) and each total. Answer with numbers or
+arithmetic (-0.5*2, 1/4); 3 significant digits are enough. A wrong answer
+gets the rule and the likely mistake, then another try. The score comes at
+the end; the exit code is 0 when every answer was right in the end, 1 if not.
+
+From a file instead of a terminal, answers are read one a line (blank lines
+and # comments skipped; a line may hold the question: only what follows its
+last = counts). --answers prints such a file: the answer key.
+"""
+
+_QUIZ_EPILOG = """\
+examples:
+  chainrule quiz                         a short expression, seed 0
+  chainrule quiz --level network --seed 12
+  chainrule quiz --seed 12 < answers.txt mark a handed-in answer file
+  chainrule quiz --seed 12 --answers     the answer key
+  chainrule quiz --level neuron --seed 1 --count 5 --html sheet.html
+"""
+
+
+def _add_quiz(commands: Any) -> None:
+    """The ``quiz`` subcommand's options."""
+    from autograd.practice import LEVELS
+
+    quiz = commands.add_parser(
+        "quiz",
+        help="practise the backward pass: answer each step, get each mistake named",
+        description=_QUIZ_DESCRIPTION,
+        epilog=_QUIZ_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    quiz.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="chain",
+        help="a short expression (chain, the default), one neuron with a loss "
+        "(neuron), or a 2-2-1 network on one sample (network)",
+    )
+    quiz.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="which exercise: the same seed gives the same one (default: 0)",
+    )
+    quiz.add_argument(
+        "--tries",
+        type=_positive,
+        default=2,
+        metavar="N",
+        help="tries at each question before the answer is shown (default: 2)",
+    )
+    quiz.add_argument(
+        "--count",
+        type=_positive,
+        default=1,
+        metavar="K",
+        help="K exercises, from seeds N, N+1, ... (a problem set; default: 1)",
+    )
+    quiz.add_argument(
+        "--answers",
+        action="store_true",
+        help="print the answer key (which passes when fed back) instead of asking",
+    )
+    quiz.add_argument(
+        "--html",
+        metavar="PATH",
+        type=Path,
+        help="write the worksheet: one offline page that checks the answers",
+    )
+    quiz.set_defaults(handler=quiz_command)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -296,6 +385,7 @@ def _step(args: argparse.Namespace) -> int:
             html=args.html,
             params=[name for names in args.params for name in names],
             rankdir=args.rankdir,
+            latex=args.latex,
         )
     except OSError as error:
         where = error.filename or args.svg or args.html

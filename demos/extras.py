@@ -1,10 +1,13 @@
 r"""What the lessons need beyond a plain install, and what to say when it is missing.
 
-``pip install chainrule`` gives the engine, ``nn``, ``viz`` and ``chainrule
-step``. Lessons that plot (matplotlib) or load scikit-learn's data sets need
-the ``demos`` extra. Each lesson lists the modules it imports from that extra
+A plain install gives the engine, ``nn``, ``viz`` and ``chainrule step``.
+Lessons that plot (matplotlib) or load scikit-learn's data sets need the
+``demos`` extra. Each lesson lists the modules it imports from that extra
 (``NEEDS`` in its module); one that is missing is reported in one line that
-says what to install, before the lesson starts.
+says what to install, before the lesson starts: the packages themselves,
+by their names on PyPI, installed by the Python that runs chainrule (so the
+command works wherever chainrule was installed from, a source tree or a
+checkout; chainrule itself is not on PyPI).
 
 >>> missing_extras(["math", "no_such_module"])
 ['no_such_module']
@@ -17,14 +20,16 @@ demos.extras.MissingExtraError: the xor lesson needs no_such_module, which is ..
 from __future__ import annotations
 
 import importlib.util
+import shlex
+import sys
 from collections.abc import Iterable
 
 from demos.lesson import DemoError
 
 __all__ = [
     "DISTRIBUTIONS",
-    "INSTALL",
     "MissingExtraError",
+    "install_command",
     "missing_extras",
     "require_extras",
 ]
@@ -32,8 +37,15 @@ __all__ = [
 #: The modules of the ``demos`` extra -> the name pip installs each one by.
 DISTRIBUTIONS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn", "tqdm": "tqdm"}
 
-#: The command that installs them all.
-INSTALL = "pip install 'chainrule[demos]'"
+
+def install_command(names: Iterable[str]) -> str:
+    """The command that installs these packages for the Python running now.
+
+    >>> install_command(["matplotlib"]).endswith(" -m pip install matplotlib")
+    True
+    """
+    python = sys.executable or "python"
+    return f"{shlex.quote(python)} -m pip install {' '.join(names)}"
 
 
 class MissingExtraError(DemoError):
@@ -59,5 +71,6 @@ def require_extras(what: str, modules: Iterable[str]) -> None:
         return
     names = " and ".join(missing)
     verb = "is" if len(missing) == 1 else "are"
-    msg = f"{what} needs {names}, which {verb} not installed; install with {INSTALL}."
+    command = install_command(missing)
+    msg = f"{what} needs {names}, which {verb} not installed; install with {command}."
     raise MissingExtraError(msg)

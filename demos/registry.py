@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
+import nn
 from demos.extras import require_extras
 from demos.lesson import DemoError, Lesson, LessonResult, LessonRun, Settings
 from demos.lessons import (
@@ -128,8 +129,8 @@ def get_lesson(name: str) -> Lesson:
 def check_needs(lesson: Lesson) -> None:
     r"""A one-line :class:`~demos.extras.MissingExtraError` if the lesson cannot run.
 
-    It names what is missing and what to install (``pip install
-    'chainrule[demos]'``), before the lesson has said or written anything.
+    It names what is missing and the command that installs it (``python -m
+    pip install matplotlib``), before the lesson has said or written anything.
     """
     require_extras(f"the {lesson.name} lesson", lesson.needs)
 
@@ -191,5 +192,6 @@ def run_lesson(
     )
     run = LessonRun(lesson.name, settings)
     run.prepare()  # a bad --out fails before any work
+    nn.manual_seed(seed)  # what a lesson makes without seed= repeats with --seed
     lesson.run(run)
     return run.result()

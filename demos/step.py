@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value, backward_steps, explain, topological_order
+from autograd.latex import forward_latex, latex_name, latex_number
 from autograd.names import name_key, node_names
 from autograd.text import expression_of, fmt
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
@@ -86,6 +87,7 @@ def narrate(
     html: str | Path | None = None,
     params: Sequence[str] = (),
     rankdir: str = "LR",
+    latex: bool = False,
 ) -> str:
     r"""The story of ``text``: forward values, backward steps, gradients.
 
@@ -94,7 +96,8 @@ def narrate(
     (``autograd.explain``). With ``svg`` and ``html`` it also writes the
     graph picture and the step-by-step page, laid out in ``rankdir``
     (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
-    parameters (weights, biases): drawn and listed as such.
+    parameters (weights, biases): drawn and listed as such. With ``latex``
+    the story is told in LaTeX, one ``align*`` per part, for slides.
     """
     parsed = parse_expression(text, values)
     if wrt is not None:
@@ -114,6 +117,8 @@ def narrate(
         )
         raise ExpressionError(msg)
     story = _Story(parsed, tuple(params), rankdir)
+    if latex:
+        return "\n".join(story.latex_lines(wrt, svg, html))
     return "\n".join(story.lines(wrt, svg, html))
 
 
@@ -170,28 +175,68 @@ class _Story:
             lines += ["", f"paths from {wrt} to {root_name}"]
             lines += str(explain(root, _node_named(root, wrt), limit=1000)).splitlines()
         if svg is not None:
-            lines += ["", f"wrote {visible(str(self.write_svg(Path(svg))))}"]
+            lines += ["", f"wrote {visible(str(self.write_svg(Path(svg), wrt)))}"]
         if html is not None:
-            lines += ["", f"wrote {visible(str(self.write_html(Path(html))))}"]
+            lines += ["", f"wrote {visible(str(self.write_html(Path(html), wrt)))}"]
         return lines
 
-    def write_svg(self, path: Path) -> Path:
+    def latex_lines(
+        self, wrt: str | None, svg: str | Path | None, html: str | Path | None
+    ) -> list[str]:
+        r"""The same story in LaTeX: forward values, each step, the gradients,
+        and with ``wrt`` the paths (``%`` lines say what each block is)."""
+        parsed = self.parsed
+        root = parsed.root
+        steps = list(backward_steps(root, fresh=True))
+        lines = [f"% chainrule step: {visible(parsed.text.strip())}", "% forward pass"]
+        lines.append(forward_latex(steps))
+        lines.append("% backward pass, one node at a time")
+        for step in steps:
+            lines += [f"% step {step.index}/{step.total}", step.latex()]
+        root_name = steps[0].root_name
+        rows = [
+            rf"\frac{{d{latex_name(root_name)}}}{{d{latex_name(name)}}} &= "
+            f"{latex_number(parsed.variables[name].grad)}"
+            for name in parsed.used
+        ]
+        if rows:
+            body = " \\\\\n".join(rows)
+            lines += ["% gradients", f"\\begin{{align*}}\n{body}\n\\end{{align*}}"]
+        if wrt is not None:
+            lines += [f"% paths from {wrt} to {root_name}"]
+            lines.append(explain(root, _node_named(root, wrt), limit=1000).latex())
+        if svg is not None:
+            lines.append(f"% wrote {self.write_svg(Path(svg), wrt)}")
+        if html is not None:
+            lines.append(f"% wrote {self.write_html(Path(html), wrt)}")
+        return lines
+
+    def write_svg(self, path: Path, wrt: str | None) -> Path:
+        """The graph; with ``--wrt``, only the paths from that value (draw_paths)."""
         import viz
 
         root = self.parsed.root
         _check_size(root, MAX_PICTURE_VALUES, "--svg")
         try:
-            picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
+            if wrt is not None:
+                picture = viz.draw_paths(root, _node_named(root, wrt))
+            else:
+                picture = viz.draw_graph(root, params=self.params, rankdir=self.rankdir)
         except ValueError as error:  # a graph too large to draw
             raise DemoError(f"cannot draw the graph: {error}") from None
         return write_file(path, viz.render_svg(picture))
 
-    def write_html(self, path: Path) -> Path:
+    def write_html(self, path: Path, wrt: str | None) -> Path:
+        """The step page; with ``--wrt``, the chain rule down that value's paths."""
         import viz
 
         root = self.parsed.root
         _check_size(root, MAX_PAGE_VALUES, "--html")
         try:
+            if wrt is not None:
+                return viz.save_paths_html(
+                    root, _node_named(root, wrt), path, title=self.parsed.text.strip()
+                )
             return viz.save_steps_html(
                 root,
                 path,

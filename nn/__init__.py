@@ -17,7 +17,7 @@ same model trains on a whole mini-batch in one pass.
 from nn import _engine, data  # noqa: F401 (_engine first: is autograd chainrule's?)
 from nn.conv import Conv2d, Flatten
 from nn.dropout import Dropout
-from nn.init import SCHEMES
+from nn.init import SCHEMES, initial_seed, manual_seed
 from nn.layers import ACTIVATIONS, MLP, Layer, Neuron, Sequential
 from nn.losses import (
     LOSSES,
@@ -31,7 +31,7 @@ from nn.losses import (
     softmax,
 )
 from nn.module import Module, StateDictError
-from nn.optim import SGD, Adam, Optimizer, exponential_decay, linear_decay
+from nn.optim import SGD, Adam, AdamW, Optimizer, exponential_decay, linear_decay
 from nn.train import History, accuracy, evaluate, fit, predict
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "SCHEMES",
     "SGD",
     "Adam",
+    "AdamW",
     "Conv2d",
     "Dropout",
     "Flatten",
@@ -60,9 +61,11 @@ __all__ = [
     "exponential_decay",
     "fit",
     "hinge",
+    "initial_seed",
     "l1",
     "l2_penalty",
     "linear_decay",
+    "manual_seed",
     "mse",
     "predict",
     "softmax",

@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -59,7 +59,7 @@ from autograd import (
     reshape,
     to_channels,
 )
-from nn.init import Seed, check_scheme, initial_layer, make_rng
+from nn.init import Seed, check_scheme, initial_layer
 from nn.layers import (
     Neuron,
     activate,
@@ -92,7 +92,7 @@ class Conv2d(Module):
         stride: int = 1,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
     ) -> None:
         self.in_channels = check_size(in_channels, "in_channels")
@@ -103,7 +103,7 @@ class Conv2d(Module):
         k = self.kernel_size
         W, b = initial_layer(
             check_scheme(init),
-            make_rng(seed),
+            seed,
             in_channels * k * k,
             out_channels,
             out_channels * k * k,
@@ -126,7 +126,15 @@ class Conv2d(Module):
             raise ValueError(msg)
         return (height - k) // s + 1, (width - k) // s + 1
 
+    @overload
+    def __call__(self, x: np.ndarray) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
     def __call__(self, x: Any) -> Any:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Any:
+        """One Value (batch × filters × rows × columns) for a batch, else lists."""
         if isinstance(x, np.ndarray) or (isinstance(x, Value) and x.shape):
             return self._batch(x)
         image = as_image(x, self.in_channels)
@@ -142,7 +150,7 @@ class Conv2d(Module):
                     for dj in range(k)
                 ]
                 for f, flt in enumerate(self.filters):
-                    out[f][i].append(flt.forward(patch))
+                    out[f][i].append(flt.propagate(patch))
         return out
 
     def _batch(self, x: np.ndarray | Value) -> Value:
@@ -183,7 +191,17 @@ class Flatten(Module):
     ``x[c][i][j]``. A numpy batch of shape (batch, ...) becomes (batch, -1).
     """
 
+    @overload
+    def __call__(self, x: Value) -> Value: ...
+    @overload
+    def __call__(self, x: np.ndarray) -> np.ndarray: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
     def __call__(self, x: Any) -> Any:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Any:
+        """The same samples, one row (or one list) each."""
         if isinstance(x, np.ndarray):
             return x.reshape(len(x), -1) if x.ndim > 1 else x
         if isinstance(x, Value) and len(x.shape) > 2:

@@ -20,6 +20,7 @@ once into a cache folder when they are missing.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -107,7 +108,7 @@ def _sklearn() -> Any:
     except ImportError:  # scikit-learn is optional (the "demos" extra)
         msg = (
             "this data set comes from scikit-learn; install it with "
-            "pip install 'chainrule[demos]' (or pip install scikit-learn)."
+            f"{sys.executable or 'python'} -m pip install scikit-learn."
         )
         raise ImportError(msg) from None
     return sklearn

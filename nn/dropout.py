@@ -7,8 +7,9 @@ or dropped (set to 0):
 
 so the expected output equals the input. In evaluation mode
 (``model.eval()``) dropout is the identity and adds no node to the graph.
-For a batch, every sample gets its own mask. The masks come from a seeded
-generator, so a training run can be repeated exactly.
+For a batch, every sample gets its own mask. The masks come from the
+library-wide generator (:func:`nn.manual_seed`), or from one of their own
+with ``seed=``, so a training run can be repeated exactly.
 
 >>> from autograd import Value
 >>> drop = Dropout(0.5, seed=0)
@@ -24,7 +25,7 @@ True
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class Dropout(Module):
     p: float
     _rng: np.random.Generator
 
-    def __init__(self, p: float = 0.5, *, seed: Seed = 0) -> None:
+    def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
         if isinstance(p, bool) or not isinstance(p, numbers.Real):
             msg = f"p must be a number in [0, 1), not {type(p).__name__} {p!r}."
             raise TypeError(msg)
@@ -58,7 +59,15 @@ class Dropout(Module):
         self.p = float(p)
         self._rng = make_rng(seed)
 
+    @overload
+    def __call__(self, x: Value) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
     def __call__(self, x: Any) -> Any:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Any:
+        """``x`` with each input dropped or scaled (in training), else ``x``."""
         if not self.training or self.p == 0.0:
             return x
         return self._drop(x)

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -55,7 +55,7 @@ from autograd import (
     wsum,
 )
 from autograd.names import ArrayNames, LayerNames, input_name
-from nn.init import Seed, check_scheme, initial_layer, make_rng
+from nn.init import Seed, check_scheme, initial_layer, network_stream
 from nn.module import Module
 
 __all__ = [
@@ -267,7 +267,8 @@ class Neuron(Module):
     ``activation`` is one of :data:`ACTIVATIONS` (``"leaky_relu"`` has slope
     0.01, ``"identity"`` is none); micrograd's ``nonlin=True/False`` is
     accepted too (ReLU or none). ``init`` is one of ``nn.SCHEMES`` (see
-    :mod:`nn.init`). ``seed`` makes the starting weights reproducible.
+    :mod:`nn.init`). ``seed`` fixes the starting weights; without it they
+    come from the library-wide generator (seeded by :func:`nn.manual_seed`).
 
     The weights are a row of a weight matrix (the neuron's own, or its
     layer's): ``w[k]`` is the Value of that row's k-th number.
@@ -286,14 +287,14 @@ class Neuron(Module):
         nin: int,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
         fan_out: int = 1,
         nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
         self.activation = check_activation(activation, nonlin)
-        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, 1, fan_out)
+        W, b = initial_layer(check_scheme(init), seed, nin, 1, fan_out)
         self._bind(ParameterArray(W), ParameterArray(b), 0)
 
     @classmethod
@@ -313,13 +314,17 @@ class Neuron(Module):
         self.b = b.element(j)
 
     def __call__(self, x: Any) -> Value:
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Value:
+        """The neuron's output: one Value (a batch's column for a batch)."""
         inputs = as_inputs(x, self.nin)
         if isinstance(inputs, Value):
             z = column(linear(self._weights, inputs, self._biases), self._row)
             return activate(z, self.activation)
-        return self.forward(inputs)
+        return self.propagate(inputs)
 
-    def forward(self, inputs: Sequence[Value]) -> Value:
+    def propagate(self, inputs: Sequence[Value]) -> Value:
         """The neuron on one sample's input Values (no checks)."""
         return activate(wsum(self.w, inputs, self.b), self.activation)
 
@@ -370,24 +375,33 @@ class Layer(Module):
         nout: int,
         activation: str = "relu",
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
         nonlin: bool | None = None,
     ) -> None:
         self.nin = check_size(nin, "nin")
         self.nout = check_size(nout, "nout")
         self.activation = check_activation(activation, nonlin)
-        W, b = initial_layer(check_scheme(init), make_rng(seed), nin, nout, nout)
+        W, b = initial_layer(check_scheme(init), seed, nin, nout, nout)
         self.W = ParameterArray(W)
         self.b = ParameterArray(b)
         self.neurons = [
             Neuron.row_of(self.W, self.b, j, self.activation) for j in range(nout)
         ]
 
-    def __call__(self, x: Any) -> Value | list[Value]:
-        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
+    @overload
+    def __call__(self, x: np.ndarray) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
+    def __call__(self, x: Any) -> Any:
+        return self.forward(x)
 
-    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+    def forward(self, x: Any) -> Value | list[Value]:
+        r"""The layer's outputs: one Value for a batch, a list of Values (one per
+        neuron; the Value itself for one neuron) for one sample."""
+        return _outputs(self.propagate(as_inputs(x, self.nin), last=True))
+
+    def propagate(self, inputs: Inputs, last: bool = False) -> Inputs:
         r"""A batch's layer node, or one sample's list of neuron outputs (no checks).
 
         With ``last`` (the layer whose output is handed back), a batch through
@@ -444,8 +458,8 @@ class MLP(Module):
     ``output_activation`` (``"identity"``, none, by default, as in micrograd,
     so its outputs are logits or raw scores). Any layer size works, one neuron included.
     All layers draw their starting weights, one after another, from one
-    generator seeded by ``seed``. A batch gives one Value: batch × outputs
-    (or a 1-D batch for one output).
+    generator seeded by ``seed`` (the library-wide one without it). A batch
+    gives one Value: batch × outputs (or a 1-D batch for one output).
 
     >>> model = MLP(3, [1, 2], seed=0)      # a one-neuron hidden layer is fine
     >>> [round(v.data, 4) for v in model([1.0, 2.0, 3.0])]
@@ -459,7 +473,7 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = IDENTITY,
         *,
-        seed: Seed = 0,
+        seed: Seed = None,
         init: str = "uniform",
     ) -> None:
         self.nin = check_size(nin, "nin")
@@ -476,7 +490,7 @@ class MLP(Module):
         self.nout = sizes[-1]
         self.activation = check_activation(activation)
         self.output_activation = check_activation(output_activation)
-        rng = make_rng(seed)
+        rng = network_stream(seed, init)
         fan_ins = [self.nin, *sizes[:-1]]
         last = len(sizes) - 1
         self.layers = [
@@ -490,10 +504,19 @@ class MLP(Module):
             for i, (fan_in, size) in enumerate(zip(fan_ins, sizes))
         ]
 
-    def __call__(self, x: Any) -> Value | list[Value]:
-        return _outputs(self.forward(as_inputs(x, self.nin), last=True))
+    @overload
+    def __call__(self, x: np.ndarray) -> Value: ...
+    @overload
+    def __call__(self, x: Any) -> Any: ...
+    def __call__(self, x: Any) -> Any:
+        return self.forward(x)
 
-    def forward(self, inputs: Inputs, last: bool = False) -> Inputs:
+    def forward(self, x: Any) -> Value | list[Value]:
+        r"""The network's outputs: one Value for a batch (batch × outputs), a
+        list of Values for one sample (the Value itself for one output)."""
+        return _outputs(self.propagate(as_inputs(x, self.nin), last=True))
+
+    def propagate(self, inputs: Inputs, last: bool = False) -> Inputs:
         """The last layer's output: a batch's matrix, or one sample's list."""
         if not isinstance(inputs, Value):  # one sample: layer after layer
             sample: list[Value] | LayerSample = inputs
@@ -502,7 +525,7 @@ class MLP(Module):
             return _handed_on(sample)
         out: Inputs = inputs
         for i, layer in enumerate(self.layers, start=1):
-            out = layer.forward(out, last=last and i == len(self.layers))
+            out = layer.propagate(out, last=last and i == len(self.layers))
         return out
 
     def name_layers(self, path: str, number: int | None) -> None:
@@ -552,9 +575,10 @@ class Sequential(Module):
         """The output width of the last module, if it has one."""
         return getattr(self.layers[-1], "nout", None)
 
-    def __call__(self, x: Any) -> Any:
+    def forward(self, x: Any) -> Any:
+        """Each module on what the one before returned."""
         for module in self.layers:
-            x = module(x)  # type: ignore[operator]
+            x = module(x)
         return x
 
     def name_layers(self, path: str, number: int | None) -> None:

@@ -2,7 +2,8 @@ r"""Losses: how far a network's outputs are from the targets, as one Value.
 
 Every loss takes the network's ``outputs`` (one Value, or a list of Values:
 one per output neuron) and the ``targets``, and returns **one scalar Value**:
-the mean over the batch (a single sample is a batch of one). Targets are
+the mean over the batch (a single sample is a batch of one; every loss takes
+``reduction="mean" | "sum" | "none"``, as in PyTorch). Targets are
 numbers, or numpy arrays for a batch; class targets are integers.
 
 =========================  =========================================  ==============
@@ -41,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from autograd import (
+    Constant,
     Value,
     column,
     mean_squared_error,
@@ -49,7 +51,7 @@ from autograd import (
     wsum,
 )
 from autograd.data import real_array, value_at
-from autograd.layer_rules import cross_entropy_graph, mse_graph
+from autograd.layer_rules import cross_entropy_graph
 from autograd.value import VALUES, name_of
 from nn.module import Module, array_groups
 from nn.optim import non_negative
@@ -194,6 +196,30 @@ def _mean(per_sample: Value) -> Value:
     return per_sample.mean() if per_sample.batch_size is not None else per_sample
 
 
+#: How a loss reduces its per-sample (or per-element) terms, as in PyTorch.
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction: Any) -> str:
+    """``reduction`` itself if it is one of :data:`REDUCTIONS`, else an error."""
+    if reduction not in REDUCTIONS:
+        msg = f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}."
+        raise ValueError(msg)
+    return str(reduction)
+
+
+def _reduced(terms: Value, reduction: str) -> Value:
+    """Terms (one per sample, or per element) as their mean, sum, or themselves."""
+    if reduction == "none" or terms.batch_size is None:
+        return terms
+    return terms.mean() if reduction == "mean" else terms.sum()
+
+
+def _scaled(mean: Value, reduction: str, count: int) -> Value:
+    """A fused mean loss as asked: itself, or the sum (the mean times ``count``)."""
+    return mean if reduction == "mean" or count == 1 else mean * float(count)
+
+
 def _average(terms: list[Value]) -> Value:
     """(1/K)·Σₖ termₖ, with no extra node when K = 1."""
     return terms[0] if len(terms) == 1 else vsum(terms) * (1.0 / len(terms))
@@ -216,38 +242,69 @@ def _picked(outs: list[Value], labels: Any, n: int | None) -> Value:
 # --- the losses --------------------------------------------------------------------
 
 
-def mse(outputs: Any, targets: Any) -> Value:
+def mse(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
     r"""Mean squared error: (1/K)·Σₖ (oₖ − tₖ)², averaged over the batch.
 
     ∂/∂oₖ = 2(oₖ − tₖ)/K per sample (divided by n for a batch of n).
+    ``reduction`` as in PyTorch: ``"mean"`` over every element, ``"sum"`` of
+    every (oₖ − tₖ)², ``"none"`` the squares themselves (a Value of the
+    outputs' shape; for outputs given as a list of Values, one mean per
+    sample).
 
     >>> from autograd import Value
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data      # (1 + 4) / 2
     2.5
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], reduction="sum").data
+    5.0
     """
+    return _elementwise(outputs, targets, reduction, lambda d: d**2, "mse")
+
+
+def _elementwise(
+    outputs: Any,
+    targets: Any,
+    reduction: str,
+    term: Callable[[Value], Value],
+    name: str,
+) -> Value:
+    r"""A loss that is the mean of ``term(oₖ − tₖ)`` over every element."""
+    reduction = check_reduction(reduction)
     if is_batch_output(outputs):
-        return mean_squared_error(outputs, target_array(targets, outputs))
+        wanted = target_array(targets, outputs)
+        if name == "mse" and reduction != "none":
+            return _scaled(
+                mean_squared_error(outputs, wanted), reduction, int(wanted.size)
+            )
+        terms = term(outputs - Constant(wanted, label="t"))
+        return _reduced(terms, reduction)
     outs = as_outputs(outputs)
     targets_k = real_targets(targets, batch_size(outs), len(outs))
-    return _mean(mse_graph(outs, targets_k, VALUES))
+    terms_k = [term(o - t) for o, t in zip(outs, targets_k)]
+    if reduction == "none":  # outputs as a list of Values: one term per sample
+        return _average(terms_k)
+    loss = _mean(_average(terms_k))
+    n = batch_size(outs) or 1
+    return _scaled(loss, reduction, n * len(outs))
 
 
-def l1(outputs: Any, targets: Any) -> Value:
+def l1(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
     r"""Mean absolute error: (1/K)·Σₖ |oₖ − tₖ|, averaged over the batch.
 
     |d| is built as ReLU(d) + ReLU(−d), so ∂|d|/∂d = sign(d) (0 at d = 0).
+    ``reduction`` as for :func:`mse`.
 
     >>> from autograd import Value
     >>> l1(Value(np.array([1.0, -2.0])), np.array([0.0, 0.0])).data
     1.5
+    >>> l1(Value(np.array([1.0, -2.0])), np.array([0.0, 0.0]), "none").data
+    array([1., 2.])
     """
-    outs = as_outputs(outputs)
-    targets_k = real_targets(targets, batch_size(outs), len(outs))
-    gaps = [o - t for o, t in zip(outs, targets_k)]
-    return _mean(_average([d.relu() + (-d).relu() for d in gaps]))
+    return _elementwise(
+        outputs, targets, reduction, lambda d: d.relu() + (-d).relu(), "l1"
+    )
 
 
-def hinge(outputs: Any, targets: Any) -> Value:
+def hinge(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
     r"""The max-margin (SVM) loss, averaged over the batch.
 
     One output o and targets t = ±1: max(0, 1 − t·o), zero once the sample
@@ -259,6 +316,7 @@ def hinge(outputs: Any, targets: Any) -> Value:
     >>> hinge(Value(0.25), 1).data, hinge(Value(3.0), 1).data
     (0.75, 0.0)
     """
+    reduction = check_reduction(reduction)
     outs = as_outputs(outputs)
     n = batch_size(outs)
     if len(outs) == 1:
@@ -266,11 +324,11 @@ def hinge(outputs: Any, targets: Any) -> Value:
         if not np.all(np.abs(t) == 1.0):
             msg = "hinge with one output needs targets of −1 or +1 (map 0/1 as 2y − 1)."
             raise ValueError(msg)
-        return _mean((outs[0] * (-t) + 1.0).relu())
+        return _reduced((outs[0] * (-t) + 1.0).relu(), reduction)
     labels = class_targets(targets, n, len(outs))
     target = _picked(outs, labels, n)
     margins = [(o - target + 1.0).relu() for o in outs]
-    return _mean(vsum(margins) - 1.0)
+    return _reduced(vsum(margins) - 1.0, reduction)
 
 
 def softmax(logits: Any) -> list[Value]:
@@ -300,7 +358,7 @@ def _shifted(outs: list[Value]) -> list[Value]:
     return [o + minus_top for o in outs]
 
 
-def cross_entropy(logits: Any, targets: Any) -> Value:
+def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     r"""Softmax cross-entropy: −log pᵧ = log Σₖ e^{zₖ} − z_y, averaged over the batch.
 
     ``logits`` are K ≥ 2 raw scores (a linear last layer); ``targets`` class
@@ -316,9 +374,12 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
     >>> round(cross_entropy(z, np.array([0, 1])).data, 4)  # mean of log 2 and ~10
     5.3466
     """
-    if is_batch_output(logits) and len(logits.shape) == 2 and logits.shape[1] >= 2:
+    reduction = check_reduction(reduction)
+    fused = reduction != "none" and is_batch_output(logits)
+    if fused and len(logits.shape) == 2 and logits.shape[1] >= 2:
         n, k = logits.shape
-        return softmax_cross_entropy(logits, class_targets(targets, n, k))
+        mean = softmax_cross_entropy(logits, class_targets(targets, n, k))
+        return _scaled(mean, reduction, n)
     outs = as_outputs(logits)
     if len(outs) < 2:
         msg = (
@@ -329,10 +390,11 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
     n = batch_size(outs)
     labels = class_targets(targets, n, len(outs))
     _finite(outs, "cross_entropy", "logits")
-    return _mean(cross_entropy_graph(outs, _one_hot(labels, len(outs), n), VALUES))
+    one_hot = _one_hot(labels, len(outs), n)
+    return _reduced(cross_entropy_graph(outs, one_hot, VALUES), reduction)
 
 
-def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
+def binary_cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
     r"""Log loss of one probability p = σ(z): −t·log p − (1 − t)·log(1 − p).
 
     Targets are 0 or 1 (any t in [0, 1] works). When the output is a sigmoid
@@ -354,6 +416,7 @@ def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
     >>> round(binary_cross_entropy(Value(-800.0).sigmoid(), 1).data)  # no log 0
     800
     """
+    reduction = check_reduction(reduction)
     outs = as_outputs(outputs)
     if len(outs) != 1:
         msg = (
@@ -374,7 +437,7 @@ def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
         positive = z.relu()
         minus_absolute = z - positive * 2.0  # −|z|, from the same ReLU as max(z, 0)
         softplus = positive + (minus_absolute.exp() + 1.0).log()
-        return _mean(softplus - z * t)
+        return _reduced(softplus - z * t, reduction)
     _finite([p], "binary_cross_entropy", "probabilities")
     if not np.all((np.asarray(p.data) > 0) & (np.asarray(p.data) < 1)):
         msg = (
@@ -382,7 +445,7 @@ def binary_cross_entropy(outputs: Any, targets: Any) -> Value:
             "give it the output of a sigmoid (output_activation='sigmoid')."
         )
         raise ValueError(msg)
-    return _mean(-(p.log() * t + (1.0 - p).log() * (1.0 - t)))
+    return _reduced(-(p.log() * t + (1.0 - p).log() * (1.0 - t)), reduction)
 
 
 def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Value:

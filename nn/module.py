@@ -32,18 +32,10 @@ Loading checks everything before it changes anything.
 
 from __future__ import annotations
 
-import errno
 import functools
-import io
 import itertools
-import json
-import math
-import numbers
 import os
-import stat
 import threading
-import zipfile
-import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -51,20 +43,22 @@ import numpy as np
 
 from autograd import Element, ParameterArray, Value
 from autograd.names import ArrayNames, LayerNames
-from nn.files import kind_of, write_file
+from nn.files import write_file
+from nn.model_file import (
+    StateDictError,
+    few,
+    json_bytes,
+    npz_bytes,
+    one_number,
+    path_text,
+    read_into,
+)
 
-__all__ = ["FILE_FORMAT", "Module", "StateDictError", "array_groups"]
-
-FILE_FORMAT = "chainrule-model"
-FILE_VERSION = 1
+__all__ = ["Module", "StateDictError", "array_groups"]
 
 
 # How many modules' __init__ are running in this thread: the outermost labels.
 _building = threading.local()
-
-
-class StateDictError(ValueError):
-    """A state dict or model file does not fit the model; nothing was changed."""
 
 
 class Module:
@@ -77,6 +71,26 @@ class Module:
     """
 
     training: bool = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r"""Run the module: ``module(x)`` is ``module.forward(x)``, as in PyTorch.
+
+        >>> from autograd import Value
+        >>> class Double(Module):
+        ...     def forward(self, x):
+        ...         return x * 2.0
+        >>> Double()(Value(3.0)).data
+        6.0
+        """
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What the module computes; a subclass defines it (as in PyTorch)."""
+        msg = (
+            f"{type(self).__name__} has no forward(); define forward(self, x) in "
+            "the class to say what it computes (module(x) calls it)."
+        )
+        raise NotImplementedError(msg)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # After the outermost __init__ of a module finishes, label every
@@ -103,7 +117,9 @@ class Module:
                 if _building.depth == 0:
                     self.label_parameters()
 
-        cls.__init__ = init_then_label  # type: ignore[method-assign,assignment]
+        # setattr: assigned here, type checkers would take Module's __init__ to
+        # be this function, unbound, and ask every Flatten() for a self
+        setattr(cls, "__init__", init_then_label)  # noqa: B010
 
     # --- walking the module tree ----------------------------------------------------
 
@@ -257,64 +273,48 @@ class Module:
         if missing or unexpected:
             parts = []
             if missing:
-                parts.append(f"missing {len(missing)} ({_few(missing)})")
+                parts.append(f"missing {len(missing)} ({few(missing)})")
             if unexpected:
-                parts.append(f"unexpected {len(unexpected)} ({_few(unexpected)})")
+                parts.append(f"unexpected {len(unexpected)} ({few(unexpected)})")
             msg = (
                 f"the state does not fit this {type(self).__name__} of "
                 f"{len(names)} parameters: {'; '.join(parts)}. Was it saved from a "
                 "model of another shape?"
             )
             raise StateDictError(msg)
-        return [_one_number(name, state[name]) for name in names]
+        return [one_number(name, state[name]) for name in names]
 
     # --- files -----------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
         r"""Write the parameters to ``path``, atomically.
 
-        A path ending in ``.npz`` (any case) gets a numpy archive, anything
-        else JSON (readable, and exact: floats are written with all their
-        digits). The data goes to a temporary file in the same folder, is
-        flushed to disk, then renamed over ``path``: readers see the old file
-        or the new one, never half of one, and no temporary file is left
-        behind, even after an error. An existing file keeps its permissions
-        (a new one gets the umask's); a symbolic link stays a link, and the
-        file it points to is replaced. Anything else that is not a regular
-        file (a folder, a named pipe, a device such as ``/dev/null``) is
-        refused with a ValueError before anything is written.
+        A path ending in ``.npz`` (any case) gets a numpy archive with one
+        array per parameter matrix, under its name (``layers.0.W``): what
+        ``np.load`` reads; anything else JSON, one number per parameter
+        (readable, and exact). See :mod:`nn.model_file`. The bytes go
+        through :func:`nn.files.write_file`: to a temporary file in the same
+        folder, flushed to disk, then renamed over ``path``, so readers see
+        the old file or the new one, never half of one. An existing file
+        keeps its permissions; a symbolic link stays a link; a folder, a
+        named pipe or a device such as ``/dev/null`` is refused with a
+        ValueError before anything is written.
         """
-        state = self.state_dict()
-        bad = [name for name, value in state.items() if not math.isfinite(value)]
-        if bad:
-            msg = (
-                f"cannot save: {len(bad)} parameters are not finite ({_few(bad)}); "
-                "training diverged, so lower the learning rate and train again."
-            )
-            raise ValueError(msg)
-        path = _path_text(path)
-        payload = (
-            _npz_bytes(self, state)
-            if path.lower().endswith(".npz")
-            else _json_bytes(self, state)
-        )
+        path = path_text(path)
+        payload = npz_bytes(self) if path.lower().endswith(".npz") else json_bytes(self)
         write_file(path, payload)
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         r"""Read parameters saved by :meth:`save` into this model; return it.
 
-        The file's format is recognised from its contents. A file that is
-        corrupt, truncated, not a model file, for another shape, or far
-        larger than this model's file can be, raises :class:`StateDictError`
-        quickly, without reading more than the model needs, and leaves the
-        model exactly as it was. A missing file is a ``FileNotFoundError``.
+        The file's format is recognised from its contents (files written by
+        earlier versions load too). A file that is corrupt, truncated, not a
+        model file, for another shape, or far larger than this model's file
+        can be, raises :class:`StateDictError` quickly, without reading more
+        than the model needs, and leaves the model exactly as it was. A
+        missing file is a ``FileNotFoundError``.
         """
-        path = _path_text(path)
-        names = [name for name, _ in self.named_parameters()]
-        limit = _size_limit(names)
-        raw = _read_file(path, limit, len(names))
-        state = _read_state(raw, path, limit)
-        self.load_state_dict(state)
+        read_into(self, path_text(path))
         return self
 
 
@@ -396,255 +396,3 @@ def _flatten(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
                 yield f"{name}.{i}", item  # the common case, without recursing
             else:
                 yield from _flatten(f"{name}.{i}", item)
-
-
-def _few(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (", ..." if len(names) > limit else "")
-
-
-def _one_number(name: str, value: Any) -> float:
-    if isinstance(value, np.ndarray) and value.shape == ():
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        shape = (
-            f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
-        )
-        what = shape or type(value).__name__
-        msg = f"parameter {name!r} must be one number, not {what}."
-        raise StateDictError(msg)
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond any float, such as 10**400
-        msg = f"parameter {name!r} is too large to be a float; it must be finite."
-        raise StateDictError(msg) from None
-    if not math.isfinite(number):
-        msg = f"parameter {name!r} is {number}; every parameter must be finite."
-        raise StateDictError(msg)
-    return number
-
-
-def _header(module: Module) -> dict[str, Any]:
-    return {
-        "format": FILE_FORMAT,
-        "version": FILE_VERSION,
-        "model": type(module).__name__,
-    }
-
-
-def _json_bytes(module: Module, state: dict[str, float]) -> bytes:
-    document = {**_header(module), "parameters": state}
-    return (json.dumps(document, indent=1, allow_nan=False) + "\n").encode()
-
-
-def _npz_bytes(module: Module, state: dict[str, float]) -> bytes:
-    buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        format=np.array(FILE_FORMAT),
-        version=np.array(FILE_VERSION),
-        model=np.array(type(module).__name__),
-        names=np.array(list(state), dtype=str),
-        values=np.array(list(state.values()), dtype=float),
-    )
-    return buffer.getvalue()
-
-
-# --- files: writing ------------------------------------------------------------------
-
-
-def _path_text(path: Any) -> str:
-    """A path as text, from a ``str``, ``bytes`` or ``os.PathLike``."""
-    if not isinstance(path, str | bytes | os.PathLike):
-        msg = f"path must be a file name (str or pathlib.Path), not {path!r}."
-        raise TypeError(msg)
-    return os.fsdecode(os.fspath(path))
-
-
-# --- files: reading ------------------------------------------------------------------
-
-
-def _size_limit(names: list[str]) -> int:
-    r"""The most bytes a model file with these parameter names can need.
-
-    Generous (16 times what :meth:`Module.save` writes, in either format,
-    plus 64 KiB), so that hand-edited files load; a file any larger holds
-    something else, and is refused before it is read.
-    """
-    return 65_536 + 16 * sum(4 * len(name) + 40 for name in names)
-
-
-def _read_file(path: str, limit: int, count: int) -> bytes:
-    r"""The bytes of the regular file at ``path``, at most ``limit`` of them.
-
-    Anything but a regular file (a named pipe would hang the read, a device
-    such as ``/dev/zero`` never end it), or a file larger than ``limit``,
-    raises :class:`StateDictError` before anything is read. The file is
-    opened without blocking and checked again once open.
-    """
-    _check_readable(os.stat(path), path, limit, count)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        _check_readable(os.fstat(f.fileno()), path, limit, count)
-        raw = f.read(limit + 1)
-    if len(raw) > limit:  # the file grew while it was read
-        msg = f"{path!r} is larger than a model of {count} parameters can need."
-        raise StateDictError(msg)
-    return raw
-
-
-def _check_readable(info: os.stat_result, path: str, limit: int, count: int) -> None:
-    if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-    if not stat.S_ISREG(info.st_mode):
-        msg = f"{path!r} is {kind_of(info.st_mode)}, not a model file."
-        raise StateDictError(msg)
-    if info.st_size > limit:
-        msg = (
-            f"{path!r} is not this model's file: it is {info.st_size:,} bytes, "
-            f"but a model of {count} parameters needs at most {limit:,}."
-        )
-        raise StateDictError(msg)
-
-
-#: Everything a broken file can make the readers raise.
-_BROKEN = (
-    ValueError,
-    TypeError,
-    KeyError,
-    EOFError,
-    OSError,
-    OverflowError,
-    RecursionError,
-    MemoryError,
-    NotImplementedError,
-    RuntimeError,
-    zipfile.BadZipFile,
-    zlib.error,
-)
-
-
-def _read_state(raw: bytes, path: str, limit: int) -> dict[str, Any]:
-    where = f"{path!r} is not a readable chainrule model file"
-    if raw.startswith(b"PK"):
-        return _read_npz(raw, where, limit)
-    try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
-    except _Repeated as error:
-        msg = f"{where}: {error}."
-        raise StateDictError(msg) from None
-    except _BROKEN as error:
-        reason = (
-            "it is nested too deeply" if isinstance(error, RecursionError) else error
-        )
-        msg = f"{where}: {reason} (is it truncated or corrupt?)."
-        raise StateDictError(msg) from None
-    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-        msg = f"{where}: it has no 'format': {FILE_FORMAT!r} header."
-        raise StateDictError(msg)
-    _check_version(document.get("version"), where)
-    parameters = document.get("parameters")
-    if not isinstance(parameters, dict):
-        msg = f"{where}: it has no 'parameters' table."
-        raise StateDictError(msg)
-    return parameters
-
-
-class _Repeated(ValueError):
-    """A name given twice in a model file."""
-
-
-def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (JSON keeps the last)."""
-    table: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in table:
-            msg = f"{key!r} is given twice"
-            raise _Repeated(msg)
-        table[key] = value
-    return table
-
-
-_ENTRIES = ("format", "version", "names", "values")
-
-
-def _read_npz(raw: bytes, where: str, limit: int) -> dict[str, Any]:
-    r"""The parameters of a numpy archive, reading only the entries a model has.
-
-    Each entry's declared size and its array header (dtype and shape) are
-    checked before its data is read, so a huge or lying entry costs nothing.
-    """
-    contents: dict[str, np.ndarray] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            known = set(archive.namelist())
-            for key in _ENTRIES:
-                if f"{key}.npy" in known:
-                    contents[key] = _entry(archive, f"{key}.npy", limit)
-    except StateDictError as error:
-        msg = f"{where}: {error}"
-        raise StateDictError(msg) from None
-    except _BROKEN as error:
-        msg = f"{where}: {error} (is it truncated or corrupt?)."
-        raise StateDictError(msg) from None
-    if "format" not in contents or str(contents["format"]) != FILE_FORMAT:
-        msg = f"{where}: the archive has no format={FILE_FORMAT!r} entry."
-        raise StateDictError(msg)
-    _check_version(contents.get("version"), where)
-    names, values = contents.get("names"), contents.get("values")
-    if (
-        names is None
-        or values is None
-        or names.ndim != 1
-        or values.shape != names.shape
-        or names.dtype.kind != "U"
-    ):
-        msg = (
-            f"{where}: 'names' and 'values' must be two arrays of the same length, "
-            "names as text."
-        )
-        raise StateDictError(msg)
-    if not np.issubdtype(values.dtype, np.floating):
-        msg = f"{where}: 'values' must hold floats, not {values.dtype}."
-        raise StateDictError(msg)
-    listed = names.tolist()
-    if len(set(listed)) != len(listed):
-        twice = next(name for name in listed if listed.count(name) > 1)
-        msg = f"{where}: {twice!r} is given twice."
-        raise StateDictError(msg)
-    return dict(zip(listed, values.tolist()))
-
-
-def _entry(archive: zipfile.ZipFile, name: str, limit: int) -> np.ndarray:
-    """One ``.npy`` entry of an archive, its size and header checked first."""
-    info = archive.getinfo(name)
-    if info.file_size > limit:
-        msg = f"its entry {name!r} is {info.file_size:,} bytes, far more than needed."
-        raise StateDictError(msg)
-    with archive.open(info) as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        msg = f"its entry {name!r} is larger than it says."
-        raise StateDictError(msg)
-    buffer = io.BytesIO(data)
-    version = np.lib.format.read_magic(buffer)
-    read_header = (
-        np.lib.format.read_array_header_1_0
-        if version == (1, 0)
-        else np.lib.format.read_array_header_2_0
-    )
-    shape, _, dtype = read_header(buffer)
-    needed = math.prod(shape) * dtype.itemsize
-    if dtype.hasobject or needed > len(data) - buffer.tell():
-        msg = f"its entry {name!r} declares {shape} of {dtype}, which it does not hold."
-        raise StateDictError(msg)
-    buffer.seek(0)
-    return np.lib.format.read_array(buffer, allow_pickle=False)
-
-
-def _check_version(version: Any, where: str) -> None:
-    if isinstance(version, np.ndarray):
-        version = version.item() if version.shape == () else None
-    if type(version) is not int or version != FILE_VERSION:
-        msg = f"{where}: version {version!r}, but this chainrule reads {FILE_VERSION}."
-        raise StateDictError(msg)

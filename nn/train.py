@@ -23,9 +23,9 @@ import importlib.util
 import math
 import numbers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -196,7 +196,7 @@ def predict(model: Module, X: Any, batch_size: int = 512) -> np.ndarray:
     model.eval()
     try:
         parts = [
-            _as_matrix(model(X[start : start + batch_size]))  # type: ignore[operator]
+            _as_matrix(model(X[start : start + batch_size]))
             for start in range(0, len(X), batch_size)
         ]
     finally:
@@ -312,7 +312,7 @@ def _count_outputs(model: Module, X: np.ndarray) -> int:
 
     The mode does not matter: dropout changes values, never how many there are.
     """
-    out = model(X[:1])  # type: ignore[operator]
+    out = model(X[:1])
     if isinstance(out, Value) and len(out.shape) == 2:
         return out.shape[1]  # a batch × K matrix: K outputs, no need to split it
     return len(as_outputs(out))
@@ -341,21 +341,58 @@ def _check_y(
     return t
 
 
+class EpochLog:
+    r"""Progress as one line per epoch: for a log (CI, a file), or without tqdm.
+
+    Iterating gives the epochs; ``set_postfix`` (as tqdm's) prints the line.
+    """
+
+    def __init__(self, epochs: int, stream: TextIO) -> None:
+        self.epochs, self.stream, self.epoch = epochs, stream, 0
+
+    def __iter__(self) -> Iterator[int]:
+        for epoch in range(self.epochs):
+            self.epoch = epoch
+            yield epoch
+
+    def set_postfix(self, **figures: str) -> None:
+        shown = ", ".join(f"{name} {value}" for name, value in figures.items())
+        print(f"epoch {self.epoch + 1}/{self.epochs}: {shown}", file=self.stream)
+        self.stream.flush()
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (IPython with a kernel attached)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return getattr(shell, "kernel", None) is not None
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # blocked, or half imported
+        return False
+
+
 def _progress_bar(epochs: int, progress: bool) -> Any:
-    """A tqdm bar over the epochs, or a plain range when off or unavailable."""
-    if progress and sys.stderr is not None:
-        try:
-            # tqdm.auto picks Jupyter's widget bar, which warns "IProgress not
-            # found" when ipywidgets is missing: then the plain text bar
-            if importlib.util.find_spec("ipywidgets") is None:
-                from tqdm.std import tqdm
-            else:
-                from tqdm.auto import tqdm
-        except ImportError:  # tqdm is optional (the "demos" extra)
-            return range(epochs)
-        # disable=None: off when stderr is not a terminal (logs, CI, pytest)
-        return tqdm(range(epochs), desc="training", unit="epoch", disable=None)
-    return range(epochs)
+    r"""What shows the epochs go by.
+
+    A tqdm bar in a terminal; in Jupyter tqdm's widget (with ipywidgets) or
+    its text bar (without); one line per epoch in a log (standard error not
+    a terminal) or without tqdm; nothing with ``progress=False``.
+    """
+    stream = sys.stderr
+    if not progress or stream is None:
+        return range(epochs)
+    notebook = _in_notebook()
+    if _has("tqdm") and (notebook or stream.isatty()):
+        if notebook and _has("ipywidgets"):
+            from tqdm.notebook import tqdm
+        else:
+            from tqdm.std import tqdm
+        return tqdm(range(epochs), desc="training", unit="epoch")
+    return EpochLog(epochs, stream)
 
 
 # --- the loop ----------------------------------------------------------------------
@@ -370,7 +407,7 @@ def fit(
     epochs: int = 10,
     batch_size: int = 32,
     *,
-    seed: int | None = 0,
+    seed: int | None = None,
     progress: bool = True,
     validation: tuple[Any, Any] | None = None,
     l2: float = 0.0,
@@ -381,7 +418,8 @@ def fit(
     ``loss`` is a name (``"cross_entropy"``, ``"mse"``, ``"l1"``, ``"hinge"``,
     ``"binary_cross_entropy"``) or a function ``(outputs, targets) -> Value``.
     ``optimizer`` defaults to ``Adam(model, lr=0.01)``. Each epoch shuffles
-    the samples with a generator seeded by ``seed`` and runs mini-batches of
+    the samples (with a generator seeded by ``seed``, or without it the
+    library-wide one, :func:`nn.manual_seed`) and runs mini-batches of
     ``batch_size`` through the batched graph. ``l2`` > 0 adds the penalty
     l2·Σp². ``validation=(X_val, y_val)`` is scored after every epoch.
     ``callback(epoch, history)`` runs after every epoch. ``progress`` shows a
@@ -428,7 +466,7 @@ def fit(
             where = f"epoch {epoch + 1}, step {step}"
             outputs = None
             try:
-                outputs = model(X[rows])  # type: ignore[operator]
+                outputs = model(X[rows])
                 batch_loss = _check_loss(loss_fn(outputs, y[rows]))
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
@@ -502,7 +540,7 @@ def _score(
     try:
         for start in range(0, len(X), batch_size):
             rows = slice(start, start + batch_size)
-            outputs = model(X[rows])  # type: ignore[operator]
+            outputs = model(X[rows])
             n = len(X[rows])
             total_loss += loss_fn(outputs, y[rows]).data * n
             correct += accuracy(outputs, y[rows], threshold) * n

@@ -15,6 +15,16 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def seeded() -> None:
+    """Every test starts from the same library-wide seed, as a script with
+    ``nn.manual_seed(0)`` at its top does: objects made without ``seed=`` draw
+    the same numbers on every run."""
+    import nn
+
+    nn.manual_seed(0)
+
+
 @pytest.fixture
 def block_imports(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """``block_imports("matplotlib", ...)``: those imports fail, as if not installed.

@@ -73,3 +73,63 @@ def test_setup_stops_when_its_venv_finds_another_autograd(other_autograd, tmp_pa
     assert "chainrule setup: .venv cannot import chainrule: ImportError" in done.stderr
     assert "pip uninstall autograd" in done.stderr
     assert "ready" not in done.stdout
+
+
+@pytest.mark.install
+def test_chainrule_in_a_folder_of_its_own_runs_beside_another_autograd(
+    other_autograd, tmp_path
+):
+    """The documented recovery: pip install --target DIR, DIR first on the path."""
+    target = tmp_path / "chainrule-lib"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    before = sorted(p.name for p in (other_autograd / "autograd").iterdir())
+    code = (
+        "import autograd, nn\n"
+        "m = nn.MLP(2, [3, 1], seed=0)\n"
+        "print(autograd.__file__, m([1.0, 2.0]).op)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": f"{target}{os.pathsep}{other_autograd}"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(str(target / "autograd")) and "wsum" in run.stdout
+    assert sorted(p.name for p in (other_autograd / "autograd").iterdir()) == before
+
+
+def test_the_clash_message_gives_the_whole_recovery(other_autograd, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", "import nn"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": f"{other_autograd}{os.pathsep}{ROOT}"},
+    )
+    last = done.stderr.strip().splitlines()[-1]
+    assert f"pip install --target DIR {ROOT}" in last
+    assert "PYTHONPATH=DIR" in last and "sys.path.insert(0, DIR)" in last
+    assert f"--force-reinstall --no-deps {ROOT} puts them back" in last

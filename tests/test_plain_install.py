@@ -80,7 +80,8 @@ def test_a_lesson_that_needs_an_extra_says_what_to_install(plain: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "chainrule demo: error: the xor lesson needs matplotlib, which is not "
-        "installed; install with pip install 'chainrule[demos]'.\n"
+        f"installed; install with {plain / 'venv' / 'bin' / 'python'} -m pip install "
+        "matplotlib.\n"
     )
     assert not (plain / "chainrule-out").exists()
 
@@ -88,7 +89,7 @@ def test_a_lesson_that_needs_an_extra_says_what_to_install(plain: Path) -> None:
 def test_step_works_without_extras(plain: Path) -> None:
     result = run(plain, "chainrule", "step", "x * w", "--set", "x=2", "--set", "w=3")
     assert result.returncode == 0, result.stderr
-    assert "dL/dx = 3\n  dL/dw = 2\n" in result.stdout
+    assert "dE/dx = 3\n  dE/dw = 2\n" in result.stdout
     assert result.stderr == ""
 
 
@@ -110,3 +111,19 @@ def test_the_package_ships_its_type_markers_and_license(plain: Path) -> None:
     for package in ("autograd", "nn", "viz", "demos"):
         assert f"'{package}/py.typed'" in shipped, shipped
     assert "LICENSE'" in shipped, shipped
+
+
+def test_the_metadata_names_license_classifiers_and_keywords(plain: Path) -> None:
+    code = (
+        "import importlib.metadata as m\n"
+        "meta = m.metadata('chainrule')\n"
+        "print(meta['License-Expression'])\n"
+        "print(meta['Keywords'])\n"
+        "print('\\n'.join(meta.get_all('Classifier')))"
+    )
+    result = run(plain, "python", "-c", code)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "MIT" and "backpropagation" in lines[1]
+    assert "Intended Audience :: Education" in lines
+    assert "Programming Language :: Python :: 3.10" in lines

@@ -4,6 +4,7 @@ r"""viz: pictures of computation graphs, backprop steps and networks.
   step; :func:`save_steps_html`: a page with one frame per step.
 - :func:`draw_paths`: one weight's chain, the paths from it to the loss
   with the product of their local derivatives, at any network size.
+- :func:`save_worksheet`: exercises to do by hand, checked in the page.
 - :func:`draw_network` and :func:`receptive_fields`: what a model looks like.
 - :func:`plot_history` and :func:`plot_decision_boundary`: training pictures.
 
@@ -30,6 +31,7 @@ from viz.html import save_steps_html, steps_html
 from viz.jupyter import show_values_as_graphs
 from viz.network import draw_network
 from viz.paths import draw_paths
+from viz.paths_page import save_paths_html
 from viz.plots import plot_decision_boundary, plot_history, predict_classes
 from viz.render import (
     GraphvizNotFound,
@@ -38,6 +40,7 @@ from viz.render import (
     render_svgs,
     save_svg,
 )
+from viz.worksheet import save_worksheet, worksheet_html
 
 __all__ = [
     "SVG",
@@ -55,10 +58,13 @@ __all__ = [
     "receptive_fields",
     "render_svg",
     "render_svgs",
+    "save_paths_html",
     "save_steps_html",
     "save_svg",
+    "save_worksheet",
     "show_values_as_graphs",
     "steps_html",
+    "worksheet_html",
 ]
 
 show_values_as_graphs()  # in IPython and Jupyter: a Value shows as its graph

@@ -48,6 +48,7 @@ from viz.frames import (
 )
 from viz.labels import kind_of, label_lines, record_field, shortened, value_title
 from viz.layout import Layout
+from viz.render import Drawing
 
 __all__ = [
     "STYLES",
@@ -316,11 +317,14 @@ def draw_frame(
     legend: bool,
     layout: Layout | None = None,
     show_rules: bool = False,
+    blank: bool = False,
 ) -> graphviz.Digraph:
     r"""Build the Digraph; ``frame`` (if any) says which step is current.
 
     With a ``layout`` (see :mod:`viz.layout`) every node and edge is pinned to
-    its position there, for rendering with ``neato -n2``.
+    its position there, for rendering with ``neato -n2``. With ``blank`` the
+    gradients and local derivatives are blanks to fill in (``grad ?``,
+    ``∂y/∂x = ?``): the picture of an exercise.
     """
     collapsing, hidden = plan_collapse(order, max_nodes, collapse)
     position = {node: k for k, node in enumerate(order)}
@@ -339,7 +343,7 @@ def draw_frame(
             attrs.update(edges.edge(tail, head))
         g.edge(tail, head, **attrs)
 
-    g = graphviz.Digraph("chainrule", node_attr={"fontname": FONT})
+    g = Drawing("chainrule", node_attr={"fontname": FONT})
     g.attr(rankdir=rankdir, fontname=FONT)
     if layout is not None:
         g.attr(**layout.graph())
@@ -359,7 +363,8 @@ def draw_frame(
             for text in (
                 value_title(node, names),
                 f"data {data}",
-                f"grad {grad_text(node, frame, totals, step_of, finals)}",
+                "grad "
+                + ("?" if blank else grad_text(node, frame, totals, step_of, finals)),
             )
         )
         attrs = dict(STYLES[kind_of(node, root, params)])
@@ -401,7 +406,9 @@ def draw_frame(
             if parent in hidden:
                 continue
             lines = []
-            if label_locals and known:
+            if label_locals and blank:
+                lines.append(f"∂{d(names[node])}/∂{d(names[parent])} = ?")
+            elif label_locals and known:
                 if show_rules or forward or (frame is not None and frame.every_chain):
                     lines.append(local_rule(node, i, names))
                 else:

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Step, Value, backward_steps, topological_order
-from autograd.graph import zeros_like
+from autograd import Step, Value
+from autograd.steps import steps_aside
 from autograd.text import fmt
 
 __all__ = [
@@ -52,19 +52,12 @@ def frames_of(root: Value, order: Sequence[Value] | None = None) -> list[Step]:
     r"""All the steps of a fresh backward pass from ``root``, side-effect free.
 
     Every grad in the graph is set to 0, :func:`autograd.backward_steps` runs
-    to the end, and then every node gets back the grad it had before. So the
-    steps show the gradients of ``root`` alone (even if leaves had
-    accumulated grads from earlier passes), and the graph is left as it was.
+    to the end, and then every node gets back the grad it had before (see
+    :func:`autograd.steps.steps_aside`). So the steps show the gradients of
+    ``root`` alone (even if leaves had accumulated grads from earlier
+    passes), and the graph is left as it was.
     """
-    order = list(topological_order(root) if order is None else order)
-    saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
-    try:
-        for node in order:
-            node.grad = zeros_like(node.data)
-        return list(backward_steps(root))
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
+    return steps_aside(root, order)
 
 
 def step_index(step: int | Step, steps: Sequence[Step]) -> int:

@@ -55,6 +55,8 @@ __all__ = [
     "DEFAULT_MAX_STEPS",
     "MIN_TEXT_PX",
     "forward_text",
+    "frame_section",
+    "page_html",
     "same_canvas",
     "save_steps_html",
     "steps_html",
@@ -281,16 +283,43 @@ def steps_html(
             counter = f"backward pass: step {frame.index} of {total}"
             text = _step_html(step)
             kind = "rule"
-        hidden_attr = "" if number == 1 else " hidden"
-        sections.append(
-            f'<section class="frame" id="frame-{number}" '
-            f'data-counter="{escape(counter)}" '
-            f'data-focus="{_focus(order, node, hidden)}"{hidden_attr}>\n'
-            f'<div class="picture">{_inline(svg, number)}</div>\n'
-            f'<pre class="{kind}">{text}</pre>\n'
-            "</section>"
-        )
+        focus = _focus(order, node, hidden)
+        sections.append(frame_section(number, svg, counter, focus, text, kind))
     kinds = {kind_of(node, root, chosen) for node in order if node not in hidden}
+    hint = (
+        "Keys: ← and → move one step, Home and End jump to the first and last; "
+        "+ and − zoom, 0 shows the whole graph, F follows the step; drag to pan. "
+        "<b>grad ?</b> marks nodes nothing has reached yet, <b>(so far)</b> a "
+        "gradient still adding up."
+    )
+    legend_html = _legend_html(kinds, bool(ops)) if legend else ""
+    return page_html(title, sections, legend_html, hint)
+
+
+def frame_section(
+    number: int, svg: str, counter: str, focus: str, text: str, kind: str = "rule"
+) -> str:
+    r"""One frame of a page: its picture (inline SVG) and its text under it.
+
+    ``counter`` is what the page's counter says at this frame, ``focus`` the
+    DOT names of the nodes the page keeps in view, ``text`` the frame's text
+    (already HTML); the first frame is shown, the others hidden.
+    """
+    hidden_attr = "" if number == 1 else " hidden"
+    return (
+        f'<section class="frame" id="frame-{number}" '
+        f'data-counter="{escape(counter)}" '
+        f'data-focus="{focus}"{hidden_attr}>\n'
+        f'<div class="picture">{_inline(svg, number)}</div>\n'
+        f'<pre class="{kind}">{text}</pre>\n'
+        "</section>"
+    )
+
+
+def page_html(title: str, sections: list[str], legend_html: str, hint: str) -> str:
+    r"""A whole page of frames (see :func:`frame_section`): the title, the
+    buttons and counter, the legend, the frames, the hint and the script that
+    moves through them. Nothing is fetched from anywhere."""
     heading = _page_text(title)
     first = sections[0].split('data-counter="', 1)[1].split('"', 1)[0]
     return "\n".join(
@@ -321,15 +350,12 @@ def steps_html(
             'title="follow the step at a readable size (F)">follow</button>',
             "</span>",
             "</nav>",
-            _legend_html(kinds, bool(ops)) if legend else "",
+            legend_html,
             "</header>",
             "<main>",
             *sections,
             "</main>",
-            '<p class="hint">Keys: ← and → move one step, Home and End jump to '
-            "the first and last; + and − zoom, 0 shows the whole graph, F follows "
-            "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
-            "yet, <b>(so far)</b> a gradient still adding up.</p>",
+            f'<p class="hint">{hint}</p>',
             "<script>",
             _asset("steps_page.js").replace("MIN_TEXT_PX_HERE", str(MIN_TEXT_PX)),
             "</script>",

@@ -46,10 +46,22 @@ from autograd.value import VALUES
 from viz.labels import label_lines, shortened, visible
 from viz.render import PinnedDigraph
 
-__all__ = ["NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
+__all__ = ["LINKS", "NEGATIVE", "POSITIVE", "draw_network", "layers_of"]
 
 POSITIVE = "#1f77b4"  # blue
 NEGATIVE = "#d62728"  # red
+#: How lines show a weight's sign: ``"colour"`` (blue w > 0, red w < 0) or
+#: ``"white-black"``, as the fourth article draws them: white w > 0, black
+#: w < 0, on grey, and a weight of 0 not drawn at all.
+LINKS = {
+    "colour": (POSITIVE, NEGATIVE, "blue: w > 0    red: w < 0"),
+    "white-black": (
+        "#ffffff",
+        "#000000",
+        "white: w > 0    black: w < 0    (w = 0: no line)",
+    ),
+}
+_GREY = "#a6a6a6"  # the background white and black lines both show on
 MAX_EDGES = 5000
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -248,6 +260,7 @@ def draw_network(
     show_grads: bool = False,
     blame: Any = None,
     output_names: Sequence[str] | None = None,
+    links: str = "colour",
 ) -> PinnedDigraph:
     r"""Draw a model's neurons and weights: colour = sign, width = |w|.
 
@@ -261,11 +274,18 @@ def draw_network(
       of the blame (its border grows with it), and each line ∂L/∂w for this
       sample; the model's own grads are left as they were.
     - ``output_names``: a caption beside each output neuron (class names).
+    - ``links``: ``"colour"`` (blue w > 0, red w < 0) or ``"white-black"``,
+      the fourth article's way: white w > 0, black w < 0 on a grey ground, a
+      weight of 0 left out (see :data:`LINKS`).
 
     Hovering a line in the SVG shows w (and ∂L/∂w); hovering a neuron shows
     its bias. Labels never overlap each other or a neuron.
     """
     layers = layers_of(model)
+    if links not in LINKS:
+        msg = f"links must be one of {', '.join(map(repr, LINKS))}, not {links!r}."
+        raise ValueError(msg)
+    positive, negative, caption_of_links = LINKS[links]
     nin = len(layers[0].neurons[0].w)
     if x is not None and len(x) != nin:
         msg = f"x has {len(x)} numbers, but the model has {nin} inputs."
@@ -336,7 +356,9 @@ def draw_network(
         fontname="Helvetica",
         fontsize=f"{CAPTION_FONT:g}",
     )
-    caption = "blue: w > 0    red: w < 0    line width grows with |w|"
+    if links == "white-black":
+        g.attr(bgcolor=_GREY)
+    caption = f"{caption_of_links}    line width grows with |w|"
     if blames is not None:
         caption = (
             f"loss {fmt(loss)}: each neuron shows ∂L/∂a (its blame), each line ∂L/∂w"
@@ -411,11 +433,13 @@ def draw_network(
         for j, neuron in enumerate(layer.neurons):
             for k, w in enumerate(neuron.w):
                 value = float(w.data)
+                if links == "white-black" and value == 0:
+                    continue  # the article draws no line for a weight of 0
                 grad = weight_grads[id(w)]
                 tip = f"w = {fmt(value)}"
                 (x0, y0), (x1, y1) = centres[i - 1][k], centres[i][j]
                 attrs = {
-                    "color": POSITIVE if value >= 0 else NEGATIVE,
+                    "color": positive if value >= 0 else negative,
                     "penwidth": f"{0.3 + 3.7 * abs(value) / largest:.2f}",
                     "pos": _straight(x0, y0, x1, y1),
                 }

@@ -37,11 +37,11 @@ from autograd.explain import Path, count_text, path_product
 from autograd.graph import summed_to
 from autograd.names import d, formula_in, node_names
 from autograd.text import fmt
-from viz.dot import FONT, FONT_SIZE, LEGEND, STYLES
+from viz.dot import CURRENT, FLOW, FONT, FONT_SIZE, LEGEND, STYLES
 from viz.frames import final_grads, frames_of
 from viz.labels import dot_text, kind_of, label_lines, record_field, shortened
 
-__all__ = ["FADED", "Route", "draw_paths"]
+__all__ = ["FADED", "PathsPlan", "Route", "draw_paths"]
 
 #: How a value off the paths is drawn: faded, and folded into one box.
 FADED = {"color": "#b0b0b0", "fontcolor": "#8a8a8a", "style": "dashed"}
@@ -105,33 +105,102 @@ def draw_paths(
             f"{root.label or 'the root'!r}: pass a value the root was computed from."
         )
         raise ValueError(msg)
-    story = explain(root, wrt, limit=PATHS_LOOKED_AT)
-    names = {node: shortened(name) for node, name in node_names(order, root).items()}
-    if story.path_count == 0:
-        msg = (
-            f"{names[root]} does not depend on {names[wrt]}: there is no path to draw."
-        )
-        raise ValueError(msg)
-    loss = _Loss(order, root, names) if fold_loss else _Loss.none(root)
-    routes = loss.routes(story.paths)
-    count = loss.count_routes(order, wrt, story.path_count)
-    shown = _largest(routes, max_paths)
-    folded = story.total - sum(route.product for route in shown)
-    picture = _Picture(root, order, names, shown, context)
-    product = _product_lines(count, shown, folded, names[root], names[wrt])
-    product.append(f"∂{d(names[root])}/∂{d(names[wrt])} = {fmt(story.total)}")
-
-    def build(direction: str) -> graphviz.Digraph:
-        return picture.draw(
-            direction, product, count - len(shown), folded, legend, len(loss.region)
-        )
-
+    plan = PathsPlan(root, wrt, order, max_paths, context, fold_loss, legend)
     if rankdir is not None:
         if rankdir not in ("LR", "TB"):
             msg = f'rankdir must be "LR" or "TB", not {rankdir!r}.'
             raise ValueError(msg)
-        return build(rankdir)
-    return _fitting(build, picture.ranks())
+        return plan.draw(rankdir)
+    return plan.draw(plan.direction())
+
+
+class PathsPlan:
+    r"""What :func:`draw_paths` draws: the routes, the picture, the product text.
+
+    Made once, drawn as often as needed: the step page of the paths
+    (:func:`viz.paths_page.save_paths_html`) draws it once per step, with the
+    values reached so far highlighted.
+    """
+
+    def __init__(
+        self,
+        root: Value,
+        wrt: Value,
+        order: list[Value],
+        max_paths: int,
+        context: bool,
+        fold_loss: bool,
+        legend: bool,
+    ) -> None:
+        story = explain(root, wrt, limit=PATHS_LOOKED_AT)
+        names = {
+            node: shortened(name) for node, name in node_names(order, root).items()
+        }
+        if story.path_count == 0:
+            msg = f"{names[root]} does not depend on {names[wrt]}: no path to draw."
+            raise ValueError(msg)
+        self.root, self.wrt, self.names, self.legend = root, wrt, names, legend
+        self.loss = _Loss(order, root, names) if fold_loss else _Loss.none(root)
+        self.routes = _largest(self.loss.routes(story.paths), max_paths)
+        self.count = self.loss.count_routes(order, wrt, story.path_count)
+        self.total = story.total
+        self.folded = story.total - sum(route.product for route in self.routes)
+        self.picture = _Picture(root, order, names, self.routes, context)
+        self.product = _product_lines(
+            self.count, self.routes, self.folded, names[root], names[wrt]
+        )
+        self.product.append(f"∂{d(names[root])}/∂{d(names[wrt])} = {fmt(self.total)}")
+
+    def direction(self) -> str:
+        """The direction that fits a 4:3 screen better."""
+        depth, width = self.picture.ranks()
+        return "LR" if depth <= 4 or depth <= width else "TB"
+
+    @property
+    def depth(self) -> int:
+        """The steps of the longest route drawn, from the root down to ``wrt``."""
+        return max(len(route.nodes) - 1 for route in self.routes)
+
+    def draw(self, rankdir: str, reached: int | None = None) -> graphviz.Digraph:
+        r"""The picture; with ``reached``, the values ``reached`` steps down from
+        the root are highlighted, and those further down show ``grad ?``."""
+        return self.picture.draw(
+            rankdir,
+            self.product,
+            self.count - len(self.routes),
+            self.folded,
+            self.legend,
+            len(self.loss.region),
+            reached,
+        )
+
+    def reached_text(self, reached: int) -> list[str]:
+        r"""What the chain rule has found ``reached`` steps down from the root:
+        ∂E/∂(value) along each route drawn, as formulas and numbers."""
+        root = self.names[self.root]
+        lines = []
+        for route in self.routes:
+            steps = len(route.nodes) - 1
+            if reached > steps:
+                continue
+            node = route.nodes[steps - reached]
+            formulas = [f for f in route.formulas[steps - reached :] if f != "1"]
+            factors = route.factors[steps - reached :]
+            value = path_product(route.nodes[steps - reached :], factors)
+            head = f"∂{d(root)}/∂{d(self.names[node])}"
+            written = " · ".join(formulas) or "1"
+            numbers = " × ".join(
+                fmt(x)
+                for f, x in zip(route.formulas[steps - reached :], factors)
+                if f != "1"
+            )
+            line = f"{head} = {written}"
+            if numbers and numbers not in (written, fmt(value)):
+                line += f" = {numbers}"
+            if fmt(value) != written:
+                line += f" = {fmt(value)}"
+            lines.append(line)
+        return list(dict.fromkeys(lines))
 
 
 @dataclass(frozen=True)
@@ -282,7 +351,7 @@ class _Picture:
         paths: list[Route],
         context: bool,
     ) -> None:
-        self.root, self.names = root, names
+        self.root, self.names, self.routes = root, names, paths
         on_paths = {node for path in paths for node in path.nodes}
         self.nodes = [node for node in order if node in on_paths]
         self.edges: dict[tuple[Value, Value], tuple[str, Any]] = {}
@@ -314,8 +383,10 @@ class _Picture:
         folded: Any,
         legend: bool,
         folded_loss: int = 0,
+        reached: int | None = None,
     ) -> graphviz.Digraph:
         names = self.names
+        seen, current = self._reached(reached)
         g = graphviz.Digraph("chainrule_paths", node_attr={"fontname": FONT})
         g.attr(rankdir=rankdir, fontname=FONT, fontsize=FONT_SIZE, labelloc="b")
         g.attr("node", fontsize=FONT_SIZE)
@@ -329,25 +400,26 @@ class _Picture:
         for node in self.nodes:
             kind = kind_of(node, self.root)
             kinds.add(kind)
+            grad = fmt(self.grads.get(id(node), 0.0)) if node in seen else "?"
             fields = " | ".join(
                 record_field(text)
-                for text in (
-                    names[node],
-                    f"data {fmt(node.data)}",
-                    f"grad {fmt(self.grads.get(id(node), 0.0))}",
-                )
+                for text in (names[node], f"data {fmt(node.data)}", f"grad {grad}")
             )
+            attrs = dict(STYLES[kind])
+            if node in current:
+                attrs.update(CURRENT)
             g.node(
                 ids[node],
                 graphviz.nohtml("{" + fields + "}" if across else fields),
                 shape="record",
                 style="filled,rounded" if node.parents else "filled",
-                **STYLES[kind],
+                **attrs,
             )
         for (lower, upper), (formula, factor) in self.edges.items():
             number = fmt(factor)
             text = number if formula == number else f"{formula} = {number}"
-            g.edge(ids[lower], ids[upper], label=label_lines(text), penwidth="2")
+            flow = FLOW if reached is not None and lower in seen else {"penwidth": "2"}
+            g.edge(ids[lower], ids[upper], label=label_lines(text), **flow)
         if self.context:
             self._context(g, ids, folded_loss)
         if folded_count:
@@ -358,6 +430,20 @@ class _Picture:
         if legend:
             self._legend(g, kinds)
         return g
+
+    def _reached(self, reached: int | None) -> tuple[set[Value], set[Value]]:
+        """The values the chain rule has reached ``reached`` steps down from the
+        root (all, when None), and the ones it reached last."""
+        if reached is None:
+            return set(self.nodes), set()
+        seen: set[Value] = set()
+        current: set[Value] = set()
+        for route in self.routes:
+            steps = len(route.nodes) - 1
+            seen.update(route.nodes[max(steps - reached, 0) :])
+            if reached <= steps:
+                current.add(route.nodes[steps - reached])
+        return seen, current
 
     def _context(
         self, g: graphviz.Digraph, ids: dict[Value, str], folded_loss: int
@@ -453,9 +539,3 @@ def _wrapped(head: str, parts: list[str], joiner: str) -> list[str]:
             line += piece
     lines.append(line)
     return lines
-
-
-def _fitting(build: Any, ranks: tuple[int, int]) -> graphviz.Digraph:
-    """Left to right for a short chain, top to bottom for a long one."""
-    depth, width = ranks
-    return build("LR" if depth <= 4 or depth <= width else "TB")

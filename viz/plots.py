@@ -5,7 +5,7 @@ no global backend switch: safe in scripts, tests and notebooks), save it to
 ``path`` if given (PNG or SVG, chosen by the suffix) and return the figure:
 a :class:`~matplotlib.figure.Figure` that Jupyter shows as a PNG picture
 even without pyplot, and that ``.save(path)`` writes later.
-matplotlib (``pip install chainrule[demos]``) is imported only when a plot is
+matplotlib (``python -m pip install matplotlib``) is imported only when a plot is
 made, so the rest of :mod:`viz` works without it.
 
 >>> fig = plot_history({"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.75, 1.0]})
@@ -16,6 +16,7 @@ made, so the rest of :mod:`viz` works without it.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -43,8 +44,8 @@ def _matplotlib() -> Any:
         from matplotlib.colors import ListedColormap
     except ImportError:
         msg = (
-            "plots need matplotlib: pip install matplotlib "
-            "(or pip install chainrule[demos])."
+            "plots need matplotlib: install it with "
+            f"{sys.executable or 'python'} -m pip install matplotlib."
         )
         raise ImportError(msg) from None
     return _plot_class(), ListedColormap

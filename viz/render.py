@@ -27,6 +27,7 @@ import graphviz
 from nn.files import write_file
 
 __all__ = [
+    "Drawing",
     "GraphvizNotFound",
     "PinnedDigraph",
     "not_found_message",
@@ -48,6 +49,18 @@ INSTALL_HELP = (
 
 class GraphvizNotFound(RuntimeError):
     """The Graphviz ``dot`` program, needed to render a picture, is not installed."""
+
+
+class Drawing(graphviz.Digraph):
+    r"""A Digraph that Jupyter shows through :func:`render_svg`.
+
+    Without Graphviz's ``dot`` a notebook then shows chainrule's own
+    :class:`GraphvizNotFound` (how to install it; the DOT source is
+    ``str(graph)``), not graphviz's bare ``ExecutableNotFound``.
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        return render_svg(self)
 
 
 class PinnedDigraph(graphviz.Digraph):

@@ -68,7 +68,7 @@ def dead_fractions(model: Any, X: np.ndarray) -> list[float]:
     values = [Value(X[:, i]) for i in range(X.shape[1])]
     fractions = []
     for layer in model.layers[:-1]:
-        values = layer.forward(values)
+        values = layer.propagate(values)
         fractions.append(float(np.mean([np.all(v.data <= 0) for v in values])))
     return fractions
 

@@ -44,7 +44,7 @@ def forward(model: Any, x: np.ndarray) -> tuple[list[list[Value]], list[Value]]:
     values: list[Value] = [Value(float(v), f"x{i + 1}") for i, v in enumerate(x)]
     layers = [values]
     for layer in model.layers:
-        values = list(layer.forward(values))
+        values = list(layer.propagate(values))
         layers.append(values)
     return layers, values
 

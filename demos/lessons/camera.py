@@ -16,6 +16,13 @@ horizontal:
 Its receptive fields, drawn in pixel space layer by layer, show what each
 neuron looks for. A trained network of the same shape does the job too,
 with fields that are much harder to read.
+
+Two worked examples of the article come first and last: one neuron with
+its numbers (four pixels adding up to 0.5, weighted, added, squashed by a
+"sigmoid" that stays between −1 and 1, which is tanh, to 0.746), drawn with
+the article's white and black links; and the truth for "horizontal",
+[0, 0, 0, 1], against the network's answer: each output's error and the
+total error.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ SUMMARY = (
 )
 PICTURE = "fields.png"  # the one shown in docs/lessons.md
 FILES = (
+    "neuron.svg",
+    "network_white_black.svg",
     "fields.png",
     "fields_layer1.svg",
     "fields_layer2.svg",
@@ -75,6 +84,13 @@ OUTPUT = [  # linear: a pattern or its inverse
 ]
 WIRING = ((LAYER1, "tanh"), (LAYER2, "tanh"), (LAYER3, "relu"), (OUTPUT, "linear"))
 DARK_TOP = (-1.0, -1.0, 1.0, 1.0)  # the article's example: dark top, white bottom
+
+# The article's worked neuron: four pixels that add up to 0.5, four weights
+# (0: ignored, −1: the negative of the pixel), squashed to 0.746.
+WORKED_PIXELS = (-1.0, -0.25, 0.95, 0.8)
+WORKED_WEIGHTS = (0.0, -1.0, 0.5, 0.3)
+#: The truth for an image of a horizontal line: solid, vertical, diagonal: no.
+HORIZONTAL_TRUTH = (0.0, 0.0, 0.0, 1.0)
 
 
 def hand_wired(seed: int = 0) -> Any:
@@ -117,6 +133,104 @@ def picture(pixels: Any) -> str:
     return "".join(cells[:2]) + "/" + "".join(cells[2:])
 
 
+def worked_neuron(
+    pixels: Any = WORKED_PIXELS, weights: Any = WORKED_WEIGHTS
+) -> tuple[Any, Any]:
+    r"""The article's neuron: z = Σ wₖ·xₖ (no bias), then squashed, a = tanh(z).
+
+    >>> z, a = worked_neuron()
+    >>> sum(WORKED_PIXELS), round(z.data, 3), round(a.data, 3)
+    (0.5, 0.965, 0.746)
+    """
+    from autograd import Constant, Value, wsum
+
+    x = [Constant(p, f"x{k}") for k, p in enumerate(pixels, start=1)]
+    w = [Value(v, f"w{k}") for k, v in enumerate(weights, start=1)]
+    z = wsum(w, x)
+    z.label = "z"
+    a = z.tanh()
+    a.label = "a"
+    return z, a
+
+
+def error_against_truth(answer: Any, truth: Any = HORIZONTAL_TRUTH) -> list[float]:
+    r"""Each output's error: the size of the difference between truth and answer.
+
+    >>> error_against_truth([0.0, 0.2, -0.1, 0.9])
+    [0.0, 0.2, 0.1, 0.1]
+    """
+    return [round(abs(t - a), 12) for t, a in zip(truth, answer)]
+
+
+def _bracketed(number: float) -> str:
+    return f"({number:g})" if number < 0 else f"{number:g}"
+
+
+def _worked_neuron(lesson: LessonRun) -> None:
+    """The article's worked neuron, with its numbers and its white/black picture."""
+    import nn
+    import viz
+
+    z, a = worked_neuron()
+    lesson.heading("One neuron, worked: add the weighted pixels, then squash")
+    lesson.say(f"pixels   {WORKED_PIXELS}   add up to {sum(WORKED_PIXELS):g}")
+    lesson.say(
+        f"weights  {WORKED_WEIGHTS}   (0: that pixel is ignored; −1: its negative)"
+    )
+    terms = " + ".join(
+        f"{_bracketed(w)}·{_bracketed(p)}"
+        for w, p in zip(WORKED_WEIGHTS, WORKED_PIXELS)
+    )
+    lesson.say(f"weighted sum z = {terms} = {z.data:.3f}")
+    lesson.say(f"squashed     a = tanh(z) = {a.data:.3f}")
+    lesson.say("The article's squashing function stays between −1 and 1: that is tanh")
+    lesson.say(
+        f"(the logistic σ stays between 0 and 1: σ({z.data:.3f}) = "
+        f"{1 / (1 + np.exp(-z.data)):.3f})."
+    )
+    lesson.say(
+        f"Squashing 0.5 itself gives tanh(0.5) = {np.tanh(0.5):.3f}: a little "
+        "less than 0.5."
+    )
+    lesson.note("worked neuron pixel sum", float(sum(WORKED_PIXELS)))
+    lesson.note("worked neuron weighted sum", float(z.data))
+    lesson.note("worked neuron output", float(a.data))
+    layer = nn.Layer(4, 1, "tanh", seed=lesson.seed)
+    layer.W.data[...] = np.array([WORKED_WEIGHTS])
+    layer.b.data[...] = 0.0
+    picture = viz.draw_network(layer, x=list(WORKED_PIXELS), links="white-black")
+    lesson.save_svg(picture, "neuron.svg")
+
+
+def _truth_and_error(lesson: LessonRun, model: Any) -> None:
+    """The truth for "horizontal", each output's error, the total error."""
+    import nn
+
+    names = nn.data.FOUR_PIXEL_CLASSES
+    lesson.heading(f"Truth and error for {picture(DARK_TOP)} (a horizontal line)")
+    lesson.say(
+        f"truth:  {list(HORIZONTAL_TRUTH)}   ({', '.join(names)}): only horizontal"
+    )
+    untrained = nn.Sequential(
+        nn.Layer(4, 4, "tanh", seed=lesson.seed),
+        nn.Layer(4, 4, "tanh", seed=lesson.seed + 1),
+        nn.Layer(4, 8, "relu", seed=lesson.seed + 2),
+        nn.Layer(8, 4, "linear", seed=lesson.seed + 3),
+    )
+    for who, net in (("hand-wired", model), ("untrained", untrained)):
+        answer = walk(net, DARK_TOP)[-1]
+        errors = error_against_truth(answer)
+        lesson.say(f"{who + ':':<12} answer {[round(v, 3) for v in answer]}")
+        lesson.say(
+            f"{'':<12} error  {[round(e, 3) for e in errors]}   "
+            f"total error {sum(errors):.3f}"
+        )
+        lesson.note(f"total error ({who})", float(sum(errors)))
+    lesson.say("Each error is the size of the difference between truth and answer;")
+    lesson.say("added up, the total error. Training adjusts the weights to bring it")
+    lesson.say("down, and backpropagation says which way to adjust each one.")
+
+
 def run(lesson: LessonRun) -> None:
     import nn
     import viz
@@ -124,6 +238,7 @@ def run(lesson: LessonRun) -> None:
     X, y = nn.data.four_pixel_camera()
     names = nn.data.FOUR_PIXEL_CLASSES
     model = hand_wired(lesson.seed)
+    _worked_neuron(lesson)
     layer_names = ["pixels", "layer 1 (tanh)", "layer 2 (tanh)", "layer 3 (ReLU)"]
     layer_names.append("output")
 
@@ -149,6 +264,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say("Layer 3: ReLU keeps the opposite neuron's positive copy; it lights")
     lesson.say("the horizontal output.")
     lesson.note("dark top answer", answer)
+    _truth_and_error(lesson, model)
 
     lesson.heading("All eight images")
     outputs = nn.predict(model, X)
@@ -183,6 +299,10 @@ def run(lesson: LessonRun) -> None:
     lesson.note("largest output field", float(np.abs(out_fields).max()))
     overview = lesson.save_figure(_fields_figure(model), "fields.png")
     network = lesson.save_svg(viz.draw_network(model, x=list(DARK_TOP)), "network.svg")
+    as_drawn = lesson.save_svg(
+        viz.draw_network(model, x=list(DARK_TOP), links="white-black"),
+        "network_white_black.svg",
+    )
 
     lesson.heading("A trained network of the same shape, for comparison")
     trained = nn.Sequential(
@@ -218,6 +338,8 @@ def run(lesson: LessonRun) -> None:
         lesson.say(f"{path}: one layer's fields (hover a cell for its number).")
     lesson.say(f"{network}: the wiring (blue +1, red −1) and every activation for")
     lesson.say(f"  {picture(DARK_TOP)}: follow it to the horizontal output.")
+    lesson.say(f"{as_drawn}: the same as the article draws it: white +1, black −1,")
+    lesson.say("  no line for 0.")
     lesson.say(f"{trained_fields}: what training found instead: it works, but it")
     lesson.say("  is not wired the way a person would wire it.")
 

@@ -5,6 +5,12 @@ on, 360 kept aside to test. An MLP (64 pixels → 32 ReLU neurons → 10 class
 scores, softmax cross-entropy) reaches about 97% test accuracy in a few
 seconds; ``--cnn`` trains a small convolutional network instead, whose 3×3
 filters slide over the image sharing their weights.
+
+Last, the second article's receptive fields of a deeper convolutional
+layer: in a network of two 3×3 convolutions, a second-layer filter reads
+3×3 positions of the first layer's maps, each of which saw 3×3 pixels, so
+it looks at 5×5 pixels; its field there is a weighted sum of the first
+layer's filters at each offset, the weights carried down to the input.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
 NAME = "digits"
 SUMMARY = "handwritten 8x8 digits to ≥95% test accuracy in seconds; mistakes, fields"
 PICTURE = "mistakes.png"  # the one shown in docs/lessons.md
-FILES = ("history.png", "mistakes.png", "fields.svg")
+FILES = ("history.png", "mistakes.png", "fields.svg", "deeper_fields.png")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra
 OPTIONS = ("cnn",)  # --cnn: the small convolutional network
 
@@ -123,12 +129,121 @@ def run(lesson: LessonRun) -> None:
             "each hidden neuron's 64 weights as an 8×8 image: the strokes it looks for"
         )
     field_path = lesson.save_svg(fields, "fields.svg")
+    deeper = lesson.save_figure(_deeper_layer(lesson), "deeper_fields.png")
     lesson.heading("Look at")
     lesson.say(f"{curves}: loss and accuracy per epoch (train and test).")
     lesson.say(
         f"{mistakes}: digits the network got wrong; many are hard for people too."
     )
     lesson.say(f"{field_path}: {what}.")
+    lesson.say(f"{deeper}: a second convolution's filters, each 5×5 in pixel space:")
+    lesson.say("  larger and more composite than the first layer's strokes.")
+
+
+def deeper_fields(first: np.ndarray, second: np.ndarray, k: int = 3) -> np.ndarray:
+    r"""The fields in pixel space of a second convolution's filters (stride 1).
+
+    ``first`` is the first layer's weight matrix (filters × k·k, one input
+    channel), ``second`` the second's (filters × channels·k·k). A second-layer
+    filter sees (2k − 1) × (2k − 1) pixels; its field is the sum, over each
+    channel c and offset (di, dj), of its weight there times the first
+    layer's filter c, placed at that offset:
+
+        field[f] = Σ_c Σ_di Σ_dj second[f, c, di, dj] · first[c] shifted by (di, dj)
+
+    >>> one = np.array([[1.0, 0, 0, 0, 0, 0, 0, 0, 0]])   # a filter that copies
+    >>> field = deeper_fields(one, np.array([[0, 0, 0, 0, 0, 0, 0, 0, 1.0]]))[0]
+    >>> field.shape, float(field[2, 2]), float(field.sum())   # moved by (2, 2)
+    ((5, 5), 1.0, 1.0)
+    """
+    channels = first.shape[0]
+    size = 2 * k - 1
+    kernels = first.reshape(channels, k, k)
+    weights = second.reshape(second.shape[0], channels, k, k)
+    fields = np.zeros((second.shape[0], size, size))
+    for f in range(second.shape[0]):
+        for c in range(channels):
+            for di in range(k):
+                for dj in range(k):
+                    fields[f, di : di + k, dj : dj + k] += (
+                        weights[f, c, di, dj] * kernels[c]
+                    )
+    return fields
+
+
+def _deeper_layer(lesson: LessonRun) -> Figure:
+    """Train two 3×3 convolutions; draw the second's filters in pixel space."""
+    import nn
+
+    split = nn.data.digits(seed=lesson.seed, images=True)
+    X, y = split.X_train, split.y_train
+    if lesson.quick:
+        X, y = X[:200], y[:200]
+    first = nn.Conv2d(1, 4, kernel_size=3, seed=lesson.seed, init="he")
+    second = nn.Conv2d(4, 8, kernel_size=3, seed=lesson.seed + 1, init="he")
+    model = nn.Sequential(
+        first, second, nn.Flatten(), nn.MLP(8 * 4 * 4, [10], seed=lesson.seed + 2)
+    )
+    epochs = 1 if lesson.quick else 4
+    lesson.heading("A deeper convolutional layer: its receptive fields in pixels")
+    with lesson.one_blas_thread():
+        nn.fit(
+            model,
+            X,
+            y,
+            loss="cross_entropy",
+            optimizer=nn.Adam(model, lr=0.01),
+            epochs=epochs,
+            batch_size=BATCH,
+            seed=lesson.seed,
+            progress=False,
+        )
+    accuracy = nn.evaluate(model, split.X_test, split.y_test)
+    lesson.say(
+        f"4 filters 3×3 → 8 filters 3×3 (over the 4 maps) → 10, {epochs} epoch"
+        f"{'s' if epochs > 1 else ''}: test accuracy {accuracy:.1%}"
+    )
+    fields = deeper_fields(np.asarray(first.W.data), np.asarray(second.W.data))
+    lesson.say("A first-layer filter sees 3×3 pixels. A second-layer filter sees 3×3")
+    lesson.say(
+        f"positions of the maps they make: {fields.shape[1]}×{fields.shape[2]} pixels."
+    )
+    lesson.say("Its field there is the first layer's filters at each offset, weighted")
+    lesson.say("by its own weights: a weighted sum carried down to the input.")
+    lesson.note("deeper field size", float(fields.shape[1]))
+    lesson.note("deeper network test accuracy", accuracy)
+    return _deeper_figure(np.asarray(first.W.data).reshape(-1, 3, 3), fields)
+
+
+def _deeper_figure(kernels: np.ndarray, fields: np.ndarray) -> Figure:
+    from matplotlib.figure import Figure
+
+    columns = max(len(kernels), len(fields))
+    figure = Figure(figsize=(1.1 * columns + 1.0, 3.0))
+    axes = figure.subplots(2, columns, squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for row, (tiles, name) in enumerate(
+        ((kernels, "layer 1\n3×3 pixels"), (fields, "layer 2\n5×5 pixels"))
+    ):
+        for j, tile in enumerate(tiles):
+            largest = float(np.abs(tile).max()) or 1.0
+            axes[row][j].imshow(tile, cmap="RdBu", vmin=-largest, vmax=largest)
+        axes[row][0].text(
+            -0.8,
+            0.5,
+            name,
+            transform=axes[row][0].transAxes,
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
+    figure.suptitle(
+        "receptive fields in pixel space: blue pushes the filter up, red down",
+        fontsize=9,
+    )
+    figure.tight_layout()
+    return figure
 
 
 def _mistakes_figure(

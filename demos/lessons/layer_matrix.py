@@ -15,6 +15,13 @@ The backward pass through layers ℓ = n, n−1, n−2, ... repeats one step
 
 (for a batch, summed over its samples). Here it is computed by hand with
 numpy and checked against the engine's ``layer.W.grad``, layer by layer.
+
+Two worked examples of the articles close it. The second article counts
+the bias as one more input whose activity is always 1, with its own
+weight: [W | b]@[x; 1] = W@x + b, and the same gradient either way. The
+third article's network (five inputs, two hidden layers, five outputs)
+names its weights Wₐ,ᵦ, from input (or neuron) a to neuron b; its forward
+pass is [W]@[X] + [Bias] = [Z] at every layer, with [W] n × m.
 """
 
 from __future__ import annotations
@@ -36,6 +43,10 @@ FILES = ("gradients.png", "batch_graph.svg", "sample_graph.svg")
 NEEDS = ("matplotlib",)  # from the demos extra
 
 SIZES = (3, 3, 2)  # three layers: ℓ = n, n − 1, n − 2
+# The third article's network: 5 inputs, two hidden layers (the first of two
+# neurons, as it says; the second of three), 5 outputs; one sample.
+ARTICLE_SIZES = (2, 3, 5)
+ARTICLE_INPUT = (1.0, 0.5, -1.0, 2.0, 0.0)
 INPUTS = 4
 BATCH = 5
 
@@ -67,6 +78,103 @@ def by_hand(
     dW = [delta @ activations[ell].T for ell, delta in enumerate(deltas)]
     db = [delta.sum(axis=1) for delta in deltas]
     return deltas, dW, db, cost
+
+
+def bias_as_input(
+    weights: Any, bias: float, x: Any, target: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    r"""One sigmoid neuron and its squared error, two ways: with a bias b, and
+    with b as the weight of one more input that is always 1.
+
+    Returns ((z with b, z with the 1-input), (∂C/∂b, ∂C/∂(its weight))).
+
+    >>> zs, grads = bias_as_input([0.5, -1.0], 0.25, [2.0, 1.0], 1.0)
+    >>> zs[0] == zs[1], grads[0] == grads[1]
+    (True, True)
+    """
+    from autograd import Constant, wsum
+
+    found = []
+    for as_input in (False, True):
+        w = [Value(float(v), f"w{k}") for k, v in enumerate(weights, start=1)]
+        inputs = [Constant(float(v), f"x{k}") for k, v in enumerate(x, start=1)]
+        b = Value(float(bias), "b")
+        if as_input:
+            z = wsum([*w, b], [*inputs, Constant(1.0, "1")])
+        else:
+            z = wsum(w, inputs, b)
+        cost = (z.sigmoid() - float(target)) ** 2
+        cost.backward()
+        found.append((float(z.data), float(b.grad)))
+    (z0, g0), (z1, g1) = found
+    return (z0, z1), (g0, g1)
+
+
+def _bias_as_input(lesson: LessonRun, model: Any, x: np.ndarray, t: float) -> None:
+    """The second article's bias: an input that is always 1, with its own weight."""
+    layer = model.layers[0]
+    W, b = np.asarray(layer.W.data), np.asarray(layer.b.data)
+    lesson.heading("The bias is a weight on an input that is always 1")
+    augmented = np.hstack([W, b[:, None]])
+    with_one = np.append(x, 1.0)
+    lesson.say(
+        f"[W | b] is {augmented.shape[0]} × {augmented.shape[1]} and [x; 1] has "
+        f"{len(with_one)} numbers, the last always 1:"
+    )
+    lesson.say(f"  W@x + b       = {np.round(W @ x + b, 6).tolist()}")
+    lesson.say(f"  [W | b]@[x; 1] = {np.round(augmented @ with_one, 6).tolist()}")
+    zs, grads = bias_as_input(W[0], b[0], x, t)
+    lesson.say(f"neuron 1, squared error against {t:g}: ∂C/∂b = {grads[0]:.6f} as a")
+    lesson.say(f"  bias, {grads[1]:.6f} as the weight of the input that is always 1")
+    lesson.note("bias as input: z gap", float(abs(zs[0] - zs[1])))
+    lesson.note("bias as input: gradient gap", float(abs(grads[0] - grads[1])))
+
+
+def article_forward(model: Any, x: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""One forward pass as matrices: for each layer, Z = [W]@[X] + [Bias] and
+    A = σ(Z), columns as the third article writes them."""
+    column = np.asarray(x, dtype=float)[:, None]
+    passes = []
+    for layer in model.layers:
+        W, b = np.asarray(layer.W.data), np.asarray(layer.b.data)[:, None]
+        z = W @ column + b
+        column = sigmoid(z)
+        passes.append((z, column))
+    return passes
+
+
+def _article_network(lesson: LessonRun) -> None:
+    """The third article's 5-input network: Wₐ,ᵦ and [W]@[X] + [Bias] = [Z]."""
+    import nn
+
+    sizes = ARTICLE_SIZES
+    model = nn.MLP(
+        5, list(sizes), activation="sigmoid", output_activation="sigmoid", seed=1
+    )
+    lesson.heading("The third article's network: 5 inputs, 2 hidden layers, 5 outputs")
+    lesson.say("Wₐ,ᵦ lives on the line from input (or neuron) a to neuron b: W₁,₂")
+    lesson.say("joins input 1 to neuron 2. In [W], row b is neuron b, column a is")
+    lesson.say("input a, so [W] is n × m for m inputs and n neurons.")
+    W = np.asarray(model.layers[0].W.data)
+    for b in range(W.shape[0]):
+        cells = "  ".join(f"W{a + 1},{b + 1} {W[b, a]:+.3f}" for a in range(5))
+        lesson.say(f"  neuron {b + 1}: {cells}")
+    passes = article_forward(model, ARTICLE_INPUT)
+    rows = [5, *sizes]
+    lesson.say(f"[X] = {list(ARTICLE_INPUT)}")
+    for k, ((z, a), m, n) in enumerate(zip(passes, rows, rows[1:]), start=1):
+        lesson.say(
+            f"layer {k}: [W]@[X] + [Bias] = [Z]: ({n}×{m})@({m}×1) + ({n}×1) = "
+            f"({n}×1); Z = {np.round(z[:, 0], 4).tolist()}"
+        )
+        lesson.say(f"         A = σ(Z) = {np.round(a[:, 0], 4).tolist()}")
+    out = cast("list[Value]", model(list(ARTICLE_INPUT)))
+    engine = np.array([v.data for v in out])
+    gap = float(np.abs(engine - passes[-1][1][:, 0]).max())
+    lesson.say(
+        f"the network's own outputs (one node per neuron): largest gap {gap:.1e}"
+    )
+    lesson.note("article network: matrices vs nodes", gap)
 
 
 def run(lesson: LessonRun) -> None:
@@ -156,6 +264,9 @@ def run(lesson: LessonRun) -> None:
     lesson.note("largest gradient", float(max(np.abs(g).max() for g in dW)))
     lesson.say("The same two lines at every layer: that is the pattern, and the")
     lesson.say("engine's backward pass is that pattern run by the chain rule.")
+
+    _bias_as_input(lesson, model, X[0], float(T[0, 0]))
+    _article_network(lesson)
 
     batch = lesson.save_graph(cost, "batch_graph.svg")
     one = sample_graph(cost, 0)

@@ -12,6 +12,9 @@ filters of 5×5, stride 2, then 64 ReLU → 10).
 The four standard files are read from ``--data DIR``, else from
 ``$CHAINRULE_DATA``, else from ``~/.cache/chainrule/mnist``; missing files
 are downloaded there once (see :func:`nn.data.mnist`).
+
+Before training, the first article's Fig. 5: a 7 that the untrained network
+reads as an 8, with its 10 output activations.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 NAME = "mnist"
 SUMMARY = "the real 28x28 MNIST digits, 784 inputs → 10 outputs, to ≥97% test accuracy"
 PICTURE = "mistakes.png"  # the one shown in docs/lessons.md
-FILES = ("mistakes.png", "fields.png", "loss.png")
+FILES = ("seven.png", "mistakes.png", "fields.png", "loss.png")
 NEEDS = ("matplotlib",)  # from the demos extra
 OPTIONS = ("cnn", "data")  # --cnn, --data DIR
 
@@ -119,6 +122,71 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def seven_read_as_eight(scores: np.ndarray, truth: np.ndarray) -> tuple[int, bool]:
+    r"""A test 7 the network reads as an 8: the first whose highest output is 8
+    (and True), else the 7 whose output 8 is highest next to its largest (False).
+
+    >>> scores = np.array([[0.0] * 7 + [1.0, 2.0, 0.0], [0.0] * 7 + [2.0, 1.0, 0.0]])
+    >>> seven_read_as_eight(scores, np.array([7, 7]))
+    (0, True)
+    """
+    sevens = np.flatnonzero(truth == 7)
+    if not len(sevens):
+        msg = "the test images hold no 7 to show."
+        raise DemoError(msg)
+    read = sevens[scores[sevens].argmax(axis=1) == 8]
+    if len(read):
+        return int(read[0]), True
+    gap = scores[sevens, 8] - scores[sevens].max(axis=1)
+    return int(sevens[int(np.argmax(gap))]), False
+
+
+def _untrained_seven(lesson: LessonRun, model: Any, split: Any) -> Figure:
+    """The first article's Fig. 5: a 7 read as an 8 by the untrained network."""
+    import nn
+
+    lesson.heading("Before training: a 7 read as an 8 (the first article's Fig. 5)")
+    with lesson.one_blas_thread():
+        probabilities = softmax(nn.predict(model, split.X_test))
+    i, read = seven_read_as_eight(probabilities, split.y_test)
+    p = probabilities[i]
+    if read:
+        lesson.say(f"test image {i}, a 7: its highest output is 8 ({p[8]:.2f}).")
+    else:
+        lesson.say(f"no 7 is read as an 8; test image {i} comes closest: output 8")
+        lesson.say(f"  is {p[8]:.2f}, the highest {p.max():.2f} (output {p.argmax()}).")
+    lesson.say("  outputs: " + "  ".join(f"{k}: {v:.2f}" for k, v in enumerate(p)))
+    lesson.say("Training must push every output towards 0 but the 7's, towards 1.")
+    lesson.note("untrained 7: output 8", float(p[8]))
+    lesson.note("untrained 7: output 7", float(p[7]))
+    lesson.note("untrained 7 read as 8", float(read))
+    image = np.asarray(split.X_test[i]).reshape(28, 28)
+    return _seven_figure(image, p)
+
+
+def _seven_figure(image: np.ndarray, p: np.ndarray) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 3.2))
+    left, right = figure.subplots(1, 2, width_ratios=(1, 1.6))
+    left.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    left.set_axis_off()
+    left.set_title("the image: a 7")
+    answer = int(np.argmax(p))
+    colours = [
+        "tab:red" if k == answer else "tab:green" if k == 7 else "0.7"
+        for k in range(10)
+    ]
+    right.bar(range(10), p, color=colours)
+    right.set_xticks(range(10))
+    right.set_xlabel("output neuron (digit)")
+    right.set_ylabel("activation")
+    right.set_title(f"untrained: the highest output is {answer}")
+    figure.suptitle("red: the network's answer, green: the true digit", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
 def run(lesson: LessonRun) -> None:
     import nn
     import viz
@@ -136,6 +204,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say("784 pixels = 784 input neurons; 10 output neurons, one per digit.")
 
     model, text = build(lesson, cnn)
+    seven = lesson.save_figure(_untrained_seven(lesson, model, split), "seven.png")
     epochs = lesson.epochs(default=3 if cnn else 5, quick=1)
     lesson.heading(f"The model: {text}")
     lesson.say(
@@ -204,6 +273,7 @@ def run(lesson: LessonRun) -> None:
         lesson.note("dead hidden neurons", silent)
     curve = lesson.save_figure(_loss_figure(losses, len(losses) // epochs), "loss.png")
     lesson.heading("Look at")
+    lesson.say(f"{seven}: before training, a 7 and the 10 outputs that read it as 8.")
     lesson.say(f"{mistakes}: digits it got wrong, each with its 10 output activations")
     lesson.say("  (softmax probabilities): red is its answer, green the true digit.")
     lesson.say(f"{field_path}: {what};")

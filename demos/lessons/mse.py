@@ -9,6 +9,13 @@ digit's own output and 0 for the other nine. The cost of that one example:
 and the *average cost* of a round of training is the mean of the costs of
 all its examples. Then the same network is trained twice: with MSE on
 one-hot targets, and with softmax cross-entropy, to compare the two.
+
+First, the article's names on this network (its Fig. 2 and 3, smaller): the
+pixels are layer 1, so wˡⱼₖ is the weight into neuron j of layer l from
+neuron k of layer l − 1 (w²₃₁: input 1 to hidden neuron 3), zˡⱼ the
+weighted sum of neuron j of layer l, aˡⱼ = σ(zˡⱼ) its activation:
+
+    z²₁ = Σₖ w²₁ₖ·a¹ₖ + b²₁        a²₁ = σ(z²₁)
 """
 
 from __future__ import annotations
@@ -53,6 +60,43 @@ def network(seed: int, output: str) -> Any:
     )
 
 
+def first_neuron(model: Any, x: Any) -> tuple[float, float, float]:
+    r"""By hand, the article's Fig. 3: z²₁ = Σₖ w²₁ₖ·a¹ₖ + b²₁ and a²₁ = σ(z²₁);
+    and a²₁ as the network computes it."""
+    layer = model.layers[0]
+    W, b = np.asarray(layer.W.data), np.asarray(layer.b.data)
+    z = float(W[0] @ np.asarray(x, dtype=float) + b[0])
+    a = 1.0 / (1.0 + np.exp(-z))
+    engine = float(layer(list(map(float, x)))[0].data)
+    return z, float(a), engine
+
+
+def _notation(lesson: LessonRun, model: Any, x: Any) -> None:
+    """The first article's names on this network, with their numbers."""
+    layer = model.layers[0]
+    W = np.asarray(layer.W.data)
+    lesson.heading("The article's names: wˡⱼₖ, zˡⱼ, aˡⱼ on this network")
+    lesson.say(
+        f"layer 1: the {len(x)} pixels a¹ₖ; layer 2: {W.shape[0]} hidden neurons; "
+        "layer 3: 10 outputs"
+    )
+    lesson.say(
+        f"w²₃₁ = {W[2, 0]:+.4f}: into neuron 3 of layer 2, from neuron 1 of layer 1"
+    )
+    lesson.say(
+        "   (in the code: model.layers[0].W[2, 0], row = neuron, column = input)"
+    )
+    z, a, engine = first_neuron(model, x)
+    terms = " + ".join(f"({W[0, k]:+.3f})·{x[k]:g}" for k in range(3))
+    lesson.say(f"z²₁ = Σₖ w²₁ₖ·a¹ₖ + b²₁ = {terms} + ... + ({layer.b.data[0]:+.3f})")
+    lesson.say(f"    = {z:.4f}")
+    lesson.say(f"a²₁ = σ(z²₁) = {a:.4f}   (the network's own: {engine:.4f})")
+    lesson.note("w2_31", float(W[2, 0]))
+    lesson.note("z2_1 by hand", z)
+    lesson.note("a2_1 by hand", a)
+    lesson.note("a2_1 by the network", engine)
+
+
 def run(lesson: LessonRun) -> None:
     import nn
 
@@ -61,6 +105,7 @@ def run(lesson: LessonRun) -> None:
     digit = int(np.flatnonzero(split.y_train == 0)[0])
     x, label = split.X_train[digit], int(split.y_train[digit])
     target = one_hot(np.array([label]))[0]
+    _notation(lesson, model, x)
 
     lesson.heading(f"One example: a {label} through the untrained network")
     outputs = model(list(x))

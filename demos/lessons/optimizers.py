@@ -11,6 +11,12 @@ Three ways to turn a gradient g into a step:
 First on a surface of two parameters, a long valley with a dip on the way
 down, where their paths can be drawn on the contour plot; then on a real
 network, the 8×8 digits, where their loss curves can be compared.
+
+And what the "stochastic" of stochastic gradient descent is: not a
+randomized learning rate (as the second article puts it) but the noise of
+mini-batches. Each batch's gradient is the gradient of the cost on a few
+examples only: it scatters around the full gradient, and over an epoch of
+equal batches its mean is the full gradient.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
 NAME = "optimizers"
 SUMMARY = "gradient descent, momentum and Adam: paths on a bumpy surface, loss curves"
 PICTURE = "paths.png"  # the one shown in docs/lessons.md
-FILES = ("paths.png", "network.png")
+FILES = ("paths.png", "network.png", "minibatch.png")
 NEEDS = ("matplotlib", "sklearn")  # from the demos extra (the 8×8 digits)
 
 START = (-4.5, 1.0)
@@ -71,6 +77,109 @@ def descend(kind: str, settings: dict[str, float], steps: int) -> np.ndarray:
 def height(path: np.ndarray) -> float:
     """f at the end of a path."""
     return float(surface(Value(path[-1, 0]), Value(path[-1, 1])).data)
+
+
+# A line to fit, y = 2x + 1 + noise, with two parameters (w, b): the
+# gradients of a mini-batch and of all the data, at w = b = 0.
+POINTS = 256
+BATCH = 16
+
+
+def minibatch_gradients(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""∂C/∂(w, b) of C = mean (w·x + b − y)² at w = b = 0: on all the data,
+    and on each batch of one shuffled epoch (one row per batch).
+
+    >>> full, batches = minibatch_gradients(0)
+    >>> batches.shape, bool(np.allclose(batches.mean(axis=0), full))
+    ((16, 2), True)
+    """
+    from autograd import Constant
+
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, POINTS)
+    y = 2 * x + 1 + rng.normal(0, 0.5, POINTS)
+
+    def gradient(rows: np.ndarray) -> np.ndarray:
+        w, b = Value(0.0, "w"), Value(0.0, "b")
+        cost = ((w * Constant(x[rows]) + b - Constant(y[rows])) ** 2).mean()
+        cost.backward()
+        return np.array([w.grad, b.grad])
+
+    order = rng.permutation(POINTS)
+    batches = np.array(
+        [gradient(order[k : k + BATCH]) for k in range(0, POINTS, BATCH)]
+    )
+    return gradient(np.arange(POINTS)), batches
+
+
+def _minibatch_noise(lesson: LessonRun) -> Figure:
+    """SGD's randomness: the gradient of one mini-batch against the full one."""
+    lesson.heading("Stochastic: the noise of mini-batches, not a random rate")
+    full, batches = minibatch_gradients(lesson.seed)
+    lesson.say(f"fit y = w·x + b to {POINTS} noisy points of y = 2x + 1; at w = b = 0:")
+    lesson.say(
+        f"  the full gradient (all {POINTS} points): ∂C/∂w = {full[0]:+.3f}, "
+        f"∂C/∂b = {full[1]:+.3f}"
+    )
+    for k in range(3):
+        lesson.say(
+            f"  batch {k + 1} ({BATCH} points):              ∂C/∂w = "
+            f"{batches[k, 0]:+.3f}, ∂C/∂b = {batches[k, 1]:+.3f}"
+        )
+    mean = batches.mean(axis=0)
+    spread = batches.std(axis=0)
+    lesson.say(
+        f"the mean of the {len(batches)} batches' gradients: ({mean[0]:+.3f}, "
+        f"{mean[1]:+.3f}): the full one;"
+    )
+    lesson.say(f"their spread (standard deviation): ({spread[0]:.3f}, {spread[1]:.3f})")
+    lesson.say("The learning rate stays fixed. Each step follows one batch's")
+    lesson.say("gradient: right on average, noisy from step to step. That noise,")
+    lesson.say("not a randomized learning rate, is what 'stochastic' means here.")
+    lesson.note("full gradient dC/dw", float(full[0]))
+    lesson.note("full gradient dC/db", float(full[1]))
+    lesson.note("mean of batch gradients vs full", float(np.abs(mean - full).max()))
+    lesson.note("spread of batch dC/dw", float(spread[0]))
+    return _minibatch_figure(full, batches)
+
+
+def _minibatch_figure(full: np.ndarray, batches: np.ndarray) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6, 5))
+    ax = figure.subplots()
+    for gw, gb in batches:
+        ax.annotate(
+            "",
+            xy=(gw, gb),
+            xytext=(0, 0),
+            arrowprops={
+                "arrowstyle": "->",
+                "color": "tab:orange",
+                "lw": 1,
+                "alpha": 0.7,
+            },
+        )
+    ax.plot([], [], color="tab:orange", label=f"one batch of {BATCH} points each")
+    ax.annotate(
+        "",
+        xy=tuple(full),
+        xytext=(0, 0),
+        arrowprops={"arrowstyle": "->", "color": "black", "lw": 3},
+    )
+    ax.plot([], [], color="black", lw=3, label=f"all {POINTS} points")
+    mean = batches.mean(axis=0)
+    ax.plot(*mean, "k+", ms=14, mew=2, label="mean of the batches' gradients")
+    ends = np.vstack([batches, full, [0, 0]])
+    pad = 0.15 * (ends.max(axis=0) - ends.min(axis=0))
+    ax.set_xlim(ends[:, 0].min() - pad[0], ends[:, 0].max() + pad[0])
+    ax.set_ylim(ends[:, 1].min() - pad[1], ends[:, 1].max() + pad[1])
+    ax.set_xlabel("∂C/∂w")
+    ax.set_ylabel("∂C/∂b")
+    ax.set_title("the gradient at w = b = 0: each mini-batch's, and the full one")
+    ax.legend(fontsize=8, loc="upper left")
+    figure.tight_layout()
+    return figure
 
 
 def run(lesson: LessonRun) -> None:
@@ -129,6 +238,7 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"Same start, same {epochs} epochs of batches of 32: momentum and Adam")
     lesson.say("bring the loss down much faster than plain steps of the same size.")
 
+    noise = lesson.save_figure(_minibatch_noise(lesson), "minibatch.png")
     picture = lesson.save_figure(_paths_figure(paths), "paths.png")
     network = lesson.save_figure(
         epoch_curves(
@@ -142,6 +252,7 @@ def run(lesson: LessonRun) -> None:
         "  each path: momentum overshoots, swings back and settles at the bottom."
     )
     lesson.say(f"{network}: the training loss per epoch of the three on the digits.")
+    lesson.say(f"{noise}: one arrow per mini-batch's gradient around the full one.")
 
 
 def _paths_figure(paths: dict[str, np.ndarray]) -> Figure:

@@ -3,6 +3,10 @@ r"""Lesson ``square``: the slope of E = w² and one step of gradient descent.
 At w = −1 the slope is dE/dw = 2w = −2: E falls as w grows. Gradient descent
 takes a step against the slope, w ← w − lr · dE/dw; the learning rate lr
 decides whether that step creeps, lands, bounces or blows up.
+
+Then the first article's Fig. 7: the average cost C(w) of a model with one
+weight, at two points of opposite slope. Where dC/dw < 0, w moves right;
+where dC/dw > 0, left; always by an amount proportional to the slope.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ if TYPE_CHECKING:
 NAME = "square"
 SUMMARY = "E = w² at w = −1: the slope dE/dw = 2w = −2 and one gradient-descent step"
 PICTURE = "descent.png"  # the one shown in docs/lessons.md
-FILES = ("graph.svg", "steps.html", "descent.png")
+FILES = ("graph.svg", "steps.html", "descent.png", "cost_curve.png")
 NEEDS = ("matplotlib",)  # from the demos extra
 
 START = -1.0
@@ -51,6 +55,104 @@ def descend(w: float, lr: float, steps: int) -> list[float]:
     return path
 
 
+# C(w): the average cost of the one-weight model a = w·x over three examples.
+EXAMPLES = ((1.0, 1.5), (2.0, 2.5), (3.0, 4.5))  # (x, desired a)
+TWO_POINTS = (0.5, 2.5)  # one on each side of the minimum
+RATE = 0.1
+
+
+def average_cost(w: Value) -> Value:
+    r"""C(w) = (1/n)·Σᵢ (w·xᵢ − tᵢ)², the average cost over :data:`EXAMPLES`.
+
+    >>> round(average_cost(Value(0.5)).data, 4)      # (1 + 2.25 + 9) / 3
+    4.0833
+    """
+    costs = [(w * x - t) ** 2 for x, t in EXAMPLES]
+    total = costs[0]
+    for cost in costs[1:]:
+        total = total + cost
+    return total * (1.0 / len(costs))
+
+
+def cost_slope(w: float) -> tuple[float, float]:
+    r"""C(w) and dC/dw, by the engine's backward pass.
+
+    >>> [round(v, 4) for v in cost_slope(0.5)]      # (2/3)·Σ (w·x − t)·x
+    [4.0833, -8.6667]
+    """
+    node = Value(w, "w")
+    cost = average_cost(node)
+    cost.backward()
+    return float(cost.data), float(node.grad)
+
+
+def _two_slopes(lesson: LessonRun) -> None:
+    """The first article's Fig. 7: C(w), two points of opposite slope, a step each."""
+    lesson.heading("C(w) for one weight: which way to move (the first article)")
+    pairs = ", ".join(f"({x:g}, {t:g})" for x, t in EXAMPLES)
+    lesson.say(f"a = w·x on the examples (x, t) = {pairs}:")
+    lesson.say("C(w) = (1/3)·Σ (w·x − t)², the average cost")
+    points = []
+    for w in TWO_POINTS:
+        cost, grad = cost_slope(w)
+        new = w - RATE * grad
+        way = "right" if grad < 0 else "left"
+        lesson.say(f"  w = {w:g}: C = {cost:.4f}, dC/dw = {grad:+.4f}: move {way}")
+        lesson.say(
+            f"    w ← {w:g} − {RATE:g} × ({grad:+.4f}) = {new:.4f}, where C = "
+            f"{cost_slope(new)[0]:.4f}"
+        )
+        lesson.note(f"dC/dw at w = {w:g}", grad)
+        lesson.note(f"w after one step from {w:g}", new)
+        points.append((w, cost, grad, new))
+    lesson.say("Negative slope: move right; positive: move left; the steeper, the")
+    lesson.say("bigger the step. Neither step needs to know where the minimum is.")
+    lesson.save_figure(_cost_figure(points), "cost_curve.png")
+
+
+def _cost_figure(points: list[tuple[float, float, float, float]]) -> Figure:
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 4.2))
+    ax = figure.subplots()
+    ws = np.linspace(-0.5, 3.5, 200)
+    xs, ts = np.array(EXAMPLES).T
+    costs = [np.mean((w * xs - ts) ** 2) for w in ws]
+    ax.plot(ws, costs, color="tab:red", lw=2, label="C(w), the average cost")
+    for k, (w, cost, grad, new) in enumerate(points):
+        near = np.linspace(w - 0.6, w + 0.6, 20)
+        ax.plot(
+            near,
+            cost + grad * (near - w),
+            "k--",
+            lw=1.2,
+            label="the slope dC/dw at each point" if k == 0 else None,
+        )
+        ax.plot([w], [cost], "o", color="tab:blue", ms=9)
+        ax.annotate(
+            "",
+            xy=(new, cost),
+            xytext=(w, cost),
+            arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 2},
+        )
+        side = -0.15 if grad < 0 else 0.15  # beside the point, away from the tangent
+        ax.text(
+            w + side,
+            cost - 2.0,
+            f"dC/dw = {grad:+.2f}",
+            ha="right" if grad < 0 else "left",
+            fontsize=10,
+        )
+    ax.set_ylim(-0.5, max(costs))
+    ax.set_xlabel("w")
+    ax.set_ylabel("C(w)")
+    ax.set_title("move w against the slope: right where it is negative, left where not")
+    ax.legend(loc="upper center", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
 def run(lesson: LessonRun) -> None:
     w = Value(START, "w")
     E = w**2
@@ -80,6 +182,8 @@ def run(lesson: LessonRun) -> None:
     lesson.say("(lr = 0.9 would give the same E as lr = 0.1: |1 − 2·lr| = 0.8 for")
     lesson.say(" both; w just changes sign at every step.)")
 
+    _two_slopes(lesson)
+
     figure = _figure(paths)
     picture = lesson.save_figure(figure, "descent.png")
     graph = lesson.save_graph(E, "graph.svg", params=[w])
@@ -88,6 +192,8 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{picture}: the tangent at w = −1 has slope −2; the dots are the")
     lesson.say("  steps of gradient descent for each learning rate.")
     lesson.say(f"{graph}: the one op ^2 and its local derivative 2·w = −2.")
+    lesson.say(f"{lesson.out / 'cost_curve.png'}: C(w), a slope on each side of its")
+    lesson.say("  minimum and the step each one takes.")
     lesson.say(f"{steps}: the backward pass, one step per page.")
 
 

@@ -10,6 +10,11 @@ A linear model σ(w1·x1 + w2·x2 + b) draws one straight line through the
 plane, and no straight line puts (0, 1) and (1, 0) on one side and (0, 0) and
 (1, 1) on the other. A small MLP with a nonlinearity (tanh) bends the
 boundary and gets all four right.
+
+Why the nonlinearity is needed, with numbers (the first article's answer):
+without a squashing function two layers collapse into one matrix,
+W₂·(W₁·x + b₁) + b₂ = M·x + c with M = W₂·W₁, so stacking linear layers
+still draws one straight line.
 """
 
 from __future__ import annotations
@@ -37,6 +42,67 @@ NEEDS = ("matplotlib",)  # from the demos extra
 
 HIDDEN = 8
 
+# Two linear layers (no squashing) with small whole numbers: 2 → 3 → 1.
+W1 = ((1.0, -1.0), (2.0, 1.0), (-1.0, 3.0))
+B1 = (0.0, 1.0, -1.0)
+W2 = ((1.0, -2.0, 0.5),)
+B2 = (0.5,)
+
+
+def collapsed(
+    w1: Any = W1, b1: Any = B1, w2: Any = W2, b2: Any = B2
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The one layer two linear layers are: M = W₂·W₁ and c = W₂·b₁ + b₂.
+
+    >>> M, c = collapsed()
+    >>> M.tolist(), c.tolist()
+    ([[-3.5, -1.5]], [-2.0])
+    """
+    w1, w2 = np.array(w1), np.array(w2)
+    return w2 @ w1, w2 @ np.array(b1) + np.array(b2)
+
+
+def _linear_layers_collapse(lesson: LessonRun, X: Any) -> None:
+    """Two layers without squashing are one matrix: the same numbers both ways."""
+    import nn
+
+    lesson.heading("Why a nonlinearity: two linear layers are one matrix")
+    layers = [nn.Layer(2, 3, "linear"), nn.Layer(3, 1, "linear")]
+    for layer, (w, b) in zip(layers, ((W1, B1), (W2, B2))):
+        layer.W.data[...] = np.array(w)
+        layer.b.data[...] = np.array(b)
+    two = nn.Sequential(*layers)
+    M, c = collapsed()
+    lesson.say(f"layer 1: h = W₁·x + b₁   W₁ = {_rows(W1)}  b₁ = {_rows([B1])[1:-1]}")
+    lesson.say(f"layer 2: y = W₂·h + b₂   W₂ = {_rows(W2)}  b₂ = {_rows([B2])[1:-1]}")
+    lesson.say(f"one matrix: M = W₂·W₁ = {_rows(M)}, c = W₂·b₁ + b₂ = {c[0]:g}")
+    largest = 0.0
+    for x in X:
+        through = float(two(list(map(float, x))).data)
+        at_once = float((M @ x + c)[0])
+        largest = max(largest, abs(through - at_once))
+        lesson.say(
+            f"  x = ({x[0]:g}, {x[1]:g}):  two layers {through:g}   "
+            f"M·x + c = {at_once:g}"
+        )
+    lesson.say(
+        f"Every output is M·x + c: its boundary is one straight line, "
+        f"{M[0, 0]:g}·x1 + ({M[0, 1]:g})·x2 + ({c[0]:g}) = 0,"
+    )
+    lesson.say("however many linear layers are stacked. A squashing function")
+    lesson.say("between them is what bends it.")
+    lesson.note("collapsed M first weight", float(M[0, 0]))
+    lesson.note("collapsed M second weight", float(M[0, 1]))
+    lesson.note("two layers vs one matrix, largest difference", largest)
+
+
+def _rows(matrix: Any) -> str:
+    return (
+        "["
+        + ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in matrix)
+        + "]"
+    )
+
 
 def run(lesson: LessonRun) -> None:
     import nn
@@ -60,6 +126,7 @@ def run(lesson: LessonRun) -> None:
     )
     lesson.say("No straight line separates XOR: the best a line can do is 3 of 4.")
     lesson.note("linear accuracy", linear_accuracy)
+    _linear_layers_collapse(lesson, X)
 
     lesson.heading(f"A small MLP: 2 inputs → {HIDDEN} tanh neurons → 1 sigmoid output")
     mlp = nn.MLP(

@@ -94,7 +94,7 @@ def test_a_batched_pass_equals_the_sum_of_per_sample_passes():
     for w in [*weights, bias]:
         w.grad = 0.0
     columns = [Value(samples[:, k]) for k in range(3)]
-    loss(columns, targets).backward()  # a batched root: differentiates the sum
+    loss(columns, targets).backward(np.ones(6))  # ones: differentiates the sum
     batched = [w.grad for w in weights] + [bias.grad]
     assert batched == pytest.approx(per_sample, rel=1e-12)
 
@@ -112,10 +112,20 @@ def test_mean_over_a_batch():
     assert np.allclose(x.grad, 2 * x.data / 4)
 
 
-def test_a_batched_leaf_root_is_seeded_with_ones():
-    x = Value(np.array([1.0, 2.0]))
-    x.backward()
-    assert np.array_equal(x.grad, [1.0, 1.0])
+def test_a_batched_root_needs_grad_as_pytorchs_does():
+    x = Value(np.array([1.0, 2.0]), "x")
+    y = x * 3.0
+    with pytest.raises(ValueError, match=r"'x'.*shape \(2,\); reduce it") as caught:
+        x.backward()
+    assert "grad= an array of shape (2,)" in str(caught.value)
+    with pytest.raises(ValueError, match="an unlabelled mul holds a batch"):
+        y.backward()
+    assert np.array_equal(x.grad, [0.0, 0.0]) and np.array_equal(y.grad, [0.0, 0.0])
+    y.backward(np.ones(2))  # the gradient of the sum, asked for
+    assert np.array_equal(x.grad, [3.0, 3.0])
+    matrix = Value(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"shape \(2, 3\)"):
+        (matrix * 2.0).backward()
 
 
 def test_node_order_is_deterministic_across_runs():
@@ -158,7 +168,7 @@ def test_grads_have_the_shape_of_the_data():
     w = Value(2.0)
     y = vsum([x * w, x.exp()])
     assert y.grad.shape == (3,)
-    y.backward()
+    y.backward(np.ones(3))
     assert isinstance(w.grad, float)
     assert x.grad.shape == (3,)
 

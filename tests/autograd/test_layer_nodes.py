@@ -328,7 +328,8 @@ def test_every_op_in_the_table_is_checked_against_central_differences():
 def train(seed):
     split = nn.data.digits()
     model = nn.MLP(64, [16, 10], seed=seed)
-    nn.fit(model, split.X_train[:256], split.y_train[:256], epochs=2, progress=False)
+    X, y = split.X_train[:256], split.y_train[:256]
+    nn.fit(model, X, y, epochs=2, seed=seed, progress=False)
     return model.state_dict()
 
 

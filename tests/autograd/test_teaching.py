@@ -86,7 +86,7 @@ def test_random_graphs_match_central_differences(program, xs, batch):
 def test_stepping_leaves_exactly_the_grads_of_backward(program, xs, batch):
     values = leaves(xs, batch)
     root = build(program, values)
-    root.backward()
+    root.backward(np.ones(root.shape) if root.shape else None)  # a batch: its sum
     expected = {node: np.copy(node.grad) for node in topological_order(root)}
     for node in expected:
         node.grad = np.zeros_like(node.grad) if node.batch_size else 0.0
@@ -107,7 +107,7 @@ def test_stepping_leaves_exactly_the_grads_of_backward(program, xs, batch):
 def test_explain_sums_to_the_gradient(program, xs, batch):
     values = leaves(xs, batch)
     root = build(program, values)
-    root.backward()
+    root.backward(np.ones(root.shape) if root.shape else None)  # a batch: its sum
     for x in values:
         explanation = explain(root, x, limit=10_000)
         assert np.allclose(explanation.total, x.grad, rtol=1e-9, atol=1e-12)

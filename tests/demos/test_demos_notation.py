@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 
@@ -133,3 +134,15 @@ def test_step_with_wrt_takes_any_name_the_graph_prints(capsys):
     code = main(["step", "x*w", "--set", "x=2", "--set", "w=3", "--wrt", "q"])
     err = capsys.readouterr().err
     assert code == 2 and "--wrt q" in err and "x, w, E" in err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_step_with_wrt_draws_and_pages_only_that_values_paths(capsys, tmp_path):
+    svg, html = tmp_path / "paths.svg", tmp_path / "paths.html"
+    argv = ["step", "E = (x·w − t)²", "--set", "x=2", "--set", "w=0.5"]
+    argv += ["--set", "t=2", "--wrt", "w", "--svg", str(svg), "--html", str(html)]
+    assert main(argv) == 0, capsys.readouterr().err
+    picture = svg.read_text(encoding="utf-8")
+    assert "∂E/∂w = x · 2(x·w − t)" in picture  # the product, under the paths
+    page = html.read_text(encoding="utf-8")
+    assert "chain rule: step 1 of 3" in page and "∂E/∂w = -4" in page

@@ -122,12 +122,12 @@ def test_backward_takes_the_gradient_to_seed():
         y.backward(grad=np.ones(2))
 
 
-def test_adam_with_weight_decay_is_adamw():
+def test_adamw_is_eurekalabs_micrograds_adamw():
     rng = np.random.default_rng(0)
     start, grads = rng.normal(size=3), rng.normal(size=(4, 3))
     params = [Value(float(v)) for v in start]
     lr, wd, (b1, b2), eps = 0.1, 0.05, (0.9, 0.95), 1e-8
-    opt = nn.Adam(params, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    opt = nn.AdamW(params, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
     p, m, v = start.copy(), np.zeros(3), np.zeros(3)
     for t, g in enumerate(grads, start=1):
         for param, gi in zip(params, g):
@@ -139,11 +139,17 @@ def test_adam_with_weight_decay_is_adamw():
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         p = p - lr * (m_hat / (np.sqrt(v_hat) + eps) + wd * p)
     np.testing.assert_allclose([q.data for q in params], p, rtol=1e-12)
+    # nn.Adam(weight_decay=) is PyTorch's Adam: the L2 term joins the gradient
+    q = Value(float(start[0]))
+    adam = nn.Adam([q], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    q.grad = 0.0
+    adam.step()  # g = λ·p: Adam's first step is −η·sign(g), whatever its size
+    assert q.data == pytest.approx(start[0] - lr * np.sign(start[0]), rel=1e-4)
 
 
 def test_weight_decay_alone_shrinks_a_parameter_by_lr_times_lambda():
     p = Value(2.0)
-    opt = nn.Adam([p], lr=0.1, weight_decay=0.5)
+    opt = nn.AdamW([p], lr=0.1, weight_decay=0.5)
     p.grad = 0.0
     opt.step()
     assert p.data == pytest.approx(2.0 * (1 - 0.1 * 0.5))

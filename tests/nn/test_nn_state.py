@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import nn
+from autograd import Value
 
 
 def trained_model(seed=0):
@@ -156,7 +157,7 @@ def _npz_variant(tmp_path, name, version=1, twice=False, names=None, values=None
 
 
 def _values_declaring(path, floats, padding, compression=zipfile.ZIP_STORED):
-    """A saved model whose 'values' entry is a header declaring ``floats``
+    """A saved model whose 'layers.0.W' entry is a header declaring ``floats``
     floats, followed by ``padding`` zero bytes."""
     trained_model().save(path)
     with zipfile.ZipFile(path) as archive:
@@ -164,7 +165,7 @@ def _values_declaring(path, floats, padding, compression=zipfile.ZIP_STORED):
     buffer = io.BytesIO()
     header = {"descr": "<f8", "fortran_order": False, "shape": (floats,)}
     np.lib.format.write_array_header_1_0(buffer, header)
-    entries["values.npy"] = buffer.getvalue() + b"\0" * padding
+    entries["layers.0.W.npy"] = buffer.getvalue() + b"\0" * padding
     with zipfile.ZipFile(path, "w", compression=compression) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
@@ -172,7 +173,7 @@ def _values_declaring(path, floats, padding, compression=zipfile.ZIP_STORED):
 
 
 def _huge_header(tmp_path):
-    """An archive whose 'values' header declares 10**13 floats (80 TB)."""
+    """An archive whose 'layers.0.W' header declares 10**13 floats (80 TB)."""
     return _values_declaring(tmp_path / "huge.npz", 10**13, 64)
 
 
@@ -196,9 +197,14 @@ def test_bad_files_raise_clear_errors_and_change_nothing(tmp_path):
 def test_other_shape_names_the_problem(tmp_path):
     path = _other_shape(tmp_path)
     with pytest.raises(
-        nn.StateDictError, match=r"missing .*unexpected .*another shape"
+        nn.StateDictError, match=r"'layers.0.W' .* shape \(5, 2\).*another shape"
     ):
         trained_model().load(path)
+    nn.MLP(2, [5, 2], seed=0).save(path.with_suffix(".json"))
+    with pytest.raises(
+        nn.StateDictError, match=r"missing .*unexpected .*another shape"
+    ):
+        trained_model().load(path.with_suffix(".json"))
 
 
 def test_missing_file_is_a_file_not_found_error(tmp_path):
@@ -445,3 +451,71 @@ def test_an_entry_larger_than_the_model_needs_is_refused_unread(tmp_path):
     with pytest.raises(nn.StateDictError, match="far more than needed"):
         trained_model().load(path)
     assert time.perf_counter() - started < 1
+
+
+# --- the .npz layout: one array per matrix, what numpy reads ------------------------
+
+
+def test_np_load_gives_each_matrix_under_the_name_users_see(tmp_path):
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, kernel_size=3, seed=0), nn.Flatten(), nn.MLP(8, [3], seed=1)
+    )
+    model.save(tmp_path / "m.npz")
+    archive = np.load(tmp_path / "m.npz")
+    for name, array in model.named_arrays():
+        assert np.array_equal(archive[name], array.data), name
+    assert archive["layers.2.layers.0.W"].shape == (3, 8)
+    assert str(archive["format"]) == "chainrule-model" and int(archive["version"]) == 2
+
+
+def test_a_parameter_of_its_own_is_an_entry_of_its_own(tmp_path):
+    class Line(nn.Module):
+        def __init__(self):
+            self.w = [Value(2.0), Value(-1.0)]
+            self.b = Value(0.5)
+            self.inner = nn.Neuron(2, seed=0)  # a neuron's own arrays are private
+
+    line = Line()
+    line.save(tmp_path / "line.npz")
+    archive = np.load(tmp_path / "line.npz")
+    assert float(archive["w.1"]) == -1.0 and float(archive["b"]) == 0.5
+    assert float(archive["inner.w.0"]) == line.inner.w[0].data
+    fresh = Line()
+    fresh.w[1].data = 9.0
+    assert fresh.load(tmp_path / "line.npz").state_dict() == line.state_dict()
+
+
+def test_the_file_is_hardly_larger_than_the_numbers(tmp_path):
+    model = nn.MLP(784, [128, 10], seed=0)
+    model.save(tmp_path / "m.npz")
+    raw = sum(array.data.nbytes for _, array in model.named_arrays())
+    assert os.path.getsize(tmp_path / "m.npz") < 1.2 * raw
+    fresh = nn.MLP(784, [128, 10], seed=1).load(tmp_path / "m.npz")
+    assert np.array_equal(fresh.layers[0].W.data, model.layers[0].W.data)
+
+
+def test_files_of_version_1_still_load(tmp_path):
+    model = trained_model(seed=5)
+    state = model.state_dict()
+    old_npz = tmp_path / "old.npz"
+    np.savez(
+        old_npz,
+        format=np.array("chainrule-model"),
+        version=np.array(1),
+        model=np.array("MLP"),
+        names=np.array(list(state), dtype=str),
+        values=np.array(list(state.values())),
+    )
+    old_json = tmp_path / "old.json"
+    old_json.write_text(
+        json.dumps(
+            {
+                "format": "chainrule-model",
+                "version": 1,
+                "model": "MLP",
+                "parameters": state,
+            }
+        )
+    )
+    for path in (old_npz, old_json):
+        assert trained_model(seed=6).load(path).state_dict() == state

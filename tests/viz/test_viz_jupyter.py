@@ -87,3 +87,16 @@ def test_autograd_alone_imports_no_pictures():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.split() == ["False", "False"]
     assert Path(__file__).exists()
+
+
+def test_jupyter_without_graphviz_shows_chainrules_message(monkeypatch, tmp_path):
+    """A notebook asks the graph for SVG; with no ``dot`` on PATH it gets
+    chainrule's GraphvizNotFound, which says how to install it."""
+    from autograd import Value
+    from viz import draw_graph
+    from viz.render import GraphvizNotFound
+
+    graph = draw_graph(Value(2.0, "a") * 3.0)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
+    with pytest.raises(GraphvizNotFound, match="Install Graphviz"):
+        graph._repr_mimebundle_()

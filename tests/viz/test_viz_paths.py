@@ -102,3 +102,29 @@ def test_one_weights_paths_fit_a_projector(network, fitted_text_px):
         _, loss, w = digits_sample()
     sizes = fitted_text_px(render_svg(draw_paths(loss, w)))
     assert sizes and min(sizes) >= 10, min(sizes)
+
+
+@needs_dot
+def test_the_paths_page_walks_the_chain_rule_down_from_the_loss(tmp_path, chromium):
+    from viz import save_paths_html
+
+    model, loss = two_two_one()
+    w = model.layers[0].neurons[0].w[0]
+    page = save_paths_html(loss, w, tmp_path / "chain.html")
+    text = page.read_text(encoding="utf-8")
+    assert text.count('<section class="frame"') == 1 + 5  # the loss, then 5 steps
+    assert "∂E/∂z³₁ = σ′(z³₁) · 2(a³₁ − t₁) = 0.2403 × -0.803 = -0.193" in text
+    loss.backward()
+    assert f"∂E/∂w²₁₁ = {w.grad:.4g}" in text
+    browser = chromium.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        browser.goto(page.as_uri())
+        counter = browser.locator("#counter")
+        assert counter.inner_text() == "chain rule: step 0 of 5"
+        browser.keyboard.press("ArrowRight")
+        browser.keyboard.press("ArrowRight")
+        assert counter.inner_text() == "chain rule: step 2 of 5"
+        shown = browser.locator("section.frame:not([hidden]) pre").inner_text()
+        assert shown.startswith("∂E/∂z³₁ = σ′(z³₁)")
+    finally:
+        browser.close()
