@@ -187,3 +187,16 @@ def test_a_data_folder_of_an_unknown_user_is_one_line(
 
 def test_the_exit_code_of_an_interrupt_is_the_shells() -> None:
     assert demos.cli.INTERRUPTED == 128 + signal.SIGINT
+
+
+def test_answers_read_from_a_file_are_echoed_visibly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    typed = "\x1b]0;PWNED\x07 = 1\x1b[2J\n" * 20  # more answers than questions
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    code, out, err = run(capsys, "quiz", "--seed", "3")
+    assert code in (0, 1)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out + err)
+    assert "1\\x1b[2J" in out
