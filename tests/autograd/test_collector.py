@@ -144,9 +144,9 @@ def test_a_backward_pass_that_fails_switches_the_collector_back_on():
 # --- interrupts and threads: the collector is never left off --------------------------
 
 
-def ops_and_backward(a: Value, b: Value) -> None:
+def ops_and_backward(a: Value, b: Value, until: float) -> None:
     """Ops of every kind, over and over, and a backward pass now and then."""
-    while True:
+    while time.perf_counter() < until:
         y = vsum(every_op(a, b))
         y = (y * a).tanh() ** 2
         y.backward()
@@ -157,7 +157,8 @@ def interrupted_runs(tries: int, seconds: float) -> tuple[int, int]:
 
     The timer fires once per try, after a random 5–300 µs, and its handler
     raises KeyboardInterrupt wherever the main thread is (as Ctrl-C does);
-    the loop catches it, as Jupyter does, and checks the collector.
+    the loop catches it, as Jupyter does, and checks the collector. A try
+    the timer missed (a busy machine) ends after 50 ms, the timer disarmed.
     """
 
     def interrupt(signum: int, frame: object) -> None:
@@ -173,7 +174,8 @@ def interrupted_runs(tries: int, seconds: float) -> tuple[int, int]:
         while done < tries and time.perf_counter() < deadline:
             try:
                 signal.setitimer(signal.ITIMER_REAL, float(rng.uniform(5e-6, 3e-4)))
-                ops_and_backward(a, b)
+                ops_and_backward(a, b, until=time.perf_counter() + 0.05)
+                signal.setitimer(signal.ITIMER_REAL, 0.0)  # late (a busy machine)
             except KeyboardInterrupt:
                 done += 1
             if gc.isenabled() != user_choice:
@@ -206,10 +208,14 @@ def test_thousands_of_interrupts_at_random_points_leave_gc_as_the_user_left_it(
     assert (changed, found) == (0, user_choice == "enabled")
 
 
-def build_and_backward_in_threads(threads: int, rounds: int) -> list[BaseException]:
-    """``threads`` threads, each doing ``rounds`` small ops, with a backward pass
-    every 50, and every op of the table once in a while."""
+def build_and_backward_in_threads(
+    threads: int, rounds: int, seconds: float
+) -> list[BaseException]:
+    """``threads`` threads, each doing ``rounds`` small ops (or as many as fit in
+    ``seconds``), with a backward pass every 50, and every op of the table once
+    in a while."""
     errors: list[BaseException] = []
+    until = time.perf_counter() + seconds
 
     def work(seed: int) -> None:
         try:
@@ -218,6 +224,8 @@ def build_and_backward_in_threads(threads: int, rounds: int) -> list[BaseExcepti
                 y = (a * b).tanh()
                 if k % 50 == 0:
                     y.backward()
+                    if time.perf_counter() > until:
+                        break
                 if k % 1000 == 0:
                     vsum(every_op(a, b)).backward()
         except BaseException as error:  # reported by the test
@@ -239,7 +247,11 @@ def test_threads_doing_ops_and_backward_leave_gc_as_the_user_left_it(user_choice
     try:
         for _ in range(10):
             gc.enable() if user_choice == "enabled" else gc.disable()
-            errors = build_and_backward_in_threads(threads=4, rounds=10_000)
+            # a few tenths of a second at most, even on a busy machine, where
+            # each switch between threads waits for the system to run one
+            errors = build_and_backward_in_threads(
+                threads=4, rounds=10_000, seconds=0.3
+            )
             assert errors == []
             left_changed += gc.isenabled() != (user_choice == "enabled")
     finally:
