@@ -1,8 +1,9 @@
-"""The examples in README.md and docs/*.md run in a fresh temporary folder.
+"""Every doctest (README.md, docs/*.md and the modules') runs in a fresh
+temporary folder.
 
-They write files by plain names (``model.save("xor.json")``), as a reader
-would; in the test suite those files land in a temporary folder, never in
-the repository.
+The examples write files by plain names (``model.save("xor.json")``), as a
+reader would; in the test suite those files land in a temporary folder,
+never in the repository.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _markdown_examples_run_in_a_temporary_folder(
+def _examples_run_in_a_temporary_folder(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if Path(str(request.node.path)).suffix == ".md":
+    example = isinstance(request.node, pytest.DoctestItem)
+    if example or Path(str(request.node.path)).suffix == ".md":
         monkeypatch.chdir(tmp_path)

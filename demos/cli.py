@@ -3,7 +3,7 @@ r"""The ``chainrule`` command: run a lesson, or step through an expression.
     chainrule demo --list
     chainrule demo NAME [--out DIR] [--seed N] [--no-progress] [--cnn] [--data DIR]
     chainrule step "EXPR" --set x=2 --set w=-3 [--param w] [--wrt x] [--svg F]
-                   [--html F] [--rankdir TB] [--latex]
+                   [--html F] [--rankdir LR|TB] [--latex]
     chainrule quiz [--level chain|neuron|network] [--seed N] [--tries N]
                    [--count K] [--answers] [--html F]
     chainrule --version
@@ -256,8 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument(
         "--rankdir",
         choices=["LR", "TB"],
-        default="LR",
-        help="draw the graph left to right (LR, the default) or top to bottom (TB)",
+        default=None,
+        help=(
+            "draw the graph left to right (LR) or top to bottom (TB); by default "
+            "the way it fits a 4:3 screen better"
+        ),
     )
     step.set_defaults(handler=_step)
     _add_quiz(commands)

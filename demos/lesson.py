@@ -40,6 +40,7 @@ __all__ = [
     "LessonRun",
     "Settings",
     "epoch_curves",
+    "with_article",
 ]
 
 
@@ -238,15 +239,7 @@ class LessonRun:
         """
         import viz
 
-        figure = viz.plot_history(history)
-        for axes in figure.axes:
-            lines = axes.get_lines()
-            for line in lines:
-                if line.get_label() == "validation":
-                    line.set_label(held_out)
-            if axes.get_legend() is not None:
-                axes.legend()
-        return self.save_figure(figure, name)
+        return self.save_figure(viz.plot_history(history, held_out=held_out), name)
 
     def save_graph(self, root: Value, name: str, **options: Any) -> Path:
         """Draw ``root``'s computation graph with ``viz.draw_graph`` as SVG."""
@@ -274,12 +267,16 @@ class LessonRun:
             return self.save_text(dot, str(picture))
         return self.save_text(name, svg)
 
-    def save_steps(self, root: Value, name: str, title: str, **options: Any) -> Path:
+    def save_steps(
+        self, root: Value, name: str, title: str, **options: Any
+    ) -> Path | None:
         """Write the step-by-step page of ``root``'s backward pass (HTML).
 
         ``options`` go to ``viz.save_steps_html`` (``params=`` marks the
         weights). The page runs its own backward pass on the side: the
-        graph's grads are left as they were.
+        graph's grads are left as they were. Without Graphviz no page can
+        be made: the student is told so, and ``None`` comes back instead of
+        a path, so that the lesson points only to what it wrote.
         """
         import viz
         from viz.render import GraphvizNotFound
@@ -292,7 +289,7 @@ class LessonRun:
         except GraphvizNotFound as error:
             warning = f"warning: {error}\nno step page written."
             print(visible_lines(warning), file=sys.stderr)
-            return path
+            return None
         return self._record(path)
 
     def result(self) -> LessonResult:
@@ -313,23 +310,34 @@ def epoch_curves(
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """One line per run, a dot per epoch (1, 2, ...): a lesson's training curves."""
-    from matplotlib.figure import Figure
+    from viz.classroom import classroom, figure, legend_beside
 
-    figure = Figure(figsize=(5.5, 3.4))
-    ax = figure.subplots()
-    for name, values in curves.items():
-        ax.plot(range(1, len(values) + 1), values, "o-", ms=3, label=name)
-    if log:
-        ax.set_yscale("log")
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend()
-    ax.grid(alpha=0.3)
-    figure.tight_layout()
-    return figure
+    with classroom():
+        fig = figure(8.0, 4.6)
+        ax = fig.add_subplot()
+        for name, values in curves.items():
+            ax.plot(range(1, len(values) + 1), values, "o-", label=name)
+        if log:
+            ax.set_yscale("log")
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        legend_beside(ax)
+        ax.grid(True)
+    return fig
+
+
+def with_article(number: int) -> str:
+    r"""A number as a lesson says it, with its article: "a 7", "an 8", "an 11".
+
+    >>> with_article(7), with_article(8), with_article(18), with_article(80)
+    ('a 7', 'an 8', 'an 18', 'an 80')
+    """
+    said = str(number)  # "eight", "eleven", "eighteen", "eighty..." start with a vowel
+    vowel = said.startswith("8") or said in ("11", "18")
+    return f"{'an' if vowel else 'a'} {said}"
 
 
 def _unwritable(folder: Path, error: OSError) -> DemoError:

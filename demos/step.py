@@ -86,7 +86,7 @@ def narrate(
     svg: str | Path | None = None,
     html: str | Path | None = None,
     params: Sequence[str] = (),
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     latex: bool = False,
 ) -> str:
     r"""The story of ``text``: forward values, backward steps, gradients.
@@ -95,9 +95,10 @@ def narrate(
     it adds every distinct path from that value to the output
     (``autograd.explain``). With ``svg`` and ``html`` it also writes the
     graph picture and the step-by-step page, laid out in ``rankdir``
-    (``"LR"`` or ``"TB"``). ``params`` names the inputs that are
-    parameters (weights, biases): drawn and listed as such. With ``latex``
-    the story is told in LaTeX, one ``align*`` per part, for slides.
+    (``"LR"`` or ``"TB"``; ``None``, the way that fits a 4:3 screen better).
+    ``params`` names the inputs that are parameters (weights, biases): drawn
+    and listed as such. With ``latex`` the story is told in LaTeX, one
+    ``align*`` per part, for slides.
     """
     parsed = parse_expression(text, values)
     if wrt is not None:
@@ -110,7 +111,7 @@ def narrate(
             f"with --set first. The inputs: {known}."
         )
         raise ExpressionError(msg)
-    if rankdir not in ("LR", "TB"):
+    if rankdir not in (None, "LR", "TB"):
         msg = (
             "--rankdir must be LR (left to right) or TB (top to bottom), "
             f"not {rankdir!r}."
@@ -126,7 +127,7 @@ class _Story:
     """What ``narrate`` tells, and the pictures it draws, for one expression."""
 
     def __init__(
-        self, parsed: ParsedExpression, params: tuple[str, ...], rankdir: str
+        self, parsed: ParsedExpression, params: tuple[str, ...], rankdir: str | None
     ) -> None:
         self.parsed = parsed
         self.params = [parsed.variables[name] for name in params]

@@ -103,6 +103,17 @@ def mnist_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return digits_as_mnist()
 
 
+@pytest.fixture(scope="session")
+def mnist_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+    mnist_arrays: tuple[np.ndarray, ...],
+) -> Path:
+    """A folder with the four MNIST files of ``mnist_arrays``, written once."""
+    folder = tmp_path_factory.mktemp("mnist")
+    write_mnist_files(folder, mnist_arrays)
+    return folder
+
+
 @pytest.fixture
 def idx() -> Callable[..., bytes]:
     """``idx(array)``: the bytes of an IDX file of unsigned bytes, made by hand."""
@@ -161,3 +172,49 @@ def closed_port() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+# --- pictures on a projector ------------------------------------------------------
+
+#: A classroom projector, in CSS pixels.
+SCREEN = (1024, 768)
+#: The smallest text a picture may show when it fills that screen.
+MIN_TEXT_PX = 10.0
+
+FIT_SVG = """(svg) => {
+  document.body.style.margin = "0";
+  document.body.innerHTML = svg;
+  const el = document.querySelector("svg");
+  const box = el.viewBox.baseVal;
+  const width = box && box.width ? box.width : el.width.baseVal.value;
+  const height = box && box.height ? box.height : el.height.baseVal.value;
+  if (!(box && box.width)) { el.setAttribute("viewBox", `0 0 ${width} ${height}`); }
+  const scale = Math.min(SCREEN_W / width, SCREEN_H / height);
+  el.setAttribute("width", width * scale);
+  el.setAttribute("height", height * scale);
+  const texts = [];
+  el.querySelectorAll("text").forEach((t) => {
+    const style = getComputedStyle(t);
+    if (!t.textContent.trim() || style.display === "none"
+        || style.visibility === "hidden") { return; }
+    const m = t.getScreenCTM();
+    texts.push([t.textContent, parseFloat(style.fontSize) * Math.hypot(m.a, m.b)]);
+  });
+  return { width: width, height: height, texts: texts };
+}""".replace("SCREEN_W", str(SCREEN[0])).replace("SCREEN_H", str(SCREEN[1]))
+
+
+def svg_text_sizes(page: object, svg: str) -> dict[str, object]:
+    """Every text of an SVG picture, as large as it shows when the picture is
+    scaled (keeping its shape) to fill a 1024×768 screen, in CSS pixels.
+
+    Measured by the browser: each text's font size times the scale of its
+    place on the screen. Returns the picture's own width and height too.
+    """
+    return page.evaluate(FIT_SVG, svg)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def fit_svg() -> object:
+    """``fit_svg(page, svg)``: see :func:`svg_text_sizes`."""
+    return svg_text_sizes

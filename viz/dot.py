@@ -47,12 +47,13 @@ from viz.frames import (
     step_index,
 )
 from viz.labels import kind_of, label_lines, record_field, shortened, value_title
-from viz.layout import Layout
+from viz.layout import Layout, fitting
 from viz.render import Drawing
 
 __all__ = [
     "STYLES",
     "GraphTooLargeError",
+    "check_rankdir",
     "draw_frame",
     "draw_graph",
     "layout_size",
@@ -69,10 +70,11 @@ LAYOUT_PER_VALUE = 8
 
 Collapse = bool | Literal["auto"]
 
-# fill colours of the kinds of values, shown in the legend
+# fill colours of the kinds of values, shown in the legend; never the red or
+# blue of negative and positive numbers (viz.colours), nor the step's orange
 STYLES: dict[str, dict[str, str]] = {
-    "parameter": {"fillcolor": "#fde2c4", "color": "#b35900"},
-    "input": {"fillcolor": "#d6e9f8", "color": "#1f5f99"},
+    "parameter": {"fillcolor": "#fde2c4", "color": "#8c510a"},
+    "input": {"fillcolor": "#e8e1f2", "color": "#5e3c99"},
     "intermediate": {"fillcolor": "#ffffff", "color": "#555555"},
     "output": {"fillcolor": "#d9f2d9", "color": "#2e7d32"},
 }
@@ -82,9 +84,11 @@ LEGEND = {
     "intermediate": "intermediate value",
     "output": "output",
 }
-CURRENT = {"fillcolor": "#fff3b0", "color": "#d62728", "penwidth": "3"}
-FLOW = {"color": "#d62728", "fontcolor": "#d62728", "penwidth": "2.5"}
-FORWARD = {"color": "#1f5f99", "fontcolor": "#1f5f99", "penwidth": "2.5"}
+# the step being taken: orange for the gradient sent back, purple for the
+# numbers going forward
+CURRENT = {"fillcolor": "#fff3b0", "color": "#e66100", "penwidth": "3"}
+FLOW = {"color": "#e66100", "fontcolor": "#b34700", "penwidth": "2.5"}
+FORWARD = {"color": "#7b3294", "fontcolor": "#7b3294", "penwidth": "2.5"}
 FONT = "Helvetica"
 #: Every text in a graph is this large (points): edge labels as large as the
 #: values' own text, so the chain-rule numbers read from the back of a room.
@@ -168,7 +172,7 @@ def draw_graph(
     root: Value,
     step: int | Step | None = None,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -207,9 +211,10 @@ def draw_graph(
       so a graph needing more than ``LAYOUT_PER_VALUE × max_nodes`` placed
       nodes (see :func:`layout_size`) is collapsed or refused the same way.
 
-    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``;
-    the legend names the kinds of values the graph has (``legend=False``
-    leaves it out).
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right) or ``"TB"``
+    (top to bottom); left out, the graph is drawn the way it fits a 4:3
+    screen best (see :func:`viz.layout.fitting`). The legend names the kinds
+    of values the graph has (``legend=False`` leaves it out).
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, "a"), Value(3.0, "b")
@@ -223,27 +228,40 @@ def draw_graph(
     if not isinstance(root, Value):
         msg = f"draw_graph needs the Value at the end of a graph, not {root!r}."
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     order = topological_order(root)
     plan_collapse(order, max_nodes, collapse)  # a too-large graph fails before any work
     frame = None
     if step is not None:
         steps = frames_of(root, order)
         frame = Frame(steps, step_index(step, steps))
-    return draw_frame(
-        root,
-        order,
-        frame,
-        show_local_grads=show_local_grads,
-        rankdir=rankdir,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        params=parameter_set(params),
-        legend=legend,
-        show_rules=show_rules,
-    )
+    chosen = parameter_set(params)
+
+    def build(direction: str) -> graphviz.Digraph:
+        return draw_frame(
+            root,
+            order,
+            frame,
+            show_local_grads=show_local_grads,
+            rankdir=direction,
+            max_nodes=max_nodes,
+            collapse=collapse,
+            params=chosen,
+            legend=legend,
+            show_rules=show_rules,
+        )
+
+    return build(rankdir) if rankdir is not None else fitting(build)[1]
+
+
+def check_rankdir(rankdir: str | None) -> None:
+    """A clear error for a direction Graphviz does not know (``None``: choose)."""
+    if rankdir is not None and rankdir not in ("LR", "RL", "TB", "BT"):
+        msg = (
+            f'rankdir must be one of "LR", "RL", "TB", "BT" (or None, to choose '
+            f"the one that fits the screen), not {rankdir!r}."
+        )
+        raise ValueError(msg)
 
 
 def parameter_set(params: Any) -> set[Value] | None:
@@ -353,7 +371,9 @@ def draw_frame(
         kinds = {kind_of(node, root, params) for node in order if node not in hidden}
         _legend(g, kinds, frame is not None, layout)
 
-    horizontal = rankdir in ("LR", "RL")
+    # A record's fields turn at each brace: one pair lays them side by side
+    # left to right, two pairs top to bottom. The same text either way.
+    record = "{%s}" if rankdir in ("LR", "RL") else "{{%s}}"
     for k, node in enumerate(order):
         if node in hidden:
             continue
@@ -372,7 +392,7 @@ def draw_frame(
             attrs.update(CURRENT)
         g.node(
             f"v{k}",
-            graphviz.nohtml("{" + fields + "}" if horizontal else fields),
+            graphviz.nohtml(record % fields),
             shape="record",
             style="filled,rounded" if node.parents else "filled",
             **attrs,

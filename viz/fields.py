@@ -30,6 +30,7 @@ import numpy as np
 
 from autograd.text import fmt
 from nn.files import write_file
+from viz.colours import NEGATIVE, POSITIVE
 from viz.labels import shortened, visible
 from viz.network import layers_of
 
@@ -85,8 +86,8 @@ def weight_colour(w: float, largest: float) -> str:
     ('#ffffff', '#1f77b4', '#d62728')
     """
     t = min(abs(w) / largest, 1.0) if largest > 0 else 0.0
-    target = (0x1F, 0x77, 0xB4) if w >= 0 else (0xD6, 0x27, 0x28)
-    r, g, b = (round(255 + (c - 255) * t) for c in target)
+    target = POSITIVE if w >= 0 else NEGATIVE
+    r, g, b = (round(255 + (int(target[k : k + 2], 16) - 255) * t) for k in (1, 3, 5))
     return f"#{r:02x}{g:02x}{b:02x}"
 
 

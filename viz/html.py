@@ -42,18 +42,20 @@ from viz.dot import (
     LEGEND,
     STYLES,
     Collapse,
+    check_rankdir,
     draw_frame,
     parameter_set,
     plan_collapse,
 )
 from viz.frames import Frame, forward_order, frames_of
 from viz.labels import kind_of, visible
-from viz.layout import layout_of
+from viz.layout import fitting, layout_of
 from viz.render import render_svgs
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "MIN_TEXT_PX",
+    "PICTURE_AREA",
     "forward_text",
     "frame_section",
     "page_html",
@@ -65,6 +67,9 @@ __all__ = [
 DEFAULT_MAX_STEPS = 150
 #: The smallest text the page's automatic zoom allows, in CSS pixels.
 MIN_TEXT_PX = 13
+#: About the room the graph gets on a 1024×768 screen, under the buttons and
+#: above the step's text: the shape the page's graphs are drawn to fit.
+PICTURE_AREA = (1024, 470)
 
 _XML_HEAD = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -132,15 +137,26 @@ def _page_text(text: str) -> str:
 
 
 def _step_html(step: Step) -> str:
-    """A backward step's text, the textbook rules in grey."""
+    """A backward step's text, the textbook rules in grey; the last step's
+    table of the leaves' gradients in columns, so that it takes few lines."""
     text = str(step)
+    table = "\n".join(step.table())
+    leaves = ""
+    if table and text.endswith(table):
+        text = text[: -len(table)]
+        heading, _, rows = table.partition("\n")
+        leaves = (
+            f"{_page_text(heading)}\n"
+            f'<span class="leaves">{_page_text(rows.rstrip())}</span>'
+        )
     rules = step.rules() if step.lines else ""
     if not rules or rules not in text:
-        return _page_text(text)
+        return _page_text(text) + leaves
     before, _, after = text.partition(rules)
     return (
         f"{_page_text(before)}"
         f'<span class="textbook">{_page_text(rules)}</span>{_page_text(after)}'
+        f"{leaves}"
     )
 
 
@@ -215,7 +231,7 @@ def steps_html(
     title: str = "Backpropagation, step by step",
     *,
     show_local_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: Collapse = "auto",
     params: Iterable[Value] | Any = None,
@@ -234,9 +250,7 @@ def steps_html(
             'pass title="..." or leave it out for the default.'
         )
         raise TypeError(msg)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        msg = f'rankdir must be one of "LR", "RL", "TB", "BT", not {rankdir!r}.'
-        raise ValueError(msg)
+    check_rankdir(rankdir)
     order = topological_order(root)
     if len(order) > max_steps:
         msg = (
@@ -254,15 +268,18 @@ def steps_html(
         root,
         order,
         show_local_grads=show_local_grads,
-        rankdir=rankdir,
         max_nodes=max_nodes,
         collapse=collapse,
         params=chosen,
         legend=False,
         show_rules=show_rules,
     )
+    widest = Frame(steps, len(steps), every_chain=True)
+    if rankdir is None:  # the direction that fits the page's picture best
+        rankdir, _ = fitting(lambda way: draw(widest, rankdir=way), PICTURE_AREA)
+    draw = partial(draw, rankdir=rankdir)
     # lay out once, with the widest text any frame shows; pin every frame to it
-    layout = layout_of(draw(Frame(steps, len(steps), every_chain=True)))
+    layout = layout_of(draw(widest))
     ops = forward_order(order) if forward else []
     frames = [Frame(steps, k, forward=True) for k in range(1, len(ops) + 1)]
     frames += [Frame(steps, k) for k in range(1, len(steps) + 1)]
@@ -287,10 +304,11 @@ def steps_html(
         sections.append(frame_section(number, svg, counter, focus, text, kind))
     kinds = {kind_of(node, root, chosen) for node in order if node not in hidden}
     hint = (
-        "Keys: ← and → move one step, Home and End jump to the first and last; "
-        "+ and − zoom, 0 shows the whole graph, F follows the step; drag to pan. "
-        "<b>grad ?</b> marks nodes nothing has reached yet, <b>(so far)</b> a "
-        "gradient still adding up."
+        "Keys: ← and → (or Page Down and Page Up, Space and Backspace, as a "
+        "presenter's clicker sends them) move one step, Home and End jump to "
+        "the first and last; + and − zoom, 0 shows the whole graph, F follows "
+        "the step; drag to pan. <b>grad ?</b> marks nodes nothing has reached "
+        "yet, <b>(so far)</b> a gradient still adding up."
     )
     legend_html = _legend_html(kinds, bool(ops)) if legend else ""
     return page_html(title, sections, legend_html, hint)

@@ -1,10 +1,11 @@
 r"""Training pictures with matplotlib: loss curves and decision boundaries.
 
 Both functions draw on a fresh :class:`matplotlib.figure.Figure` (no pyplot,
-no global backend switch: safe in scripts, tests and notebooks), save it to
-``path`` if given (PNG or SVG, chosen by the suffix) and return the figure:
-a :class:`~matplotlib.figure.Figure` that Jupyter shows as a PNG picture
-even without pyplot, and that ``.save(path)`` writes later.
+no global backend switch: safe in scripts, tests and notebooks) in the
+classroom style (:mod:`viz.classroom`), save it to ``path`` if given (PNG or
+SVG, chosen by the suffix) and return the figure: a
+:class:`~matplotlib.figure.Figure` that Jupyter shows as a PNG picture even
+without pyplot, and that ``.save(path)`` writes later.
 matplotlib (``python -m pip install matplotlib``) is imported only when a plot is
 made, so the rest of :mod:`viz` works without it.
 
@@ -15,10 +16,7 @@ made, so the rest of :mod:`viz` works without it.
 
 from __future__ import annotations
 
-import io
-import sys
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,65 +24,13 @@ import numpy as np
 
 from autograd import Value
 from autograd.data import real_array
-from nn.files import write_file
+from viz.classroom import classroom, figure, legend_beside, save_figure
+from viz.colours import CLASS_COLOURS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["plot_decision_boundary", "plot_history", "predict_classes"]
-
-_SUFFIXES = (".png", ".svg", ".pdf")
-_CLASS_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
-
-
-def _matplotlib() -> Any:
-    """The figure class of these plots and matplotlib's ListedColormap, or a
-    clear error if matplotlib is missing."""
-    try:
-        from matplotlib.colors import ListedColormap
-    except ImportError:
-        msg = (
-            "plots need matplotlib: install it with "
-            f"{sys.executable or 'python'} -m pip install matplotlib."
-        )
-        raise ImportError(msg) from None
-    return _plot_class(), ListedColormap
-
-
-@cache
-def _plot_class() -> Any:
-    """A Figure that shows itself in Jupyter as PNG and can be saved later."""
-    from matplotlib.figure import Figure
-
-    class Plot(Figure):
-        """A matplotlib Figure that Jupyter shows as a PNG picture."""
-
-        def _repr_png_(self) -> bytes:
-            buffer = io.BytesIO()
-            self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-            return buffer.getvalue()
-
-        def save(self, path: str | Path) -> Path:
-            """Write the picture to ``path`` (PNG, SVG or PDF, by the suffix)."""
-            _save(self, path)
-            return Path(path)
-
-    return Plot
-
-
-def _save(fig: Figure, path: str | Path | None) -> None:
-    if path is None:
-        return
-    path = Path(path)
-    if path.suffix.lower() not in _SUFFIXES:
-        msg = (
-            f"cannot tell the picture format from {str(path)!r}; end the file "
-            f"name with one of {', '.join(_SUFFIXES)}."
-        )
-        raise ValueError(msg)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=path.suffix.lower()[1:], dpi=120, bbox_inches="tight")
-    write_file(path, buffer.getvalue(), make_folders=True)
 
 
 def _series(history: Any, name: str) -> list[float] | None:
@@ -97,12 +43,16 @@ def _series(history: Any, name: str) -> list[float] | None:
     return [float(v) for v in values]
 
 
-def plot_history(history: Any, path: str | Path | None = None) -> Figure:
+def plot_history(
+    history: Any, path: str | Path | None = None, held_out: str = "validation"
+) -> Figure:
     r"""Loss (and accuracy, if recorded) per epoch, side by side.
 
     ``history`` has ``loss`` and optionally ``accuracy`` lists, as attributes
     (``nn.fit``'s History) or as dict keys; ``val_loss`` / ``val_accuracy``
-    are drawn too when present. A plain list of numbers is taken as losses.
+    are drawn too when present, named ``held_out`` in the legend (say
+    ``"test"`` when the held-out set is a test set). A plain list of numbers
+    is taken as losses.
     """
     if isinstance(history, Sequence) and not isinstance(history, str):
         history = {"loss": history}
@@ -117,21 +67,24 @@ def plot_history(history: Any, path: str | Path | None = None) -> Figure:
     panels = [("loss", loss, _series(history, "val_loss"))]
     if accuracy is not None:
         panels.append(("accuracy", accuracy, _series(history, "val_accuracy")))
-    figure, _ = _matplotlib()
-    fig = figure(figsize=(4.5 * len(panels), 3.4), layout="constrained")
-    for k, (name, train, validation) in enumerate(panels, start=1):
-        ax = fig.add_subplot(1, len(panels), k)
-        epochs = np.arange(1, len(train) + 1)
-        ax.plot(epochs, train, marker="o" if len(train) <= 30 else None, label="train")
-        if validation is not None:
-            ax.plot(np.arange(1, len(validation) + 1), validation, label="validation")
-            ax.legend()
-        ax.set_title(name)
-        ax.set_xlabel("epoch")
-        ax.grid(alpha=0.3)
-        if name == "accuracy":
-            ax.set_ylim(-0.02, 1.02)
-    _save(fig, path)
+    with classroom():
+        fig = figure(5.0 * len(panels) + 1.6, 4.0)
+        for k, (name, train, validation) in enumerate(panels, start=1):
+            ax = fig.add_subplot(1, len(panels), k)
+            epochs = np.arange(1, len(train) + 1)
+            marker = "o" if len(train) <= 30 else None
+            ax.plot(epochs, train, marker=marker, label="train")
+            if validation is not None:
+                epochs = np.arange(1, len(validation) + 1)
+                ax.plot(epochs, validation, "--", marker=marker, label=held_out)
+                if k == len(panels):  # one legend, beside the last panel
+                    legend_beside(ax)
+            ax.set_title(name)
+            ax.set_xlabel("epoch")
+            ax.grid(True)
+            if name == "accuracy":
+                ax.set_ylim(-0.02, 1.02)
+    save_figure(fig, path)
     return fig
 
 
@@ -210,28 +163,37 @@ def plot_decision_boundary(
 
     classes = np.unique(np.concatenate([labels, np.unique(regions)]))
     index = {c: i for i, c in enumerate(classes.tolist())}
-    colours = [_CLASS_COLOURS[i % len(_CLASS_COLOURS)] for i in range(len(classes))]
-    figure, colour_map = _matplotlib()
-    cmap = colour_map(colours)
+    colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(classes))]
     region_index = np.vectorize(index.__getitem__)(regions)
-    fig = figure(figsize=(4.8, 4.2), layout="constrained")
-    ax = fig.add_subplot()
-    levels = np.arange(len(classes) + 1) - 0.5
-    ax.contourf(gx, gy, region_index, levels=levels, cmap=cmap, alpha=0.25)
-    label_index = np.array([index[c] for c in y.tolist()])
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=label_index,
-        cmap=cmap,
-        vmin=-0.5,
-        vmax=len(classes) - 0.5,
-        edgecolors="black",
-        linewidths=0.5,
-        s=28,
-    )
-    ax.set_title(title)
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    _save(fig, path)
+    with classroom():
+        from matplotlib.colors import ListedColormap
+
+        fig = figure(7.2, 5.4)
+        ax = fig.add_subplot()
+        levels = np.arange(len(classes) + 1) - 0.5
+        ax.contourf(
+            gx,
+            gy,
+            region_index,
+            levels=levels,
+            cmap=ListedColormap(colours),
+            alpha=0.25,
+        )
+        for c in classes.tolist():
+            here = y == c
+            if here.any():
+                ax.scatter(
+                    X[here, 0],
+                    X[here, 1],
+                    color=colours[index[c]],
+                    edgecolors="black",
+                    linewidths=0.8,
+                    s=60,
+                    label=f"class {c}",
+                )
+        ax.set_title(title)
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        legend_beside(ax, title="points and regions")
+    save_figure(fig, path)
     return fig

@@ -6,6 +6,8 @@
   var prev = document.getElementById("prev");
   var next = document.getElementById("next");
   var MIN_TEXT_PX = MIN_TEXT_PX_HERE, STEP = 1.25;
+  // the step's text may shrink to this (CSS pixels) to fit a zoomed-in window
+  var SMALLEST_TEXT_PX = 10;
   // the largest automatic zoom: of a whole small graph, and around a step
   var MAX_SCALE = 2.5, MAX_FOLLOW = 1.5;
   var current = 0;
@@ -103,6 +105,25 @@
     mode = "free";
     setView(ux - (px - r.w / 2) / s, uy - (py - r.h / 2) / s, s);
   }
+  function reveal() {
+    // the step's text whole in the window, under the buttons (which stay at
+    // the top): smaller type if it is taller than the room (never under
+    // SMALLEST_TEXT_PX), then scroll as little as showing it takes
+    var text = frames[current].querySelector("pre");
+    if (!text) { return; }
+    var room = window.innerHeight - document.querySelector("nav").offsetHeight;
+    text.style.fontSize = "";
+    for (var k = 0; k < 4 && text.offsetHeight > room; k++) {
+      var size = parseFloat(getComputedStyle(text).fontSize);
+      if (size <= SMALLEST_TEXT_PX) { break; }
+      var smaller = Math.max(SMALLEST_TEXT_PX, size * 0.97 * room / text.offsetHeight);
+      text.style.fontSize = smaller + "px";
+    }
+    var r = text.getBoundingClientRect();
+    var top = Math.max(0, document.querySelector("nav").getBoundingClientRect().bottom);
+    if (r.bottom > window.innerHeight) { window.scrollBy(0, Math.min(r.bottom - window.innerHeight, r.top - top)); }
+    else if (r.top < top) { window.scrollBy(0, r.top - top); }
+  }
   function show(i) {
     current = Math.max(0, Math.min(frames.length - 1, i));
     for (var k = 0; k < frames.length; k++) { frames[k].hidden = k !== current; }
@@ -110,6 +131,7 @@
     prev.disabled = current === 0;
     next.disabled = current === frames.length - 1;
     place();
+    reveal();
   }
   prev.addEventListener("click", function () { show(current - 1); });
   next.addEventListener("click", function () { show(current + 1); });
@@ -119,7 +141,11 @@
   document.getElementById("zoom-follow").addEventListener("click", function () { mode = "follow"; place(); });
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    var moves = { ArrowLeft: current - 1, ArrowRight: current + 1,
+    // arrows, and what a presenter's clicker sends: PageDown / PageUp, or
+    // Space / Backspace (Shift+Space goes back, as in a slide show)
+    var back = current - 1, on = current + 1;
+    var moves = { ArrowLeft: back, ArrowRight: on, PageUp: back, PageDown: on,
+                  Backspace: back, " ": event.shiftKey ? back : on,
                   Home: 0, End: frames.length - 1 };
     var key = event.key;
     if (key in moves) { show(moves[key]); }
@@ -155,7 +181,7 @@
     area.addEventListener("pointerup", stop);
     area.addEventListener("pointercancel", stop);
   });
-  window.addEventListener("resize", place);
+  window.addEventListener("resize", function () { place(); reveal(); });
   window.chainrule = { show: show, zoom: zoom, view: function () { return at; },
                        mode: function () { return mode; } };
   show(0);

@@ -17,6 +17,8 @@ import numpy as np
 
 from autograd import Value
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -182,40 +184,36 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  by layer towards the input, ReLU's stays level.")
 
 
+@classroom()
 def _activations_figure(
     z: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]]
 ) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(11, 4.4))
-    axes = figure.subplots(2, len(curves), sharex=True)
+    fig = figure(14.0, 7.0)
+    axes = fig.subplots(2, len(curves), sharex=True)
     for column, (name, (values, slopes)) in enumerate(curves.items()):
         top, bottom = axes[0][column], axes[1][column]
-        top.plot(z, values, color="tab:blue")
+        top.plot(z, values, color=SERIES[0])
         top.set_title(name)
-        bottom.plot(z, slopes, color="tab:orange")
+        bottom.plot(z, slopes, color=SERIES[1])
         bottom.set_ylim(-0.05, 1.05)  # one scale for every slope: compare them
         bottom.set_xlabel("z")
         for ax in (top, bottom):
-            ax.axhline(0, color="0.8", lw=0.8)
-            ax.axvline(0, color="0.8", lw=0.8)
+            ax.axhline(0, color="0.8", lw=1.0)
+            ax.axvline(0, color="0.8", lw=1.0)
     axes[0][0].set_ylabel("f(z)")
     axes[1][0].set_ylabel("f'(z)  (from backward)")
-    figure.tight_layout()
-    return figure
+    return fig
 
 
+@classroom()
 def _gradients_figure(gradients: dict[str, list[float]]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 3.6))
-    axes = figure.subplots()
+    fig = figure(10.0, 5.6)
+    axes = fig.add_subplot()
     for name, values in gradients.items():
         axes.plot(range(1, len(values) + 1), values, "o-", label=name)
     axes.set_yscale("log")
     axes.set_xlabel(f"layer (1 = next to the input, {DEPTH + 1} = the output)")
     axes.set_ylabel("mean |∂L/∂w|")
-    axes.set_title(f"Gradient per layer in a {DEPTH}-hidden-layer network")
-    axes.legend()
-    figure.tight_layout()
-    return figure
+    axes.set_title(f"Gradient per layer, {DEPTH} hidden layers")
+    legend_beside(axes)
+    return fig

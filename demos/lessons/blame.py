@@ -21,6 +21,8 @@ import numpy as np
 
 from autograd import Value
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure
+from viz.colours import NEGATIVE, POSITIVE, sign_colour
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -139,7 +141,7 @@ def run(lesson: LessonRun) -> None:
     order = [int(k) + 1 for k in np.argsort(-blamed)]
     lesson.say(
         f"  the last hidden neurons, most changed first: {order}; their activations "
-        f"{np.round(activity, 3).tolist()}"
+        f"{[round(float(activity[k - 1]), 3) for k in order]}"
     )
     lesson.say("  (∂L/∂wⱼₖ = δⱼ·aₖ: a quiet neuron, aₖ ≈ 0, gets little blame).")
     network = lesson.save_svg(
@@ -165,11 +167,12 @@ def run(lesson: LessonRun) -> None:
 
     lesson.heading("Look at")
     lesson.say(f"{picture}: every neuron with its activation and its blame ∂L/∂a")
-    lesson.say("  (red: raising it raises the loss, blue: lowers it); lines: the")
-    lesson.say("  weight updates, thicker for larger |Δw|.")
+    lesson.say("  (blue, positive: raising it raises the loss; red, negative: lowers")
+    lesson.say("  it); lines: the weight updates Δw, thicker for larger |Δw|.")
     lesson.say(f"{network}: the same network, each line labelled with ∂L/∂w.")
 
 
+@classroom()
 def _figure(
     model: Any,
     layers: list[list[Value]],
@@ -178,10 +181,10 @@ def _figure(
     classes: tuple[str, ...],
     label: int,
 ) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
-    figure = Figure(figsize=(9, 4.2))
-    ax = figure.subplots()
+    fig = figure(15.0, 7.0)
+    ax = fig.add_subplot()
     ax.set_axis_off()
     positions = []
     for ell, values in enumerate(layers):
@@ -192,13 +195,13 @@ def _figure(
     for ell, layer in enumerate(model.layers):
         for j in range(layer.nout):
             for k in range(layer.nin):
-                g = float(layer.W.grad[j, k])
+                change = -float(layer.W.grad[j, k])  # Δw = −lr · ∂L/∂w
                 (x0, y0), (x1, y1) = positions[ell][k], positions[ell + 1][j]
                 ax.plot(
                     [x0, x1],
                     [y0, y1],
-                    color="tab:blue" if -g >= 0 else "tab:red",
-                    lw=0.3 + 4 * abs(g) / largest_update,
+                    color=sign_colour(change),
+                    lw=0.5 + 6 * abs(change) / largest_update,
                     alpha=0.6,
                     zorder=1,
                 )
@@ -206,36 +209,66 @@ def _figure(
     for ell, values in enumerate(layers):
         for (px, py), v, share in zip(positions[ell], values, blame[ell]):
             strength = min(abs(share) / largest_blame, 1.0)
-            colour = (
-                (1, 1 - strength, 1 - strength)
-                if share > 0
-                else (
-                    1 - strength,
-                    1 - 0.5 * strength,
-                    1,
-                )
+            ax.scatter(
+                [px],
+                [py],
+                s=5200,
+                color=[_tint(sign_colour(share), 0.7 * strength)],
+                edgecolors="black",
+                linewidths=1.2,
+                zorder=2,
             )
-            ax.scatter([px], [py], s=1500, color=[colour], edgecolors="k", zorder=2)
             ax.text(
                 px,
                 py,
                 f"a={v.data:.2f}\n{share:+.3f}",
                 ha="center",
                 va="center",
-                fontsize=7,
                 zorder=3,
             )
-        top = (len(values) - 1) / 2 + 0.8
-        ax.text(ell * 2.0, top, titles[ell], ha="center", fontsize=9)
+        top = (len(values) - 1) / 2 + 0.75
+        ax.text(ell * 2.0, top, titles[ell], ha="center")
     for k, ((px, py), name) in enumerate(zip(positions[-1], classes)):
         mark = " (correct)" if k == label else ""
-        ax.text(px + 0.45, py, name + mark, va="center", fontsize=8)
-    ax.set_title(
-        "blame ∂L/∂a on every neuron (red > 0, blue < 0); lines: the update Δw "
-        "(blue up, red down)",
-        fontsize=9,
+        ax.text(px + 0.45, py, name + mark, va="center")
+    ax.set_title("every neuron: its activation a and its blame ∂L/∂a")
+    ax.set_xlim(-0.6, 2.0 * (len(layers) - 1) + 2.4)
+    ax.set_ylim(-2.0, 2.3)
+    ax.legend(
+        handles=[
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=18,
+                mfc=_tint(POSITIVE, 0.7),
+                mec="black",
+                label="∂L/∂a > 0",
+            ),
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=18,
+                mfc=_tint(NEGATIVE, 0.7),
+                mec="black",
+                label="∂L/∂a < 0",
+            ),
+            Line2D([], [], color=POSITIVE, lw=4, label="update Δw > 0"),
+            Line2D([], [], color=NEGATIVE, lw=4, label="update Δw < 0"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        borderaxespad=0.0,
+        title="stronger colour, thicker\nline: larger |number|",
     )
-    ax.set_xlim(-0.8, 2.0 * (len(layers) - 1) + 1.9)
-    ax.set_ylim(-2.5, 2.7)
-    figure.tight_layout()
-    return figure
+    return fig
+
+
+def _tint(colour: str, strength: float) -> tuple[float, float, float]:
+    """``colour`` mixed into white: none of it at 0, all of it at 1."""
+    rgb = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    r, g, b = (1 - strength * (1 - c) for c in rgb)
+    return (r, g, b)

@@ -156,4 +156,5 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("Look at")
     for path in pictures:
         lesson.say(f"{path}: the local derivative on each edge is the block's rule.")
-    lesson.say(f"{steps}: the blocks working together, one backward step per page.")
+    if steps is not None:
+        lesson.say(f"{steps}: the blocks working together, one backward step per page.")

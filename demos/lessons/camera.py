@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, sign_colour_map
+from viz.colours import NEGATIVE, POSITIVE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -298,9 +300,13 @@ def run(lesson: LessonRun) -> None:
     lesson.say("linear field can show it.")
     lesson.note("largest output field", float(np.abs(out_fields).max()))
     overview = lesson.save_figure(_fields_figure(model), "fields.png")
-    network = lesson.save_svg(viz.draw_network(model, x=list(DARK_TOP)), "network.svg")
+    network = lesson.save_svg(
+        viz.draw_network(model, x=list(DARK_TOP), output_names=names), "network.svg"
+    )
     as_drawn = lesson.save_svg(
-        viz.draw_network(model, x=list(DARK_TOP), links="white-black"),
+        viz.draw_network(
+            model, x=list(DARK_TOP), output_names=names, links="white-black"
+        ),
         "network_white_black.svg",
     )
 
@@ -336,38 +342,43 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{overview}: the fields of layers 1, 2 and 3, one row per layer.")
     for path in field_paths:
         lesson.say(f"{path}: one layer's fields (hover a cell for its number).")
-    lesson.say(f"{network}: the wiring (blue +1, red −1) and every activation for")
-    lesson.say(f"  {picture(DARK_TOP)}: follow it to the horizontal output.")
+    lesson.say(f"{network}: the wiring (blue +1, red −1, grey dashed 0) and every")
+    lesson.say(
+        f"  activation for {picture(DARK_TOP)}: follow it to the horizontal output."
+    )
     lesson.say(f"{as_drawn}: the same as the article draws it: white +1, black −1,")
     lesson.say("  no line for 0.")
     lesson.say(f"{trained_fields}: what training found instead: it works, but it")
     lesson.say("  is not wired the way a person would wire it.")
 
 
+@classroom()
 def _fields_figure(model: Any) -> Figure:
     r"""The pixel-space fields of layers 1-3, one row per layer (matplotlib)."""
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     import viz
 
     rows = [viz.pixel_fields(model, k) for k in range(3)]
     columns = max(len(r) for r in rows)
-    figure = Figure(figsize=(1.0 * columns + 1.2, 3.6))
-    axes = figure.subplots(len(rows), columns, squeeze=False)
+    fig = figure(1.45 * columns + 2.4, 7.2)
+    axes = fig.subplots(len(rows), columns, squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for k, fields in enumerate(rows):
         kind = "ReLU" if k == 2 else "tanh"
         for j, field in enumerate(fields):
             ax = axes[k][j]
-            ax.imshow(field.reshape(2, 2), cmap="RdBu", vmin=-2, vmax=2)
-            ax.set_title(f"{k + 1}.{j + 1}", fontsize=7)
-        axes[k][0].text(
-            -1.2, 0.5, f"layer {k + 1}\n({kind})", ha="right", va="center", fontsize=9
-        )
-    figure.suptitle(
-        "receptive fields in pixel space: blue = white pushes it up, red = down",
-        fontsize=9,
+            ax.imshow(field.reshape(2, 2), cmap=sign_colour_map(), vmin=-2, vmax=2)
+            ax.set_title(f"{k + 1}.{j + 1}", fontsize="small")
+        axes[k][0].text(-1.0, 0.5, f"layer {k + 1}\n({kind})", ha="right", va="center")
+    fig.suptitle("receptive fields in pixel space")
+    fig.legend(
+        handles=[
+            Patch(color=POSITIVE, label="a white pixel pushes it up"),
+            Patch(color=NEGATIVE, label="a white pixel pushes it down"),
+        ],
+        loc="outside lower center",
+        ncols=2,
     )
-    figure.tight_layout()
-    return figure
+    return fig

@@ -82,4 +82,5 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("Look at")
     lesson.say(f"{graph}: each edge carries its local derivative; E's grad is 1,")
     lesson.say("  and each grad is the product of the edge labels on the way down.")
-    lesson.say(f"{steps}: open it in a browser; press → to take one backward step.")
+    if steps is not None:
+        lesson.say(f"{steps}: open it in a browser; press → to take one backward step.")

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from demos.lesson import LessonRun
+from demos.lesson import LessonRun, with_article
+from viz.classroom import classroom, figure, sign_colour_map
+from viz.colours import NEGATIVE, POSITIVE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -111,7 +113,9 @@ def run(lesson: LessonRun) -> None:
     if len(wrong) > len(shown):
         lesson.say(f"the first {len(shown)} (also drawn in mistakes.png):")
     for i in shown:
-        lesson.say(f"  test image {i}: a {split.y_test[i]} read as {predicted[i]}")
+        lesson.say(
+            f"  test image {i}: {with_article(split.y_test[i])} read as {predicted[i]}"
+        )
     lesson.note("mistakes", len(wrong))
 
     curves = lesson.save_history(history, "history.png")
@@ -215,12 +219,13 @@ def _deeper_layer(lesson: LessonRun) -> Figure:
     return _deeper_figure(np.asarray(first.W.data).reshape(-1, 3, 3), fields)
 
 
+@classroom()
 def _deeper_figure(kernels: np.ndarray, fields: np.ndarray) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     columns = max(len(kernels), len(fields))
-    figure = Figure(figsize=(1.1 * columns + 1.0, 3.0))
-    axes = figure.subplots(2, columns, squeeze=False)
+    fig = figure(1.5 * columns + 2.4, 5.4)
+    axes = fig.subplots(2, columns, squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for row, (tiles, name) in enumerate(
@@ -228,40 +233,44 @@ def _deeper_figure(kernels: np.ndarray, fields: np.ndarray) -> Figure:
     ):
         for j, tile in enumerate(tiles):
             largest = float(np.abs(tile).max()) or 1.0
-            axes[row][j].imshow(tile, cmap="RdBu", vmin=-largest, vmax=largest)
+            axes[row][j].imshow(
+                tile, cmap=sign_colour_map(), vmin=-largest, vmax=largest
+            )
         axes[row][0].text(
-            -0.8,
+            -0.15,
             0.5,
             name,
             transform=axes[row][0].transAxes,
             ha="right",
             va="center",
-            fontsize=9,
         )
-    figure.suptitle(
-        "receptive fields in pixel space: blue pushes the filter up, red down",
-        fontsize=9,
+    fig.suptitle("receptive fields in pixel space")
+    fig.legend(
+        handles=[
+            Patch(color=POSITIVE, label="pushes the filter up"),
+            Patch(color=NEGATIVE, label="pushes it down"),
+        ],
+        loc="outside lower center",
+        ncols=2,
     )
-    figure.tight_layout()
-    return figure
+    return fig
 
 
+@classroom()
 def _mistakes_figure(
     images: np.ndarray, truth: np.ndarray, predicted: np.ndarray, picked: np.ndarray
 ) -> Figure:
-    from matplotlib.figure import Figure
-
     count = max(len(picked), 1)
-    figure = Figure(figsize=(1.2 * count, 1.7))
-    axes = figure.subplots(1, count, squeeze=False)[0]
+    columns = min(count, 6)
+    rows = -(-count // columns)
+    fig = figure(1.9 * columns + 0.6, 2.3 * rows + 0.7)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set_axis_off()
     if len(picked) == 0:
-        axes[0].set_title("no mistakes", fontsize=9)
+        axes[0].set_title("no mistakes")
     for ax, i in zip(axes, picked):
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{truth[i]} → {predicted[i]}", fontsize=9, color="tab:red")
-    figure.suptitle("test digits read wrong (true → predicted)", fontsize=10)
-    figure.tight_layout()
-    return figure
+        ax.set_title(f"{truth[i]} → {predicted[i]}")
+    fig.suptitle("test digits read wrong (true → predicted)")
+    return fig

@@ -18,6 +18,8 @@ import numpy as np
 
 from autograd import topological_order
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import class_colour
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -165,30 +167,29 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  neurons were switched off (dark).")
 
 
+@classroom()
 def _curves_figure(histories: dict[str, Any]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, 3.4))
-    axes = figure.subplots(1, len(histories), sharey=True)
+    fig = figure(14.0, 5.2)
+    axes = fig.subplots(1, len(histories), sharey=True)
     for ax, (name, history) in zip(axes, histories.items()):
         epochs = np.arange(1, history.epochs + 1)
         ax.plot(epochs, history.loss, label="train")
-        ax.plot(epochs, history.val_loss, label="test")
+        ax.plot(epochs, history.val_loss, "--", label="test")
         ax.set_yscale("log")
         ax.set_title(name)
         ax.set_xlabel("epoch")
-        ax.legend()
-        ax.grid(alpha=0.3)
+        ax.grid(True)
     axes[0].set_ylabel("cross-entropy loss")
-    figure.tight_layout()
-    return figure
+    legend_beside(axes[-1])
+    return fig
 
 
+@classroom()
 def _boundaries_figure(models: dict[str, Any], split: Any) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
-    figure = Figure(figsize=(9, 4))
-    axes = figure.subplots(1, len(models))
+    fig = figure(14.0, 6.0)
+    axes = fig.subplots(1, len(models))
     X = np.vstack([split.X_train, split.X_test])
     low, high = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
     gx, gy = np.meshgrid(
@@ -198,29 +199,61 @@ def _boundaries_figure(models: dict[str, Any], split: Any) -> Figure:
     for ax, (name, model) in zip(axes, models.items()):
         regions = np.asarray(model(grid).data).argmax(axis=1).reshape(gx.shape)
         ax.contourf(
-            gx, gy, regions, levels=[-0.5, 0.5, 1.5], colors=["#f4b6b6", "#b6cdf4"]
+            gx,
+            gy,
+            regions,
+            levels=[-0.5, 0.5, 1.5],
+            colors=[class_colour(0), class_colour(1)],
+            alpha=0.25,
         )
-        ax.scatter(
-            *split.X_test.T, c=split.y_test, cmap="bwr", marker="x", s=12, alpha=0.5
-        )
-        ax.scatter(*split.X_train.T, c=split.y_train, cmap="bwr", edgecolors="k", s=30)
+        for label in (0, 1):
+            colour = class_colour(label)
+            test = split.X_test[split.y_test == label]
+            train = split.X_train[split.y_train == label]
+            ax.scatter(*test.T, color=colour, marker="x", s=40, alpha=0.7)
+            ax.scatter(*train.T, color=colour, edgecolors="black", s=50)
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
-    figure.tight_layout()
-    return figure
+    handles = [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=9,
+            mfc=class_colour(k),
+            mec="black",
+            label=f"class {k}, train",
+        )
+        for k in (0, 1)
+    ] + [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="x",
+            ms=9,
+            mew=2,
+            color=class_colour(k),
+            label=f"class {k}, test",
+        )
+        for k in (0, 1)
+    ]
+    axes[-1].legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0
+    )
+    return fig
 
 
+@classroom()
 def _masks_figure(step_masks: list[np.ndarray]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, 1.2 + 1.2 * len(step_masks)))
-    axes = figure.subplots(len(step_masks), 1, squeeze=False)[:, 0]
+    fig = figure(13.0, 1.6 + 1.8 * len(step_masks))
+    axes = fig.subplots(len(step_masks), 1, squeeze=False)[:, 0]
     for k, (ax, mask) in enumerate(zip(axes, step_masks), start=1):
         ax.imshow(mask == 0, cmap="Greys", aspect="auto", vmin=0, vmax=1)
-        ax.set_ylabel("sample", fontsize=8)
-        ax.set_title(f"hidden layer {k}: dark = switched off", fontsize=9)
+        ax.set_ylabel("sample")
+        ax.set_title(f"hidden layer {k}: dark = switched off")
         ax.set_yticks([])
     axes[-1].set_xlabel("neuron")
-    figure.tight_layout()
-    return figure
+    return fig

@@ -32,6 +32,8 @@ import numpy as np
 
 from autograd import Value, sample_graph
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, sign_colour_map
+from viz.colours import NEGATIVE, POSITIVE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -278,25 +280,44 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{sample}: the same network on sample 0: one wsum node per neuron.")
 
 
+@classroom()
 def _figure(dW: list[np.ndarray], model: Any) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     n = len(dW)
-    figure = Figure(figsize=(3.0 * n, 4.4))
-    axes = figure.subplots(2, n, squeeze=False)
+    fig = figure(4.2 * n, 8.4)
+    axes = fig.subplots(2, n, squeeze=False)
     for ell in range(n):
         engine = model.layers[ell].W.grad
         largest = float(max(np.abs(dW[ell]).max(), np.abs(engine).max())) or 1.0
         for row, (values, how) in enumerate(((dW[ell], "by hand"), (engine, "engine"))):
             ax = axes[row][ell]
-            ax.imshow(values, cmap="RdBu", vmin=-largest, vmax=largest)
-            ax.set_title(f"∂C/∂W{ell + 1}, {how}", fontsize=9)
-            ax.set_xlabel("from neuron k of the layer below", fontsize=7)
-            ax.set_ylabel("to neuron j", fontsize=7)
+            ax.imshow(values, cmap=sign_colour_map(), vmin=-largest, vmax=largest)
+            ax.set_title(f"∂C/∂W{ell + 1}, {how}")
+            ax.set_xlabel("from neuron k")
+            ax.set_ylabel("to neuron j")
             ax.set_xticks([])
             ax.set_yticks([])
             for (j, k), v in np.ndenumerate(values):
-                ax.text(k, j, f"{v:.3f}", ha="center", va="center", fontsize=6)
-    figure.suptitle("δℓ·aℓ₋₁ᵀ by hand (top) and layer.W.grad (bottom)", fontsize=10)
-    figure.tight_layout()
-    return figure
+                strong = abs(v) > 0.6 * largest
+                ax.text(
+                    k,
+                    j,
+                    f"{v:.3g}",
+                    ha="center",
+                    va="center",
+                    fontsize="small",
+                    color="white" if strong else "black",
+                )
+    fig.suptitle("δℓ·aℓ₋₁ᵀ by hand (top) and layer.W.grad (bottom)")
+    fig.legend(
+        handles=[
+            Patch(color=POSITIVE, label="positive"),
+            Patch(facecolor="white", edgecolor="0.6", label="0"),
+            Patch(color=NEGATIVE, label="negative"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        title="each matrix on its own colour scale",
+    )
+    return fig

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from demos.lesson import DemoError, LessonRun
+from demos.lesson import DemoError, LessonRun, with_article
+from viz.classroom import classroom, figure, legend_beside, sign_colour_map
+from viz.colours import NEGATIVE, POSITIVE, SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -164,27 +166,33 @@ def _untrained_seven(lesson: LessonRun, model: Any, split: Any) -> Figure:
     return _seven_figure(image, p)
 
 
+@classroom()
 def _seven_figure(image: np.ndarray, p: np.ndarray) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
-    figure = Figure(figsize=(7, 3.2))
-    left, right = figure.subplots(1, 2, width_ratios=(1, 1.6))
+    fig = figure(11.0, 5.0)
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.6))
     left.imshow(image, cmap="gray_r", vmin=0, vmax=1)
     left.set_axis_off()
     left.set_title("the image: a 7")
     answer = int(np.argmax(p))
-    colours = [
-        "tab:red" if k == answer else "tab:green" if k == 7 else "0.7"
-        for k in range(10)
-    ]
+    picked, true = SERIES[1], SERIES[2]
+    colours = [picked if k == answer else true if k == 7 else "0.7" for k in range(10)]
     right.bar(range(10), p, color=colours)
     right.set_xticks(range(10))
     right.set_xlabel("output neuron (digit)")
     right.set_ylabel("activation")
     right.set_title(f"untrained: the highest output is {answer}")
-    figure.suptitle("red: the network's answer, green: the true digit", fontsize=9)
-    figure.tight_layout()
-    return figure
+    right.legend(
+        handles=[
+            Patch(color=picked, label="the network's answer"),
+            Patch(color=true, label="the true digit"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+    )
+    return fig
 
 
 def run(lesson: LessonRun) -> None:
@@ -234,7 +242,7 @@ def run(lesson: LessonRun) -> None:
     for i in shown:
         p = probabilities[i]
         lesson.say(
-            f"  test image {i}: {_a(split.y_test[i])} read as {predicted[i]} "
+            f"  test image {i}: {with_article(split.y_test[i])} read as {predicted[i]} "
             f"(output {predicted[i]}: {p[predicted[i]]:.2f}, "
             f"output {split.y_test[i]}: {p[split.y_test[i]]:.2f})"
         )
@@ -275,15 +283,10 @@ def run(lesson: LessonRun) -> None:
     lesson.heading("Look at")
     lesson.say(f"{seven}: before training, a 7 and the 10 outputs that read it as 8.")
     lesson.say(f"{mistakes}: digits it got wrong, each with its 10 output activations")
-    lesson.say("  (softmax probabilities): red is its answer, green the true digit.")
+    lesson.say("  (softmax probabilities): orange is its answer, green the true digit.")
     lesson.say(f"{field_path}: {what};")
     lesson.say("  blue pixels push the neuron up, red ones down.")
     lesson.say(f"{curve}: the loss of every mini-batch, falling as the weights learn.")
-
-
-def _a(digit: int) -> str:
-    """The digit with its article: "a 7", "an 8"."""
-    return f"an {digit}" if digit == 8 else f"a {digit}"
 
 
 def _filters(conv: Any) -> Any:
@@ -292,60 +295,49 @@ def _filters(conv: Any) -> Any:
     return SimpleNamespace(neurons=conv.filters)
 
 
+@classroom()
 def _mistakes_figure(
     images: np.ndarray, truth: np.ndarray, probabilities: np.ndarray, picked: np.ndarray
 ) -> Figure:
-    r"""The digits read wrong in a row, and under each its 10 output activations."""
-    from matplotlib.figure import Figure
+    r"""The digits read wrong, and under each its 10 output activations."""
+    from matplotlib.patches import Patch
 
-    count = max(len(picked), 1)
-    figure = Figure(figsize=(1.35 * count, 3.0))
-    top, bottom = figure.subplots(2, 1, height_ratios=(1.0, 0.8))
-    gap = 4  # pixels (and bar widths) between two mistakes
-    strip = np.full((28, count * (28 + gap) - gap), np.nan)
-    positions, labels, colours, heights = [], [], [], []
-    for column, i in enumerate(picked):
-        left = column * (28 + gap)
-        strip[:, left : left + 28] = images[i]
-        guess = int(np.argmax(probabilities[i]))
-        top.text(
-            left + 14,
-            -2,
-            f"{_a(truth[i])} read as {guess}",
-            ha="center",
-            fontsize=8,
-            color="tab:red",
-        )
-        for digit in range(10):
-            positions.append(column * 12 + digit)
-            labels.append(str(digit))
-            heights.append(probabilities[i][digit])
-            colours.append(
-                "tab:red"
-                if digit == guess
-                else "tab:green"
-                if digit == truth[i]
-                else "0.7"
-            )
-    top.imshow(strip, cmap="gray_r", vmin=0, vmax=1)
-    top.set_axis_off()
+    columns = min(max(len(picked), 1), 5)
+    rows = -(-max(len(picked), 1) // columns)
+    fig = figure(2.7 * columns + 1.0, 4.3 * rows + 1.0)
+    grid = fig.add_gridspec(2 * rows, columns, height_ratios=[1.0, 0.8] * rows)
+    answer, true = SERIES[1], SERIES[2]
     if len(picked) == 0:
-        top.text(0.5, 0.5, "no mistakes", transform=top.transAxes, ha="center")
-    bottom.bar(positions, heights, color=colours)
-    bottom.set_xticks(positions, labels, fontsize=5)
-    bottom.tick_params(length=0)
-    bottom.set_xlim(-1, count * 12 - 2)
-    bottom.set_ylim(0, 1)
-    bottom.set_ylabel("output", fontsize=8)
-    for column in range(1, count):
-        bottom.axvline(column * 12 - 1.5, color="0.85", lw=0.8)
-    figure.suptitle(
-        "test digits read wrong, with the 10 output activations "
-        "(red: its answer, green: the true digit)",
-        fontsize=10,
+        ax = fig.add_subplot(grid[0, 0])
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no mistakes", transform=ax.transAxes, ha="center")
+    for n, i in enumerate(picked):
+        row, column = divmod(n, columns)
+        top = fig.add_subplot(grid[2 * row, column])
+        bottom = fig.add_subplot(grid[2 * row + 1, column])
+        guess = int(np.argmax(probabilities[i]))
+        top.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
+        top.set_axis_off()
+        top.set_title(f"{with_article(truth[i])} read as {guess}")
+        colours = [
+            answer if digit == guess else true if digit == truth[i] else "0.75"
+            for digit in range(10)
+        ]
+        bottom.bar(range(10), probabilities[i], color=colours)
+        bottom.set_xticks(range(10), [str(d) for d in range(10)], fontsize="small")
+        bottom.tick_params(length=0)
+        bottom.set_ylim(0, 1)
+        bottom.set_yticks([0, 1])
+    fig.suptitle("test digits read wrong, with their 10 output activations")
+    fig.legend(
+        handles=[
+            Patch(color=answer, label="its answer"),
+            Patch(color=true, label="the true digit"),
+        ],
+        loc="outside lower center",
+        ncols=2,
     )
-    figure.subplots_adjust(left=0.04, right=0.99, bottom=0.08, top=0.86, hspace=0.15)
-    return figure
+    return fig
 
 
 def mosaic(fields: np.ndarray, shape: tuple[int, int], columns: int) -> np.ndarray:
@@ -364,18 +356,16 @@ def mosaic(fields: np.ndarray, shape: tuple[int, int], columns: int) -> np.ndarr
     return image
 
 
+@classroom()
 def _fields_figure(fields: np.ndarray, shape: tuple[int, int]) -> Figure:
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     columns = 8
     image = mosaic(fields, shape, columns)
-    figure = Figure(
-        figsize=(1.1 * columns, 1.1 * image.shape[0] / (shape[0] + 1) + 0.5)
-    )
-    ax = figure.subplots()
-    colours = mpl.colormaps["RdBu"].with_extremes(bad="white")
-    ax.imshow(image, cmap=colours, vmin=-1, vmax=1, interpolation="nearest")
+    rows = -(-len(fields) // columns)
+    fig = figure(1.4 * columns, 1.4 * rows + 1.4)
+    ax = fig.add_subplot()
+    ax.imshow(image, cmap=sign_colour_map().with_extremes(bad="white"), vmin=-1, vmax=1)
     ax.set_axis_off()
     for k in range(len(fields)):
         top, left = (k // columns) * (shape[0] + 1), (k % columns) * (shape[1] + 1)
@@ -383,33 +373,36 @@ def _fields_figure(fields: np.ndarray, shape: tuple[int, int]) -> Figure:
             left,
             top,
             str(k + 1),
-            fontsize=6,
+            fontsize="small",
             va="top",
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.8},
         )
-    ax.set_title(
-        "receptive fields, one per neuron: blue = positive weight, red = negative",
-        fontsize=9,
+    ax.set_title("receptive fields, one per neuron, each on its own scale")
+    fig.legend(
+        handles=[
+            Patch(color=POSITIVE, label="positive weight"),
+            Patch(color=NEGATIVE, label="negative weight"),
+        ],
+        loc="outside lower center",
+        ncols=2,
     )
-    return figure
+    return fig
 
 
+@classroom()
 def _loss_figure(losses: list[float], per_epoch: int) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 3.4))
-    ax = figure.subplots()
+    fig = figure(10.0, 5.6)
+    ax = fig.add_subplot()
     steps = np.arange(1, len(losses) + 1)
-    ax.plot(steps, losses, color="0.75", lw=0.6, label="one mini-batch")
+    ax.plot(steps, losses, color="0.7", lw=1.0, label="one mini-batch")
     window = max(1, min(50, len(losses) // 10))
     smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
-    ax.plot(steps[window - 1 :], smooth, color="tab:blue", label=f"mean of {window}")
+    ax.plot(steps[window - 1 :], smooth, color=SERIES[0], label=f"mean of {window}")
     for epoch in range(per_epoch, len(losses), per_epoch):
-        ax.axvline(epoch + 0.5, color="0.85", lw=0.8)
+        ax.axvline(epoch + 0.5, color="0.85", lw=1.0)
     ax.set_yscale("log")
     ax.set_xlabel("step (vertical lines: epochs)")
     ax.set_ylabel("cross-entropy loss")
     ax.set_title("training loss")
-    ax.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    legend_beside(ax)
+    return fig

@@ -65,7 +65,7 @@ def run(lesson: LessonRun) -> None:
         ),
         "boundary.png",
     )
-    curves = lesson.save_figure(viz.plot_history(history), "history.png")
+    curves = lesson.save_history(history, "history.png")
     network = lesson.save_svg(
         viz.draw_network(model, x=list(split.X_test[0])), "network.svg"
     )

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from demos.lesson import LessonRun, epoch_curves
+from demos.lesson import LessonRun, epoch_curves, with_article
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -107,7 +109,7 @@ def run(lesson: LessonRun) -> None:
     target = one_hot(np.array([label]))[0]
     _notation(lesson, model, x)
 
-    lesson.heading(f"One example: a {label} through the untrained network")
+    lesson.heading(f"One example: {with_article(label)} through the untrained network")
     outputs = model(list(x))
     cost = nn.mse(outputs, list(target))
     cost.backward()
@@ -203,34 +205,37 @@ def _recorder(model: Any, split: Any, into: list[float]) -> Any:
     return callback
 
 
+@classroom()
 def _cost_figure(
     x: np.ndarray, label: int, outputs: list[float], target: np.ndarray
 ) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, 3.2))
-    image, bars, squares = figure.subplots(
+    fig = figure(14.0, 5.0)
+    image, bars, squares = fig.subplots(
         1, 3, gridspec_kw={"width_ratios": (0.7, 1.6, 1.6)}
     )
     image.imshow(x.reshape(8, 8), cmap="gray_r")
-    image.set_title(f"a {label}")
+    image.set_title(with_article(label))
     image.set_axis_off()
     ks = np.arange(10)
-    bars.bar(ks - 0.2, outputs, width=0.4, label="activation aₖ")
-    bars.bar(ks + 0.2, target, width=0.4, label="desired tₖ")
+    bars.bar(ks - 0.2, outputs, width=0.4, color=SERIES[1], label="activation aₖ")
+    bars.bar(ks + 0.2, target, width=0.4, color=SERIES[0], label="desired tₖ")
     bars.set_xticks(ks)
     bars.set_ylim(0, 1.05)
     bars.set_xlabel("output k")
-    bars.legend(fontsize=8)
     bars.set_title("the 10 outputs")
+    legend_beside(bars)
     errors = (np.array(outputs) - target) ** 2
-    squares.bar(ks, errors, color="tab:red")
-    squares.axhline(errors.mean(), color="k", ls="--", lw=1)
+    squares.bar(ks, errors, color=SERIES[2])
+    squares.axhline(errors.mean(), color=SERIES[0], ls="--", lw=2)
     squares.text(
-        9.4, errors.mean(), f" C = {errors.mean():.3f}", va="bottom", ha="right"
+        9.4,
+        errors.mean(),
+        f" C = {errors.mean():.3f}",
+        va="bottom",
+        ha="right",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )
     squares.set_xticks(ks)
     squares.set_xlabel("output k")
-    squares.set_title("(aₖ − tₖ)²; their mean is the cost")
-    figure.tight_layout()
-    return figure
+    squares.set_title("(aₖ − tₖ)²; their mean is C")
+    return fig

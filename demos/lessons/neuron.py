@@ -16,6 +16,8 @@ import numpy as np
 
 from autograd import Value, backward_steps
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import class_colour
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -113,33 +115,40 @@ def run(lesson: LessonRun) -> None:
     lesson.say(
         f"{graph}: the weighted sum Σw·x+b, then σ, then −log: three tiny steps."
     )
-    lesson.say(f"{steps}: the gradient flowing back from L to w and b.")
+    if steps is not None:
+        lesson.say(f"{steps}: the gradient flowing back from L to w and b.")
     lesson.say(f"{fit}: the S-curve σ(w·x + b) before and after training.")
     lesson.say(f"{curves}: the loss falling epoch by epoch.")
 
 
+@classroom()
 def _fit_figure(
     X: np.ndarray,
     y: np.ndarray,
     before: tuple[float, float],
     after: tuple[float, float],
 ) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 3.6))
-    axes = figure.subplots()
+    fig = figure(9.0, 5.2)
+    axes = fig.add_subplot()
     hours = np.linspace(0, 10, 200)
-    axes.scatter(
-        X[:, 0], y, c=y, cmap="coolwarm", edgecolors="k", zorder=3, label="students"
-    )
+    for label, name in ((0, "failed (0)"), (1, "passed (1)")):
+        here = y == label
+        axes.scatter(
+            X[here, 0],
+            y[here],
+            color=class_colour(label),
+            edgecolors="black",
+            s=60,
+            zorder=3,
+            label=name,
+        )
     for (w, b), style, name in ((before, ":", "before"), (after, "-", "after")):
         axes.plot(
             hours, 1 / (1 + np.exp(-(w * hours + b))), style, label=f"σ(w·x + b) {name}"
         )
-    axes.axhline(0.5, color="0.8", lw=0.8)
+    axes.axhline(0.5, color="0.8", lw=1.0)
     axes.set_xlabel("hours of study x")
     axes.set_ylabel("passed? / a = σ(w·x + b)")
     axes.set_title("One neuron = logistic regression")
-    axes.legend(fontsize=8, loc="center right")
-    figure.tight_layout()
-    return figure
+    legend_beside(axes)
+    return fig

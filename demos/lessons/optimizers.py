@@ -27,6 +27,8 @@ import numpy as np
 
 from autograd import Value
 from demos.lesson import LessonRun, epoch_curves
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -143,43 +145,37 @@ def _minibatch_noise(lesson: LessonRun) -> Figure:
     return _minibatch_figure(full, batches)
 
 
+@classroom()
 def _minibatch_figure(full: np.ndarray, batches: np.ndarray) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 5))
-    ax = figure.subplots()
+    fig = figure(10.0, 6.4)
+    ax = fig.add_subplot()
+    batch = SERIES[1]
     for gw, gb in batches:
         ax.annotate(
             "",
             xy=(gw, gb),
             xytext=(0, 0),
-            arrowprops={
-                "arrowstyle": "->",
-                "color": "tab:orange",
-                "lw": 1,
-                "alpha": 0.7,
-            },
+            arrowprops={"arrowstyle": "->", "color": batch, "lw": 2, "alpha": 0.8},
         )
-    ax.plot([], [], color="tab:orange", label=f"one batch of {BATCH} points each")
+    ax.plot([], [], color=batch, label=f"one batch of {BATCH} points each")
     ax.annotate(
         "",
         xy=tuple(full),
         xytext=(0, 0),
-        arrowprops={"arrowstyle": "->", "color": "black", "lw": 3},
+        arrowprops={"arrowstyle": "->", "color": SERIES[0], "lw": 4},
     )
-    ax.plot([], [], color="black", lw=3, label=f"all {POINTS} points")
+    ax.plot([], [], color=SERIES[0], lw=4, label=f"all {POINTS} points")
     mean = batches.mean(axis=0)
-    ax.plot(*mean, "k+", ms=14, mew=2, label="mean of the batches' gradients")
+    ax.plot(*mean, "+", color=SERIES[0], ms=18, mew=3, label="mean of the batches")
     ends = np.vstack([batches, full, [0, 0]])
     pad = 0.15 * (ends.max(axis=0) - ends.min(axis=0))
     ax.set_xlim(ends[:, 0].min() - pad[0], ends[:, 0].max() + pad[0])
     ax.set_ylim(ends[:, 1].min() - pad[1], ends[:, 1].max() + pad[1])
     ax.set_xlabel("∂C/∂w")
     ax.set_ylabel("∂C/∂b")
-    ax.set_title("the gradient at w = b = 0: each mini-batch's, and the full one")
-    ax.legend(fontsize=8, loc="upper left")
-    figure.tight_layout()
-    return figure
+    ax.set_title("the gradient at w = b = 0:\neach mini-batch's, and the full one")
+    legend_beside(ax)
+    return fig
 
 
 def run(lesson: LessonRun) -> None:
@@ -255,32 +251,27 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{noise}: one arrow per mini-batch's gradient around the full one.")
 
 
+@classroom()
 def _paths_figure(paths: dict[str, np.ndarray]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(11, 4))
-    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": (1.6, 1)})
+    fig = figure(15.0, 5.6)
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.6, 1)})
     xs, ys = np.meshgrid(np.linspace(-5.5, 2.5, 240), np.linspace(-1.6, 1.6, 120))
     grid = surface(Value(xs.ravel()), Value(ys.ravel())).data.reshape(xs.shape)
     left.contourf(xs, ys, grid, levels=30, cmap="Greys")
-    left.contour(xs, ys, grid, levels=30, colors="0.5", linewidths=0.3)
-    for (name, path), colour in zip(
-        paths.items(), ("tab:red", "tab:blue", "tab:green")
-    ):
-        left.plot(path[:, 0], path[:, 1], ".-", color=colour, ms=3, lw=1, label=name)
+    left.contour(xs, ys, grid, levels=30, colors="0.5", linewidths=0.4)
+    for (name, path), colour in zip(paths.items(), SERIES[1:]):
+        left.plot(path[:, 0], path[:, 1], ".-", color=colour, ms=6, lw=2, label=name)
         right.plot(
             [height(path[: k + 1]) for k in range(len(path))], color=colour, label=name
         )
-    left.plot(*START, "ko")
-    left.plot(0, 0, "k*", ms=10)
+    left.plot(*START, "o", color="black", ms=10)
+    left.plot(0, 0, "*", color="black", ms=16)
     left.set_xlabel("x")
     left.set_ylabel("y")
     left.set_title("paths from ● towards the lowest point ★")
-    left.legend(fontsize=8, loc="lower right")
     right.set_yscale("symlog", linthresh=1e-3)
     right.set_xlabel("step")
     right.set_ylabel("f")
     right.set_title("f along each path")
-    right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    legend_beside(right)
+    return fig

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -118,20 +119,23 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{curves}: loss and accuracy while training.")
 
 
+@classroom()
 def _images_figure(
     X: np.ndarray, y: np.ndarray, predicted: np.ndarray, names: Sequence[str]
 ) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(8, 2.4))
-    axes = figure.subplots(1, len(X))
+    fig = figure(13.0, 3.4)
+    axes = fig.subplots(1, len(X))
     for ax, x, label, guess in zip(axes, X, y, predicted):
         ax.imshow(x.reshape(2, 2), cmap="gray", vmin=-1, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_color("0.5")
-        colour = "black" if guess == label else "red"
-        ax.set_title(f"{names[label]}\n→ {names[guess]}", fontsize=8, color=colour)
-    figure.tight_layout()
-    return figure
+        right = guess == label
+        ax.set_title(
+            f"{names[label]}\n→ {names[guess]}" + ("" if right else "\nWRONG"),
+            fontsize="small",
+            fontweight="normal" if right else "bold",
+        )
+    fig.suptitle("the eight images: true class → the network's answer")
+    return fig

@@ -20,6 +20,8 @@ import numpy as np
 
 from autograd import Value
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -133,8 +135,8 @@ def run(lesson: LessonRun) -> None:
     graph = lesson.save_graph(root, "graph.svg", **options)
     picture = lesson.save_figure(_figure(results), "sigmoid.png")
     lesson.heading("Look at")
-    lesson.say(f"{picture}: left, three weights (steepness); middle, three biases")
-    lesson.say("  (shift); right, the task fitted with and without a bias.")
+    lesson.say(f"{picture}: top left, three weights (steepness); top right, three")
+    lesson.say("  biases (shift); below, the task fitted with and without a bias.")
     lesson.say(f"{graph}: a = σ(w·x + b) at x = 2 with ∂a/∂w = 0.21 and ∂a/∂b = 0.105.")
 
 
@@ -151,32 +153,32 @@ def _neuron_graph() -> tuple[Value, dict[str, list[Value]]]:
     return a, {"params": [w, b]}
 
 
+@classroom()
 def _figure(results: dict[bool, tuple[float, float]]) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(11, 3.4))
-    left, middle, right = figure.subplots(1, 3, sharey=True)
+    fig = figure(12.0, 9.0)
+    panels = fig.subplot_mosaic([["w", "b"], ["task", "task"]])
+    left, middle, right = panels["w"], panels["b"], panels["task"]
     xs = np.linspace(-6, 6, 300)
     for w in WEIGHTS:
         left.plot(xs, 1 / (1 + np.exp(-w * xs)), label=f"w = {w:g}")
     for b in BIASES:
         middle.plot(xs, 1 / (1 + np.exp(-(xs + b))), label=f"b = {b:g}")
     for ax, title in ((left, "σ(w·x), b = 0"), (middle, "σ(x + b), w = 1")):
-        ax.axvline(X_AT, color="0.8", ls="--", lw=0.8)
-        ax.axhline(0.5, color="0.9", lw=0.8)
+        ax.axvline(X_AT, color="0.75", ls="--", lw=1.2)
+        ax.axhline(0.5, color="0.85", lw=1.0)
         ax.set_title(title)
         ax.set_xlabel("x")
-        ax.legend(fontsize=8)
-    left.set_ylabel("a")
+        ax.set_ylabel("a")
+        legend_beside(ax)
     xs = np.linspace(-1, 7, 300)
-    right.scatter(TASK_X, TASK_Y, color="k", zorder=3, label="task")
+    right.scatter(TASK_X, TASK_Y, color=SERIES[0], s=60, zorder=3, label="task")
     for use_bias, style in ((False, ":"), (True, "-")):
         w, b = results[use_bias]
         name = "with bias" if use_bias else "weight only"
         right.plot(xs, 1 / (1 + np.exp(-(w * xs + b))), style, label=name)
-    right.axvline(X_AT, color="0.8", ls="--", lw=0.8)
+    right.axvline(X_AT, color="0.75", ls="--", lw=1.2)
     right.set_title("off at x = 2, on from x = 4")
     right.set_xlabel("x")
-    right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    right.set_ylabel("a")
+    legend_beside(right)
+    return fig

@@ -21,6 +21,8 @@ import numpy as np
 
 from autograd import Value, softmax_cross_entropy
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure
+from viz.colours import NEGATIVE, POSITIVE, SERIES, sign_colour
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -146,25 +148,39 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  and each zₖ's gradient is its pₖ − [k = 0].")
 
 
+@classroom()
 def _figure(z: np.ndarray, p: np.ndarray, target: np.ndarray) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
-    figure = Figure(figsize=(10, 3.2))
-    axes = figure.subplots(1, 3)
+    fig = figure(15.0, 5.2)
+    axes = fig.subplots(1, 3)
     classes = np.arange(len(z))
     names = [f"class {k}" for k in classes]
+    gradient = p - target
     panels = (
-        (z, "scores z", "tab:gray"),
-        (p, "probabilities p = softmax(z)", "tab:blue"),
-        (p - target, f"∂L/∂z = p − one-hot (class {CORRECT} correct)", "tab:red"),
+        (z, "scores z", [SERIES[0]] * len(z)),
+        (p, "probabilities p = softmax(z)", [SERIES[1]] * len(p)),
+        (gradient, f"∂L/∂z = p − one-hot\n(class {CORRECT} correct)", None),
     )
-    for ax, (values, title, colour) in zip(axes, panels):
-        ax.bar(classes, values, color=colour)
-        ax.axhline(0, color="k", lw=0.8)
+    for ax, (values, title, colours) in zip(axes, panels):
+        if colours is None:
+            colours = [sign_colour(v) for v in values]
+        ax.bar(classes, values, color=colours)
+        ax.axhline(0, color="black", lw=1.2)
         ax.set_xticks(classes, names)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         for k, v in zip(classes, values):
             ax.text(k, v, f"{v:.3f}", ha="center", va="bottom" if v >= 0 else "top")
-    axes[1].set_ylim(0, 1)
-    figure.tight_layout()
-    return figure
+        ax.margins(y=0.15)
+    axes[1].set_ylim(0, 1.1)
+    axes[2].legend(
+        handles=[
+            Patch(color=POSITIVE, label="> 0: lowers zₖ"),
+            Patch(color=NEGATIVE, label="< 0: raises zₖ"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+        title="gradient descent",
+    )
+    return fig

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from autograd import Value, backward_steps
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside
+from viz.colours import SERIES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -110,31 +112,33 @@ def _two_slopes(lesson: LessonRun) -> None:
     lesson.save_figure(_cost_figure(points), "cost_curve.png")
 
 
+@classroom()
 def _cost_figure(points: list[tuple[float, float, float, float]]) -> Figure:
     import numpy as np
-    from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6.4, 4.2))
-    ax = figure.subplots()
+    fig = figure(10.0, 5.8)
+    ax = fig.add_subplot()
     ws = np.linspace(-0.5, 3.5, 200)
     xs, ts = np.array(EXAMPLES).T
     costs = [np.mean((w * xs - ts) ** 2) for w in ws]
-    ax.plot(ws, costs, color="tab:red", lw=2, label="C(w), the average cost")
+    ax.plot(ws, costs, color=SERIES[0], label="C(w), the average cost")
+    step = SERIES[1]
     for k, (w, cost, grad, new) in enumerate(points):
         near = np.linspace(w - 0.6, w + 0.6, 20)
         ax.plot(
             near,
             cost + grad * (near - w),
-            "k--",
-            lw=1.2,
+            "--",
+            color="0.45",
+            lw=2,
             label="the slope dC/dw at each point" if k == 0 else None,
         )
-        ax.plot([w], [cost], "o", color="tab:blue", ms=9)
+        ax.plot([w], [cost], "o", color=step, ms=11)
         ax.annotate(
             "",
             xy=(new, cost),
             xytext=(w, cost),
-            arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 2},
+            arrowprops={"arrowstyle": "->", "color": step, "lw": 3},
         )
         side = -0.15 if grad < 0 else 0.15  # beside the point, away from the tangent
         ax.text(
@@ -142,15 +146,16 @@ def _cost_figure(points: list[tuple[float, float, float, float]]) -> Figure:
             cost - 2.0,
             f"dC/dw = {grad:+.2f}",
             ha="right" if grad < 0 else "left",
-            fontsize=10,
         )
+    ax.plot([], [], "o-", color=step, label="a step against the slope")
     ax.set_ylim(-0.5, max(costs))
     ax.set_xlabel("w")
     ax.set_ylabel("C(w)")
-    ax.set_title("move w against the slope: right where it is negative, left where not")
-    ax.legend(loc="upper center", fontsize=8)
-    figure.tight_layout()
-    return figure
+    ax.set_title(
+        "move w against the slope:\nright where it is negative, left where not"
+    )
+    legend_beside(ax)
+    return fig
 
 
 def run(lesson: LessonRun) -> None:
@@ -184,8 +189,7 @@ def run(lesson: LessonRun) -> None:
 
     _two_slopes(lesson)
 
-    figure = _figure(paths)
-    picture = lesson.save_figure(figure, "descent.png")
+    picture = lesson.save_figure(_figure(paths), "descent.png")
     graph = lesson.save_graph(E, "graph.svg", params=[w])
     steps = lesson.save_steps(E, "steps.html", title="E = w² at w = −1", params=[w])
     lesson.heading("Look at")
@@ -194,7 +198,8 @@ def run(lesson: LessonRun) -> None:
     lesson.say(f"{graph}: the one op ^2 and its local derivative 2·w = −2.")
     lesson.say(f"{lesson.out / 'cost_curve.png'}: C(w), a slope on each side of its")
     lesson.say("  minimum and the step each one takes.")
-    lesson.say(f"{steps}: the backward pass, one step per page.")
+    if steps is not None:
+        lesson.say(f"{steps}: the backward pass, one step per page.")
 
 
 def _story(rate: float) -> str:
@@ -208,33 +213,33 @@ def _story(rate: float) -> str:
     return "overshoots further each time: diverges"
 
 
+@classroom()
 def _figure(paths: dict[float, list[float]]) -> Figure:
     import numpy as np
-    from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(9, 3.6))
-    left, right = figure.subplots(1, 2)
+    colour = dict(zip(RATES, SERIES[1:]))  # one colour per rate, in both panels
+    fig = figure(13.0, 5.0)
+    left, right = fig.subplots(1, 2)
     ws = np.linspace(-1.6, 1.6, 200)
-    left.plot(ws, ws**2, color="0.3", label="E = w²")
-    left.plot(
-        ws, 1 + -2 * (ws - START), "--", color="tab:red", label="slope −2 at w = −1"
-    )
-    for rate, colour in ((0.1, "tab:blue"), (0.75, "tab:green")):
+    left.plot(ws, ws**2, color=SERIES[0], label="E = w²")
+    left.plot(ws, 1 + -2 * (ws - START), ":", color="0.45", label="slope −2 at w = −1")
+    for rate in (0.1, 0.75):
         path = paths[rate]
         left.plot(
-            path, [p**2 for p in path], "o-", color=colour, ms=4, label=f"lr = {rate:g}"
+            path, [p**2 for p in path], "o-", color=colour[rate], label=f"lr = {rate:g}"
         )
     left.set_ylim(-0.2, 2.6)
     left.set_xlabel("w")
     left.set_ylabel("E")
     left.set_title("E = w² and its slope at w = −1")
-    left.legend(loc="upper center", fontsize=8)
+    legend_beside(left)
     for rate, values in paths.items():
-        right.plot([v**2 for v in values], "o-", ms=3, label=f"lr = {rate:g}")
+        right.plot(
+            [v**2 for v in values], "o-", color=colour[rate], label=f"lr = {rate:g}"
+        )
     right.set_yscale("symlog", linthresh=1e-3)
     right.set_xlabel("step")
     right.set_ylabel("E")
     right.set_title("E over ten steps")
-    right.legend(fontsize=8)
-    figure.tight_layout()
-    return figure
+    legend_beside(right)
+    return fig

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demos.lesson import LessonRun
+from viz.classroom import classroom, figure, legend_beside, sign_colour_map
+from viz.colours import class_colour
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -175,51 +177,60 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  the best straight line still puts one point on the wrong side.")
     lesson.say(f"{right}: the MLP's bent boundary puts every point on its side.")
     lesson.say(f"{curves}: the MLP's loss and accuracy over the epochs.")
-    lesson.say(f"{network}: red and blue lines are negative and positive weights,")
+    lesson.say(f"{network}: blue and red lines are positive and negative weights,")
     lesson.say("  thicker is larger; circles show each neuron's output for x = (1, 0).")
     lesson.say(f"{graph}: the computation graph of the loss for x = (1, 0), one node")
     lesson.say("  per neuron's weighted sum (its weights folded in).")
 
 
+@classroom()
 def _linear_figure(nn: Any, model: Any, X: np.ndarray, y: np.ndarray) -> Figure:
     """The trained linear model's P(1), and the best any straight line can do."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(9, 3.8))
-    left, right = figure.subplots(1, 2)
+    fig = figure(14.0, 5.6)
+    left, right = fig.subplots(1, 2)
     ticks = np.linspace(-0.25, 1.25, 121)
     g1, g2 = np.meshgrid(ticks, ticks)
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     chance = nn.predict(model, grid)[:, 0].reshape(g1.shape)
+    # P(class 1) from red (class 0) through white (0.5) to blue (class 1)
     image = left.contourf(
-        g1, g2, chance, levels=np.linspace(0, 1, 11), cmap="coolwarm_r"
+        g1, g2, chance, levels=np.linspace(0, 1, 11), cmap=sign_colour_map()
     )
-    figure.colorbar(image, ax=left, label="P(class 1)")
+    fig.colorbar(image, ax=left, label="P(class 1)")
     spread = float(chance.max() - chance.min())
     left.set_title(
-        f"trained linear model: P(1) ≈ 0.5 everywhere\n(spread {spread:.1e})",
-        fontsize=10,
+        f"trained linear model:\nP(1) ≈ 0.5 everywhere (spread {spread:.1e})"
     )
     # The best a line can do: x1 + x2 = 0.5 cuts (0, 0) off from the rest.
-    right.fill_between(
-        ticks, -0.25, 0.5 - ticks, color="tab:red", alpha=0.15
-    )  # class 0
-    right.fill_between(ticks, 0.5 - ticks, 1.25, color="tab:blue", alpha=0.15)
-    right.plot(ticks, 0.5 - ticks, color="k", lw=1)
+    right.fill_between(ticks, -0.25, 0.5 - ticks, color=class_colour(0), alpha=0.15)
+    right.fill_between(ticks, 0.5 - ticks, 1.25, color=class_colour(1), alpha=0.15)
+    right.plot(ticks, 0.5 - ticks, color="black", lw=2)
     wrong = X[(X.sum(axis=1) > 0.5).astype(int) != y]
     right.scatter(
-        wrong[:, 0], wrong[:, 1], s=300, facecolors="none", edgecolors="k", lw=1.5
+        wrong[:, 0],
+        wrong[:, 1],
+        s=500,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=2,
+        label="wrong side",
     )
-    right.set_title(
-        "the best any line can do: 3 of 4\n(the circled point is wrong)", fontsize=10
-    )
+    right.set_title("the best any line can do: 3 of 4")
     for axes in (left, right):
-        axes.scatter(
-            X[:, 0], X[:, 1], c=y, cmap="coolwarm_r", edgecolors="k", s=80, zorder=3
-        )
+        for label in (0, 1):
+            here = y == label
+            axes.scatter(
+                X[here, 0],
+                X[here, 1],
+                color=class_colour(label),
+                edgecolors="black",
+                s=120,
+                zorder=3,
+                label=f"class {label}",
+            )
         axes.set_xlim(-0.25, 1.25)
         axes.set_ylim(-0.25, 1.25)
         axes.set_xlabel("x₁")
         axes.set_ylabel("x₂")
-    figure.tight_layout()
-    return figure
+    legend_beside(right)
+    return fig

@@ -378,8 +378,12 @@ def test_save_history_calls_the_held_out_set_test(
         run, "save_figure", lambda figure, name: figures.append(figure) or tmp_path
     )
     run.save_history(history, "again.png")
-    labels = [t.get_text() for ax in figures[0].axes for t in ax.get_legend().texts]
+    axes = figures[0].axes
+    labels = [line.get_label() for ax in axes for line in ax.get_lines()]
     assert labels == ["train", "test", "train", "test"]
+    legends = [ax.get_legend() for ax in axes if ax.get_legend() is not None]
+    words = [t.get_text() for legend in legends for t in legend.texts]
+    assert words == ["train", "test"]
 
 
 def test_epoch_curves_draws_a_line_per_run_over_epochs_from_one():

@@ -10,12 +10,12 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from demos import LESSONS, DemoError, MissingExtraError, run_lesson
 from demos.cli import main
-from demos.extras import DISTRIBUTIONS
 
 
 def _check_file(path: Path) -> None:
@@ -51,24 +51,18 @@ def _options(name: str, mnist_files: Callable[..., dict[str, Path]]) -> dict:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_every_lesson_writes_the_files_it_promises(
-    name: str,
-    tmp_path: Path,
-    block_imports: Callable[..., None],
-    mnist_files: Callable[..., dict[str, Path]],
+    name: str, lesson_run: Callable[[str], Any]
 ) -> None:
-    options = _options(name, mnist_files)
-    # Only the extras the lesson declares are importable: its NEEDS are complete.
-    block_imports(*(set(DISTRIBUTIONS) - set(LESSONS[name].needs)))
-    said = io.StringIO()
-    result = run_lesson(
-        name, tmp_path / "out", quick=True, progress=False, stream=said, **options
-    )
+    # the lesson runs with only the extras it declares importable (see
+    # lesson_run): its NEEDS are complete
+    run = lesson_run(name)
+    result = run.result
     promised = LESSONS[name].files
     assert promised, f"lesson {name} promises no files"
     assert sorted(p.name for p in result.files) == sorted(promised)
     for filename in promised:
-        _check_file(tmp_path / "out" / filename)
-    text = said.getvalue()
+        _check_file(result.out / filename)
+    text = run.said
     assert "Look at" in text
     for number in result.numbers.values():
         assert isinstance(number, float) and not math.isnan(number)
@@ -157,7 +151,9 @@ def test_digits_lists_and_draws_the_same_mistakes(tmp_path: Path) -> None:
         "digits", tmp_path, quick=True, epochs=2, progress=False, stream=said
     )
     text = said.getvalue()
-    listed = len(re.findall(r"^  test image \d+: a \d read as \d$", text, re.M))
+    listed = len(
+        re.findall(r"^  test image \d+: (a [0-79]|an 8) read as \d$", text, re.M)
+    )
     mistakes = int(result.numbers["mistakes"])
     assert f"Mistakes: {mistakes} of 360" in text
     assert listed == min(mistakes, 12)

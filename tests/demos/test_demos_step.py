@@ -81,6 +81,8 @@ def test_param_and_rankdir_reach_the_pictures(capsys, tmp_path: Path) -> None:
                 "w=-3",
                 "--set",
                 "b=1",
+                "--rankdir",
+                "LR",
                 "--svg",
                 str(lr),
             ]

@@ -206,7 +206,7 @@ def test_labels_with_record_and_dot_special_characters_are_escaped():
 def test_rankdir_top_to_bottom_and_bad_values():
     o, _ = neuron()
     dot = str(draw_graph(o, rankdir="TB"))
-    assert "rankdir=TB" in dot and 'label="o | data 0.7071 | grad 0"' in dot
+    assert "rankdir=TB" in dot and 'label="{{o | data 0.7071 | grad 0}}"' in dot
     with pytest.raises(ValueError, match="rankdir"):
         draw_graph(o, rankdir="sideways")
     with pytest.raises(TypeError, match="Value"):

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value
 from viz import draw_network, render_svg
-from viz.network import NEGATIVE, POSITIVE
+from viz.colours import NEGATIVE, POSITIVE, ZERO
 
 
 def edge(dot: str, tail: str, head: str) -> str:
@@ -169,6 +169,54 @@ def test_rendered_labels_never_collide_and_lines_lie_under_neurons(
     # every line is drawn before (so under) every neuron
     order = found["order"]
     assert order.index("node") > max(i for i, c in enumerate(order) if c == "edge")
+
+
+# --- colours, legend, direction ---------------------------------------------------
+
+
+def test_zero_weights_are_grey_and_dashed_and_the_legend_says_so(tiny_mlp):
+    tiny_mlp.layers[0].neurons[1].w[0].data = 0.0
+    dot = str(draw_network(tiny_mlp))
+    line = edge(dot, "l0n0", "l1n1")
+    assert ZERO in line and "dashed" in line
+    assert POSITIVE not in line and NEGATIVE not in line
+    legend = next(ln for ln in dot.splitlines() if ln.strip().startswith("legend"))
+    for colour, words in [
+        (POSITIVE, "w &gt; 0"),
+        (NEGATIVE, "w &lt; 0"),
+        (ZERO, "w = 0"),
+    ]:
+        assert colour in legend and words in legend
+    # no zero weight, no word about zero
+    tiny_mlp.layers[0].neurons[1].w[0].data = 0.5
+    dot = str(draw_network(tiny_mlp))
+    legend = next(ln for ln in dot.splitlines() if ln.strip().startswith("legend"))
+    assert ZERO not in legend and "w = 0" not in legend
+
+
+def test_the_blame_border_is_blue_for_positive_blame_and_red_for_negative(tiny_mlp):
+    dot = str(draw_network(tiny_mlp, x=[0.5, -1.0], blame=1.0))
+    out = tiny_mlp([Value(0.5), Value(-1.0)])[0]
+    colour = POSITIVE if out.data > 1.0 else NEGATIVE  # ∂L/∂out = 2(out − 1)/1
+    (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith("l2n0 [")]
+    assert f'color="{colour}"' in line
+
+
+def test_wide_layers_are_laid_across_the_screen(make_mlp):
+    def direction(sizes: list[int]) -> str:
+        dot = str(draw_network(make_mlp(sizes, seed=0), x=[0.5] * sizes[0]))
+        x0, _ = node_position(dot, "l0n0")
+        x1, _ = node_position(dot, "l0n1")
+        return "TB" if x0 != x1 else "LR"  # two inputs side by side or one above
+
+    assert direction([2, 3, 1]) == "LR"
+    assert direction([2, 16, 16, 2]) == "TB"
+
+
+def node_position(dot: str, name: str) -> tuple[float, float]:
+    (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith(f"{name} [")]
+    x, y = re.search(r'pos="([\d.-]+),([\d.-]+)!"', line).groups()
+    return float(x), float(y)
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
