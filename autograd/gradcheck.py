@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import real_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
 from autograd.text import fmt
@@ -180,7 +181,7 @@ def _positive_number(value: Any, what: str, example: str, zero: bool = False) ->
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{what} must be a number ({example}), not {type(value).__name__}."
         raise TypeError(msg)
-    number = float(value)
+    number = real_number(value, what)  # an int beyond a float: a clear error
     if not (math.isfinite(number) and (number > 0 or (zero and number == 0))):
         msg = f"{what} must be {'0 or more' if zero else 'positive'}, not {number}."
         raise ValueError(msg)

@@ -26,6 +26,8 @@ from autograd.data import (
     DomainError,
     Rule,
     is_batch,
+    paired,
+    plain,
     same_shape,
     shape_text,
     value_at,
@@ -185,6 +187,7 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
     W is copied, so an update of the weights after the forward pass cannot
     change the derivative this node remembers.
     """
+    W, X, b = plain(W, 0), plain(X, 1), plain(b, 2)  # .data set by hand: checked
     if X.ndim != 2 or X.shape[1] != W.shape[1]:
         msg = (
             f"a layer of {W.shape[0]} neurons with {W.shape[1]} inputs each needs "
@@ -201,11 +204,13 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
 
 def column_rule(Z: np.ndarray, j: int) -> Rule:
     r"""Column j of a batch × units matrix: unit j of every sample;  ∂/∂Z = 1 there."""
+    Z = plain(Z)
     return Z[:, j].copy(), (ColumnLocal(j, Z.shape),)
 
 
 def reshape_rule(x: np.ndarray, shape: tuple[int, ...]) -> Rule:
     r"""The same numbers in another shape (a flattened image);  ∂/∂x = 1, reshaped."""
+    x = plain(x)
     return np.reshape(x, shape).copy(), (ReshapeLocal(x.shape),)
 
 
@@ -217,6 +222,7 @@ def patches_rule(x: np.ndarray, kernel: int, stride: int) -> Rule:
     row: ``x[c, i·s + di, j·s + dj]`` at column ``c·k·k + di·k + dj``. A
     convolution is then one layer node on these rows (each filter a neuron).
     """
+    x = plain(x)
     n, channels, height, width = x.shape
     k, s = kernel, stride
     rows, columns = (height - k) // s + 1, (width - k) // s + 1
@@ -232,6 +238,7 @@ def patches_rule(x: np.ndarray, kernel: int, stride: int) -> Rule:
 
 def to_channels_rule(z: np.ndarray, n: int, rows: int, columns: int) -> Rule:
     r"""Rows (sample, position) × filters as images: batch × filters × rows × cols."""
+    z = plain(z)
     units = z.shape[1]
     grouped = z.reshape(n, rows * columns, units).transpose(0, 2, 1)
     out = np.ascontiguousarray(grouped).reshape(n, units, rows, columns)
@@ -253,6 +260,7 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     subtracted first (p does not change), so no exponential can overflow,
     even for logits of ±1000.
     """
+    Z, Y = plain(Z, 0), plain(Y, 1)
     if not np.isfinite(Z).all():
         where, value = value_at(Z, ~np.isfinite(Z))
         msg = (
@@ -278,7 +286,7 @@ def mse_rule(outputs: Data, targets: Data) -> Rule:
     For a batch × K matrix, N = n·K: the mean over the batch of each
     sample's (1/K)·Σₖ (oₖ − tₖ)². ∂/∂t = −2(o − t)/N.
     """
-    same_shape(outputs, targets)
+    outputs, targets = paired(outputs, targets)
     gap = outputs - targets
     size = gap.size if is_batch(gap) else 1
     local = gap * (2.0 / size)

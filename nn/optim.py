@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
+from autograd.data import real_number
 from nn.module import Module, array_groups
 
 __all__ = [
@@ -96,10 +97,11 @@ def _positive(value: float, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
-    if not (math.isfinite(value) and value > 0):
-        msg = f"{what} must be a positive number, not {value}."
+    number = real_number(value, what)  # an int beyond a float: a clear error
+    if not (math.isfinite(number) and number > 0):
+        msg = f"{what} must be a positive number, not {number}."
         raise ValueError(msg)
-    return float(value)
+    return number
 
 
 def non_negative(value: Any, what: str) -> float:
@@ -107,7 +109,7 @@ def non_negative(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
-    number = float(value)
+    number = real_number(value, what)  # an int beyond a float: a clear error
     if not (math.isfinite(number) and number >= 0):
         msg = f"{what} must be a finite number ≥ 0, not {number}."
         raise ValueError(msg)
