@@ -48,7 +48,15 @@ from autograd.steps import (
     Step,
     backward_steps,
 )
-from autograd.value import Constant, Value, apply, as_value, vsum, wsum
+from autograd.value import (
+    Constant,
+    Value,
+    apply,
+    as_value,
+    set_collector_pause,
+    vsum,
+    wsum,
+)
 
 __all__ = [
     "OPS",
@@ -86,6 +94,7 @@ __all__ = [
     "patches",
     "reshape",
     "sample_graph",
+    "set_collector_pause",
     "softmax_cross_entropy",
     "to_channels",
     "topological_order",

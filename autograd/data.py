@@ -25,6 +25,8 @@ __all__ = [
     "is_whole_number",
     "paired",
     "plain",
+    "real_array",
+    "real_number",
     "same_shape",
     "shape_text",
     "subscript",
@@ -94,28 +96,113 @@ def is_whole_number(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and kind is not bool
 
 
-def plain(x: Data) -> Data:
-    r"""One number of any kind as a plain ``float``; a batch as it is.
+def plain(x: Data, position: int = 0) -> Data:
+    r"""One number of any kind as a plain ``float``; a batch as an array of floats.
 
     What a rule does first with an input that is not a float: ``v.data =
     np.float64(0.5)`` (what numpy arithmetic hands back) must act exactly as
-    ``v.data = 0.5``, everywhere.
+    ``v.data = 0.5``, everywhere, and an int array as an array of floats.
+    Whatever is not a real number (``True``, a complex number, a string,
+    ``None``, an array of those) is refused with the same TypeError by every
+    rule, naming the input at ``position``: it can only have come from
+    ``.data`` set by hand, since ``Value(...)`` checks what it is given.
 
-    >>> type(plain(np.float64(0.5))), plain(3)
-    (<class 'float'>, 3.0)
+    >>> type(plain(np.float64(0.5))), plain(3), plain(np.array([1, 2]))
+    (<class 'float'>, 3.0, array([1., 2.]))
     """
-    if type(x) is float or is_batch(x):
+    if type(x) is float:
         return x
     if isinstance(x, np.ndarray):
-        if np.issubdtype(x.dtype, np.number):
-            return float(x)
+        if x.dtype.kind in "fiu":  # real numbers: floats, ints
+            if x.ndim == 0:
+                return float(x)
+            return x if x.dtype is _FLOATS else x.astype(float)
+        what = f"an array of {x.dtype}"
     elif is_number(x):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            msg = (
+                f"the data of {{name}} is a number too large for a float (beyond "
+                f"±1.8e308): {_shown(x)}; set it to a float."
+            )
+            raise DomainError(OverflowError, position, msg) from None
+    else:
+        what = f"{type(x).__name__} {_shown(x)}"
     msg = (
-        f"a Value's data must be a number or a numpy array of floats (a batch), "
-        f"not {type(x).__name__} {x!r}; was .data set by hand?"
+        f"the data of {{name}} must be a number or a numpy array of floats (a "
+        f"batch), not {what}; was .data set by hand? Set it to a float or an "
+        "array of floats."
     )
-    raise TypeError(msg)
+    raise DomainError(TypeError, position, msg)
+
+
+_FLOATS = np.dtype(float)
+
+
+def _shown(x: Any) -> str:
+    """``repr(x)``, cut to 40 characters (a type's name if it has no repr)."""
+    try:
+        text = repr(x)
+    except Exception:  # an int of 5,000 digits has no repr (Python's limit)
+        return f"<a {type(x).__name__}>"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def real_number(value: Any, what: str) -> float:
+    r"""A number a user gave (a rate, a slope, a step) as a ``float``.
+
+    Anything that is not a real number (``True``, a string, a complex
+    number) is a TypeError, and an int or a fraction beyond a float's range
+    (±1.8e308) an OverflowError that says so, instead of Python's own.
+
+    >>> real_number(3, "lr"), real_number(np.float32(0.5), "lr")
+    (3.0, 0.5)
+    >>> real_number(10**400, "lr")
+    Traceback (most recent call last):
+    OverflowError: lr is a number too large for a float (beyond ±1.8e308): ...
+    """
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if not is_number(value):
+        msg = f"{what} must be a number, not {type(value).__name__} {_shown(value)}."
+        raise TypeError(msg)
+    try:
+        return float(value)
+    except OverflowError:
+        msg = (
+            f"{what} is a number too large for a float (beyond ±1.8e308): "
+            f"{_shown(value)}; give a float."
+        )
+        raise OverflowError(msg) from None
+
+
+def real_array(values: Any, what: str, wanted: str = "numbers") -> np.ndarray:
+    r"""What a user gave as an array of numbers (inputs, targets), as floats.
+
+    numpy would turn complex numbers into floats by dropping their imaginary
+    parts, with only a warning: here they are a TypeError, as is anything
+    that is not numbers (``wanted`` says what it should be).
+
+    >>> real_array([[1, 2]], "X")
+    array([[1., 2.]])
+    >>> real_array([1 + 2j], "X")
+    Traceback (most recent call last):
+    TypeError: X holds complex numbers; chainrule computes with real numbers only ...
+    """
+    try:
+        complex_numbers = np.iscomplexobj(values)
+        array = np.asarray(values, dtype=float) if not complex_numbers else None
+    except (TypeError, ValueError):
+        msg = f"{what} must be {wanted}, not {type(values).__name__} {_shown(values)}."
+        raise TypeError(msg) from None
+    if array is None:
+        msg = (
+            f"{what} holds complex numbers; chainrule computes with real numbers "
+            "only (take .real if every imaginary part is 0)."
+        )
+        raise TypeError(msg)
+    return array
 
 
 def paired(x: Data, y: Data) -> tuple[Data, Data]:
@@ -124,7 +211,7 @@ def paired(x: Data, y: Data) -> tuple[Data, Data]:
     >>> paired(np.float64(1.0), 2)
     (1.0, 2.0)
     """
-    x, y = plain(x), plain(y)
+    x, y = plain(x, 0), plain(y, 1)
     same_shape(x, y)
     return x, y
 

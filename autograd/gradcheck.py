@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.data import is_number
+from autograd.data import is_number, real_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
 from autograd.text import show
@@ -180,7 +180,7 @@ def _positive_number(value: Any, what: str, example: str, zero: bool = False) ->
     if not is_number(value):
         msg = f"{what} must be a number ({example}), not {type(value).__name__}."
         raise TypeError(msg)
-    number = float(value)
+    number = real_number(value, what)  # an int beyond a float: a clear error
     if not (math.isfinite(number) and (number > 0 or (zero and number == 0))):
         msg = f"{what} must be {'0 or more' if zero else 'positive'}, not {number}."
         raise ValueError(msg)

@@ -22,7 +22,6 @@ They never ask which op made a node.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import operator
 from collections.abc import Iterator, Sequence
@@ -181,24 +180,18 @@ def backward(root: Node, seed: Any = 1.0) -> None:
     (:class:`~autograd.layer_sample.LayerSample`), which then takes the
     chain-rule step of all its neurons at once, as one matrix product.
 
-    Python's cycle collector is paused during the pass, as while an op makes
-    a node (see :mod:`autograd.value`): a graph holds no reference cycles, and
-    the collector would only rescan it. It is switched back on (if it was
-    on) when the pass ends, even after an error.
+    The pass leaves Python's cycle collector alone: it makes no objects the
+    collector tracks (gradients are floats and arrays), so the collector
+    never runs during it (the ops pause it while they make nodes: see
+    :mod:`autograd.value`).
     """
-    resume = gc.isenabled()
-    gc.disable()  # before anything is allocated: see autograd.value
-    try:
-        order = _interior_order(root)  # latest first; no leaves: they send nothing
-        for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
-            data = node.data
-            node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-        root.grad = root.grad + seed
-        for node in order:
-            node.chain_rule()
-    finally:
-        if resume:
-            gc.enable()
+    order = _interior_order(root)  # latest first; no leaves: they send nothing
+    for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
+        data = node.data
+        node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+    root.grad = root.grad + seed
+    for node in order:
+        node.chain_rule()
 
 
 def zero_grad(root: Node) -> None:

@@ -25,6 +25,8 @@ from autograd.data import (
     Data,
     DomainError,
     Rule,
+    paired,
+    plain,
     same_shape,
     shape_text,
     value_at,
@@ -213,6 +215,7 @@ def linear_rule(
     for dL/dX, and the copy is left out: ∂Z/∂X is then the weights as they
     are.
     """
+    W, X, b = plain(W, 0), plain(X, 1), plain(b, 2)  # .data set by hand: checked
     if X.ndim != 2 or X.shape[1] != W.shape[1]:
         msg = (
             f"a layer of {W.shape[0]} neurons with {W.shape[1]} inputs each needs "
@@ -231,11 +234,13 @@ def linear_rule(
 
 def column_rule(Z: np.ndarray, j: int) -> Rule:
     r"""Column j of a batch × units matrix: unit j of every sample;  ∂/∂Z = 1 there."""
+    Z = plain(Z)
     return Z[:, j].copy(), (ColumnLocal(j, Z.shape),)
 
 
 def reshape_rule(x: np.ndarray, shape: tuple[int, ...]) -> Rule:
     r"""The same numbers in another shape (a flattened image);  ∂/∂x = 1, reshaped."""
+    x = plain(x)
     return np.reshape(x, shape).copy(), (ReshapeLocal(x.shape),)
 
 
@@ -247,6 +252,7 @@ def patches_rule(x: np.ndarray, kernel: int, stride: int) -> Rule:
     row: ``x[c, i·s + di, j·s + dj]`` at column ``c·k·k + di·k + dj``. A
     convolution is then one layer node on these rows (each filter a neuron).
     """
+    x = plain(x)
     n, channels, height, width = x.shape
     k, s = kernel, stride
     rows, columns = (height - k) // s + 1, (width - k) // s + 1
@@ -262,6 +268,7 @@ def patches_rule(x: np.ndarray, kernel: int, stride: int) -> Rule:
 
 def to_channels_rule(z: np.ndarray, n: int, rows: int, columns: int) -> Rule:
     r"""Rows (sample, position) × filters as images: batch × filters × rows × cols."""
+    z = plain(z)
     units = z.shape[1]
     grouped = z.reshape(n, rows * columns, units).transpose(0, 2, 1)
     out = np.ascontiguousarray(grouped).reshape(n, units, rows, columns)
@@ -283,6 +290,7 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     subtracted first (p does not change), so no exponential can overflow,
     even for logits of ±1000.
     """
+    Z, Y = plain(Z, 0), plain(Y, 1)
     if not math.isfinite(Z.sum()) and not np.isfinite(Z).all():  # sum: the quick look
         where, value = value_at(Z, ~np.isfinite(Z))
         msg = (
@@ -312,7 +320,7 @@ def mse_rule(outputs: Data, targets: Data) -> Rule:
     For a batch × K matrix, N = n·K: the mean over the batch of each
     sample's (1/K)·Σₖ (oₖ − tₖ)². ∂/∂t = −2(o − t)/N.
     """
-    same_shape(outputs, targets)
+    outputs, targets = paired(outputs, targets)
     gap = outputs - targets
     if type(gap) is float:
         return gap * gap, (2.0 * gap, -2.0 * gap)

@@ -37,7 +37,9 @@ A rule that is given data outside its op's domain raises :class:`DomainError`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from functools import reduce
 from typing import Any
 
 import numpy as np
@@ -100,6 +102,16 @@ __all__ = [
 
 # --- binary ops -----------------------------------------------------------------------
 
+# One number and a batch must give the same number, to the last bit, for every
+# op. + − × ÷ are the same IEEE operations on floats and in numpy; the
+# functions (exp, log, tanh, powers) are not: Python's math module calls the C
+# library and numpy its own vectorised code, and they differ in the last digit
+# for a few inputs in a hundred. So one number is computed by numpy's own
+# function too (np.tanh(x) on a float takes about 0.2 µs), and only the
+# functions pay for it, never the arithmetic.
+
+_exp, _log, _tanh, _power_ufunc = np.exp, np.log, np.tanh, np.power
+
 
 def add(x: Data, y: Data) -> Rule:
     r"""a + b;  ∂/∂a = 1,  ∂/∂b = 1."""
@@ -130,49 +142,76 @@ def div(x: Data, y: Data) -> Rule:
     """
     if type(x) is not float or type(y) is not float:  # a batch: same shapes
         x, y = paired(x, y)
-    zero = y == 0
-    if np.any(zero):
-        where, _ = value_at(y, zero)
-        raise DomainError(
-            ZeroDivisionError, 1, f"division by zero: {{name}}{where} is 0."
-        )
+    if type(y) is float:
+        if y == 0.0:
+            raise _division_by_zero(y, y == 0.0)
+        if type(x) is float:  # floats: an overflow is inf, without a warning
+            out = x / y
+            return out, (1.0 / y, -out / y)
+    elif np.any(y == 0):
+        raise _division_by_zero(y, y == 0)
     with np.errstate(over="ignore", under="ignore"):
         out = x / y
         return out, (1.0 / y, -out / y)
 
 
+def _division_by_zero(y: Data, zero: Data) -> DomainError:
+    where, _ = value_at(y, zero)
+    return DomainError(ZeroDivisionError, 1, f"division by zero: {{name}}{where} is 0.")
+
+
 def pow_value(x: Data, y: Data) -> Rule:
-    r"""a ** b for a positive base a;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a."""
+    r"""a ** b for a positive base a;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a.
+
+    ∂/∂a is 0 where b = 0 (a⁰ = 1 is flat), even where a^(b−1) overflows.
+    """
     x, y = paired(x, y)
-    bad = ~(np.asarray(x) > 0)
-    if bad.any():
-        where, value = value_at(x, bad)
+    if not (x > 0 if type(x) is float else np.all(x > 0)):
+        where, value = value_at(x, ~(np.asarray(x) > 0))
         msg = (
             f"a ** b with a Value exponent needs a positive base, but "
             f"{{name}}{where} = {value}; use a number exponent for negative bases."
         )
         raise DomainError(ValueError, 0, msg)
-    if is_batch(x) or is_batch(y):
-        with np.errstate(over="ignore", under="ignore"):
-            out = np.power(x, y)
-            return out, (y * np.power(x, y - 1.0), out * np.log(x))
-    out = _float_power(x, y)
-    return out, (y * _float_power(x, y - 1.0), out * math.log(x))
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        out = _power_of_each(x, y)
+        slope = np.where(y == 0, 0.0, y * _power_of_each(x, y - 1.0))
+        log_x = np.log(x)
+    if type(x) is float and type(y) is float:  # arrays of one: back to a number
+        one, one_slope = float(out[0]), float(slope[0])
+        return one, (one_slope, one * float(log_x))
+    return out, (slope, out * log_x)
+
+
+def _power_of_each(x: Data, y: Data) -> np.ndarray:
+    r"""x ** y with the exponent always a whole array (one number: an array of one).
+
+    numpy takes exact shortcuts for a single exponent of 2, 0.5 or −1 (x·x,
+    √x, 1/x) but its general power for an array of exponents: giving it an
+    array every time makes a pair of numbers come out the same alone or in
+    a batch.
+    """
+    shape = np.shape(x) if type(x) is not float else np.shape(y) or (1,)
+    exponents = np.full(shape, y) if type(y) is float else np.ascontiguousarray(y)
+    base = x if type(x) is float else np.ascontiguousarray(x)
+    return np.power(base, exponents)
 
 
 def _float_power(x: float, n: float) -> float:
-    r"""x ** n for floats, with an overflow giving ±inf (the sign of the answer).
+    r"""x ** n for one number, by numpy as in a batch; an overflow gives ±inf.
 
-    Python raises OverflowError where numpy gives ±inf; numpy's answer is the
-    one a batch and PyTorch give, so it is taken here too.
+    A quick ``|x| ** n`` in Python says whether numpy could overflow (or
+    divide by zero); only then is numpy asked under ``errstate``, which costs
+    more than the power itself.
     """
     try:
-        return float(x**n)
-    except OverflowError:
-        with np.errstate(over="ignore"):
-            return float(np.power(x, n))
-    except ZeroDivisionError:
-        return math.inf
+        quick = abs(x) ** n
+    except (OverflowError, ZeroDivisionError):
+        quick = math.inf
+    if quick < 1e300:  # far from overflowing (and not nan)
+        return float(_power_ufunc(x, n, dtype=float))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return float(_power_ufunc(x, n, dtype=float))
 
 
 # --- one input --------------------------------------------------------------------
@@ -190,55 +229,76 @@ def pow_number(x: Data, n: float) -> Rule:
 
     A zero base with a negative exponent is a division by zero; a negative
     base with a fractional exponent has no real value. An overflow gives ±inf
-    with the sign of the true answer ((−10²⁰⁰)³ = −inf). At a = 0,
-    n·a^(n−1) is 0 for n = 0 (a⁰ = 1 is flat) and for n > 1.
+    with the sign of the true answer ((−10²⁰⁰)³ = −inf). n·a^(n−1) is 0
+    everywhere for n = 0 (a⁰ = 1 is flat), and ±inf at a = ±0 for 0 < n < 1.
+    a² is a·a and a⁻¹ is 1/a, exactly, for one number and a batch alike.
     """
-    integral = float(n).is_integer()
-    if n < 0 and np.any(x == 0):
+    if type(x) is not float:
+        x = plain(x)
+    batch = type(x) is not float
+    if n < 0 and (np.any(x == 0) if batch else x == 0):
         where, _ = value_at(x, np.asarray(x) == 0)
         msg = f"{{name}}{where} is 0 and cannot be raised to the power {n:g}."
         raise DomainError(ZeroDivisionError, 0, msg)
-    if not integral and np.any(np.asarray(x) < 0):
+    if not float(n).is_integer() and (np.any(x < 0) if batch else x < 0):
         where, value = value_at(x, np.asarray(x) < 0)
         msg = (
             f"{{name}}{where} = {value} is negative and cannot be raised to the "
             f"fractional power {n:g}; use an integer exponent."
         )
         raise DomainError(ValueError, 0, msg)
-    if is_batch(x):
+    if batch:
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            out = np.power(x, n)
-            local = np.where(x == 0, _slope_at_zero(n), n * np.power(x, n - 1.0))
-        return out, (local,)
-    slope = _slope_at_zero(n) if x == 0 else n * _float_power(x, n - 1.0)
-    return _float_power(x, n), (slope,)
+            return _powers(x, n, np.power)
+    return _powers(x, n, _float_power)
 
 
-def _slope_at_zero(n: float) -> float:
-    """d(aⁿ)/da at a = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1."""
-    if n == 0 or n > 1:
-        return 0.0
-    return 1.0 if n == 1 else math.inf
+def _powers(x: Data, n: float, power: Callable[[Data, float], Data]) -> Rule:
+    """(xⁿ, (n·xⁿ⁻¹,)) for one number or a batch, the same formulas for both."""
+    if n == 2.0:  # the square of a loss: x·x is exact, and the fastest
+        return x * x, (2.0 * x,)
+    if n == -1.0:  # 1/x and −(1/x)/x, as a division computes them
+        out = 1.0 / x
+        return out, (-out / x,)
+    out = power(x, n)
+    if n == 0.0:
+        return out, (0.0 * out,)  # flat: 0 everywhere (1 or an array of 1s)
+    slope = n * power(x, n - 1.0)
+    if 0.0 < n < 1.0:
+        slope = _vertical_at_zero(x, slope)
+    return out, (slope,)
+
+
+def _vertical_at_zero(x: Data, slope: Data) -> Data:
+    """n·xⁿ⁻¹ for 0 < n < 1, with ±inf at x = ±0: the sign of the zero, as PyTorch."""
+    if type(x) is float:
+        return math.copysign(math.inf, x) if x == 0 else slope
+    zero = x == 0
+    return np.where(zero, np.copysign(np.inf, x), slope) if zero.any() else slope
 
 
 def exp(x: Data) -> Rule:
     r"""eᵃ;  ∂/∂a = eᵃ (the derivative is the answer itself). Huge a gives inf."""
-    if is_batch(x):
+    if type(x) is not float:
+        x = plain(x)
+        if type(x) is not float:
+            with np.errstate(over="ignore"):
+                out = np.exp(x)
+            return out, (out,)
+    if x < 709.0:  # far from overflowing
+        out = float(_exp(x))
+    else:
         with np.errstate(over="ignore"):
-            out = np.exp(x)
-        return out, (out,)
-    try:
-        out = math.exp(x)
-    except OverflowError:
-        out = math.inf
+            out = float(_exp(x))
     return out, (out,)
 
 
 def log(x: Data) -> Rule:
     r"""ln a for a > 0;  ∂/∂a = 1/a."""
-    bad = ~(np.asarray(x) > 0)
-    if bad.any():
-        where, value = value_at(x, bad)
+    if type(x) is not float:
+        x = plain(x)
+    if not (x > 0 if type(x) is float else np.all(x > 0)):
+        where, value = value_at(x, ~(np.asarray(x) > 0))
         if value == "nan":
             msg = (
                 f"log got nan: {{name}}{where} is nan, so something before it has "
@@ -250,15 +310,19 @@ def log(x: Data) -> Rule:
             "it is above 0."
         )
         raise DomainError(ValueError, 0, msg)
-    if is_batch(x):
-        return np.log(x), (1.0 / x,)
-    x = plain(x)
-    return math.log(x), (1.0 / x,)
+    if type(x) is float:
+        return float(_log(x)), (1.0 / x,)
+    return np.log(x), (1.0 / x,)
 
 
 def tanh(x: Data) -> Rule:
     r"""tanh a;  ∂/∂a = 1 − tanh²(a). Stable for any input."""
-    t = np.tanh(x) if is_batch(x) else math.tanh(x)
+    if type(x) is not float:
+        x = plain(x)
+        if type(x) is not float:
+            t = np.tanh(x)
+            return t, (1.0 - t * t,)
+    t = float(_tanh(x))
     return t, (1.0 - t * t,)
 
 
@@ -268,13 +332,15 @@ def sigmoid(x: Data) -> Rule:
     Computed as 1/(1 + e^(−a)) for a ≥ 0 and eᵃ/(1 + eᵃ) for a < 0, so the
     exponential never overflows, even for a = ±1000.
     """
-    if is_batch(x):
+    if type(x) is not float:
+        x = plain(x)
+    if type(x) is not float:
         e = np.exp(-np.abs(x))
         s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     elif x >= 0:
-        s = 1.0 / (1.0 + math.exp(-x))
+        s = 1.0 / (1.0 + float(_exp(-x)))
     elif x < 0:
-        e = math.exp(x)
+        e = float(_exp(x))
         s = e / (1.0 + e)
     else:  # nan
         s = x
@@ -282,25 +348,28 @@ def sigmoid(x: Data) -> Rule:
 
 
 def relu(x: Data) -> Rule:
-    r"""max(0, a);  ∂/∂a = 1 if a > 0 else 0. nan stays nan (as in PyTorch)."""
+    r"""max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).
+
+    nan stays nan (with a slope of 0).
+    """
     if type(x) is not float:
-        if is_batch(x):
-            return np.maximum(x, 0.0), ((x > 0) * 1.0,)
         x = plain(x)
+        if type(x) is not float:
+            return np.maximum(x, 0.0), ((x > 0) * 1.0,)
     if x > 0:
         return x, (1.0,)
     if x <= 0:
         return 0.0, (0.0,)
-    return x, (0.0,)  # nan stays nan; its slope is taken as 0, as PyTorch does
+    return x, (0.0,)  # nan stays nan; its slope is taken as 0, as for a batch
 
 
 def leaky_relu(x: Data, slope: float = 0.01) -> Rule:
     r"""a if a > 0 else slope·a;  ∂/∂a = 1 if a > 0 else slope. nan stays nan."""
     if type(x) is not float:
-        if is_batch(x):
+        x = plain(x)
+        if type(x) is not float:
             positive = x > 0
             return np.where(positive, x, slope * x), (np.where(positive, 1.0, slope),)
-        x = plain(x)
     if x > 0:
         return x, (1.0,)
     return slope * x, (slope,)  # nan stays nan (slope·nan), with the slope
@@ -308,12 +377,16 @@ def leaky_relu(x: Data, slope: float = 0.01) -> Rule:
 
 def batch_sum(x: Data) -> Rule:
     r"""Σᵢ aᵢ over every element of a batch: one number;  ∂/∂aᵢ = 1."""
+    if type(x) is not float:
+        x = plain(x)
     return float(np.sum(x)), (1.0,)
 
 
 def batch_mean(x: Data) -> Rule:
     r"""(1/n)·Σᵢ aᵢ over the n elements of a batch: one number;  ∂/∂aᵢ = 1/n."""
-    n = x.size if is_batch(x) else 1
+    if type(x) is not float:
+        x = plain(x)
+    n = x.size if type(x) is not float else 1
     return float(np.sum(x)) / n, (1.0 / n,)
 
 
@@ -321,10 +394,16 @@ def batch_mean(x: Data) -> Rule:
 
 
 def vsum_rule(*datas: Data) -> Rule:
-    r"""x₁ + x₂ + ... + xₙ as one node;  ∂/∂xᵢ = 1."""
+    r"""x₁ + x₂ + ... + xₙ as one node;  ∂/∂xᵢ = 1.
+
+    Added one after another, left to right, for numbers and batches alike
+    (``functools.reduce``, not ``sum``, which adds floats with extra
+    precision from Python 3.12 on, and would make one number differ from a
+    batch).
+    """
     if not all(type(d) is float for d in datas):
         datas = _same_shapes(datas)
-    return sum(datas), (1.0,) * len(datas)
+    return reduce(operator.add, datas), (1.0,) * len(datas)
 
 
 def wsum_rule(*datas: Data) -> Rule:
@@ -332,13 +411,14 @@ def wsum_rule(*datas: Data) -> Rule:
 
     The data come in the parents' order (see :class:`WeightedSumTerms`): the
     weights, the inputs, then the bias if there is one; the local
-    derivatives come in the same order.
+    derivatives come in the same order. The products are added left to
+    right, as :func:`vsum_rule` adds.
     """
     if not all(type(d) is float for d in datas):
         datas = _same_shapes(datas)
     n = len(datas) // 2
     w, x = datas[:n], datas[n : 2 * n]
-    out = sum(map(_times, w, x))
+    out = reduce(operator.add, map(operator.mul, w, x))
     ones: tuple[float, ...] = ()
     if len(datas) % 2:
         out = out + datas[-1]
@@ -348,16 +428,12 @@ def wsum_rule(*datas: Data) -> Rule:
 
 def _same_shapes(datas: tuple[Data, ...]) -> tuple[Data, ...]:
     """The inputs of a Σ node, numbers as floats, every batch the same shape."""
-    datas = tuple(map(plain, datas))
-    first = next((d for d in datas if is_batch(d)), None)
+    datas = tuple(plain(d, k) for k, d in enumerate(datas))
+    first = next((d for d in datas if type(d) is not float), None)
     if first is not None:
         for d in datas:
             same_shape(first, d)
     return datas
-
-
-def _times(a: Data, b: Data) -> Data:
-    return a * b
 
 
 class SumTerms:

@@ -35,7 +35,7 @@ from typing import Any, Protocol, overload
 
 import numpy as np
 
-from autograd.data import is_number, is_whole_number
+from autograd.data import is_number, is_whole_number, real_array
 from autograd.graph import next_serial
 from autograd.value import Value
 
@@ -99,7 +99,7 @@ class ParameterArray(Value):
     __slots__ = ("_elements", "naming")
 
     def __init__(self, values: Any, label: str = "") -> None:
-        array = np.array(values, dtype=float)
+        array = real_array(values, "a ParameterArray's values").copy()
         if array.ndim == 0 or array.size == 0:
             msg = "a ParameterArray holds a non-empty array of numbers."
             raise ValueError(msg)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.data import is_number
+from autograd.data import is_number, real_number
 from autograd.graph import backward as backward_pass
 from autograd.graph import next_serial, summed_to
 from autograd.graph import zero_grad as zero_graph
@@ -40,6 +40,7 @@ __all__ = [
     "make_node",
     "name_of",
     "seed_gradient",
+    "set_collector_pause",
     "to_data",
     "vsum",
     "wsum",
@@ -48,20 +49,69 @@ __all__ = [
 
 # --- the methods of the ops ---------------------------------------------------------
 
-# Python's cycle collector is paused while an op makes its node, and switched
-# back on as the op returns (if it was on), so the user's own code never runs
-# with it changed. A graph of Values holds no reference cycles (a node points
-# only to its parents), so reference counting alone frees it; but each node
-# made counts towards the collector's next pass, and as a graph grows the
-# collector would rescan all of it again and again: in a chain of a million
-# nodes, more time than the ops themselves. Paused inside the ops, it runs at
-# the first allocation of the user's own code instead (nothing is missed), and
-# a graph built by ops alone sets off no rescans of itself while it grows.
+# Python's cycle collector is paused while an op makes its node. A graph of
+# Values holds no reference cycles (a node points only to its parents), so
+# reference counting alone frees it; but each node made counts towards the
+# collector's next pass, and as a graph grows the collector would rescan all
+# of it again and again: unpaused, a chain of a million nodes builds three
+# times slower. Paused inside the ops, it runs at the first allocation of the
+# user's own code instead (nothing is missed).
+#
+# An op pauses the collector only if it finds it running, and then switches it
+# back on in its ``finally``:
+#
+# - ``paused`` is set inside the ``try``, just before the pause, with no point
+#   between them where Python could run a signal handler (it runs them only
+#   after a call returns, at a loop's jump back and on entering a Python
+#   function): a Ctrl-C before the pause changes nothing, one after it lands
+#   in the ``try``, and ``finally`` switches the collector back on;
+# - an op that finds the collector off (the user's choice, or another thread's
+#   op in progress) leaves it alone, and every op that paused it switches it
+#   back on after its own pause, so the last of them to finish leaves it on.
+#
+# The switch is the process's own: while one thread is inside an op, every
+# thread reads ``gc.isenabled()`` as False. set_collector_pause(False) turns
+# the pause off (for a program whose threads switch the collector themselves).
+
+
+def _switched_off() -> bool:
+    """What an op asks instead of ``gc.isenabled()`` when the pause is off."""
+    return False
+
+
 _collector_running, _pause_collector, _resume_collector = (
     gc.isenabled,
     gc.disable,
     gc.enable,
 )
+
+
+def set_collector_pause(on: bool) -> bool:
+    r"""Switch the collector's pause inside ops on or off; return the old setting.
+
+    By default (on) an op that finds Python's cycle collector running pauses
+    it while it makes its node and switches it back on as it returns, so a
+    deep graph builds without the collector rescanning it (a million-node
+    chain builds three times faster). Off, the ops never touch the
+    collector: for a program in which one thread switches the collector on
+    or off while another thread builds graphs (the pause is process-wide:
+    while one thread is inside an op, ``gc.isenabled()`` is False in every
+    thread, and that op's return may undo another thread's ``gc.disable()``).
+
+    >>> import gc
+    >>> previous = set_collector_pause(False)
+    >>> (Value(2.0) * 3.0).data, gc.isenabled()
+    (6.0, True)
+    >>> set_collector_pause(previous)
+    False
+    """
+    global _collector_running  # the one switch the ops read
+    if not isinstance(on, bool):
+        msg = f"set_collector_pause takes True or False, not {type(on).__name__}."
+        raise TypeError(msg)
+    previous = _collector_running is gc.isenabled
+    _collector_running = gc.isenabled if on else _switched_off
+    return previous
 
 
 def _binary_method(name: str) -> Callable[[Value, Any], Value]:
@@ -75,9 +125,11 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
     what = f"a number to combine with {op.symbol}"
 
     def method(a: Value, b: Any) -> Value:
-        resume = _collector_running()
-        _pause_collector()  # while the node is made: see above
+        paused = False
         try:
+            if _collector_running():  # pause it while the node is made: see above
+                paused = True
+                _pause_collector()
             if not isinstance(b, Value):
                 b = _leaf(to_data(b, what=what))
             try:
@@ -86,7 +138,7 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
                 raise error.for_input(name_of((a, b)[error.position])) from None
             return make_node(data, local_grads, op, (a, b))
         finally:
-            if resume:
+            if paused:
                 _resume_collector()
 
     method.__name__ = method.__qualname__ = name
@@ -99,16 +151,18 @@ def _unary_method(name: str, doc: str = "") -> Callable[[Value], Value]:
     rule = op.rule
 
     def method(a: Value) -> Value:
-        resume = _collector_running()
-        _pause_collector()  # while the node is made, as for two inputs
+        paused = False
         try:
+            if _collector_running():  # paused while the node is made, as for two
+                paused = True
+                _pause_collector()
             try:
                 data, local_grads = rule(a.data)
             except DomainError as error:
                 raise error.for_input(name_of(a)) from None
             return make_node(data, local_grads, op, (a,))
         finally:
-            if resume:
+            if paused:
                 _resume_collector()
 
     method.__name__ = method.__qualname__ = name
@@ -306,10 +360,11 @@ class Value:
                 f"{type(slope).__name__} {slope!r}."
             )
             raise TypeError(msg)
+        slope = real_number(slope, "slope")
         if not math.isfinite(slope):
             msg = f"slope must be a finite number (e.g. 0.01), not {slope}."
             raise ValueError(msg)
-        return apply(OPS["leaky_relu"], (self,), slope=float(slope))
+        return apply(OPS["leaky_relu"], (self,), slope=slope)
 
     def sum(self) -> Value:
         r"""Σᵢ xᵢ over a batch: a scalar node;  ∂/∂xᵢ = 1."""
@@ -335,14 +390,6 @@ class Value:
         reduce it to one number first (``.sum()``, ``.mean()``) or pass a
         ``grad`` of its shape.
         """
-        if grad is None and is_batch(self.data):
-            msg = (
-                f"backward() without grad= needs a Value holding one number, but "
-                f"{name_of(self)} holds a batch of shape {self.shape}; reduce it to "
-                "one number first (.sum() or .mean(), as a loss does), or pass "
-                f"grad= an array of shape {self.shape} (np.ones for the sum)."
-            )
-            raise ValueError(msg)
         backward_pass(self, seed_gradient(self, grad))
 
     def zero_grad(self) -> None:
@@ -434,9 +481,11 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
     """
     if params:
         op = op.bind(**params)
-    resume = _collector_running()
-    _pause_collector()  # while the node is made: see _binary_method
+    paused = False
     try:
+        if _collector_running():  # paused while the node is made: see above
+            paused = True
+            _pause_collector()
         try:
             if op.params:
                 data, local_grads = op.rule(*[p.data for p in parents], **op.params)
@@ -446,7 +495,7 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
             raise error.for_input(name_of(parents[error.position])) from None
         return make_node(data, local_grads, op, parents)
     finally:
-        if resume:
+        if paused:
             _resume_collector()
 
 
@@ -506,10 +555,23 @@ def _as_constant(x: Any, what: str) -> Value:
 
 
 def seed_gradient(root: Value, grad: Any) -> Data:
-    """∂root/∂root: 1 (ones for a batch), or the gradient a user hands in."""
+    r"""∂root/∂root: 1, or the gradient a user hands in.
+
+    A root holding a batch or a matrix needs ``grad`` (as PyTorch's
+    ``backward()`` does), in ``backward()`` and ``backward_steps()`` alike:
+    the gradient of *what* would be ambiguous.
+    """
     batch = is_batch(root.data)
+    if grad is None and batch:
+        msg = (
+            f"backward() without grad= needs a Value holding one number, but "
+            f"{name_of(root)} holds a batch of shape {root.shape}; reduce it to "
+            "one number first (.sum() or .mean(), as a loss does), or pass "
+            f"grad= an array of shape {root.shape} (np.ones for the sum)."
+        )
+        raise ValueError(msg)
     if grad is None:
-        return np.ones(root.data.shape) if batch else 1.0
+        return 1.0
     seed = to_data(grad, what="the gradient given to backward()")
     if is_batch(seed) != batch or (batch and seed.shape != root.data.shape):
         shape = f"shape {root.shape}" if batch else "one number"
@@ -542,8 +604,11 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)
-    if isinstance(data, numbers.Real):
-        return float(data)
+    if isinstance(data, numbers.Real):  # a numpy scalar, a Fraction
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(_too_large(what)) from None
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
             return to_data(data.item(), what)
@@ -578,14 +643,22 @@ def _number(other: Any) -> float:
 
 
 def _too_large(what: str) -> str:
-    return f"{what} is an int too large for a float (beyond ±1.8e308); give a float."
+    return f"{what} is a number too large for a float (beyond ±1.8e308); give a float."
 
 
 def _show(data: Data) -> str:
-    if is_batch(data):
-        text = np.array2string(data, precision=4, threshold=6, separator=", ")
-        return " ".join(text.split())
-    return f"{data:.4g}"
+    """Data for a repr: 4 significant digits; whatever was set by hand, as it is."""
+    try:
+        if is_batch(data):
+            text = np.array2string(data, precision=4, threshold=6, separator=", ")
+            return " ".join(text.split())
+        return f"{data:.4g}"
+    except (TypeError, ValueError, OverflowError):  # .data set by hand: None, ...
+        try:
+            text = repr(data)
+        except ValueError:  # an int of 5,000 digits has no repr (Python's limit)
+            return f"<a {type(data).__name__}>"
+        return text if len(text) <= 40 else text[:37] + "..."
 
 
 def name_of(node: Value) -> str:

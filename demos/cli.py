@@ -30,21 +30,21 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from demos.expression import FUNCTIONS, OPTIONS, ExpressionError
 from demos.lesson import DemoError
 from demos.quiz import quiz_command
 from demos.registry import check_needs, describe_lessons, get_lesson, run_lesson
 from demos.step import narrate, parse_assignment, parse_params
-from demos.terminal import plain_when_needed
+from demos.terminal import plain_when_needed, visible, visible_lines
 from nn.files import NotAFileError
 
 __all__ = ["build_parser", "main"]
 
 USAGE_ERROR = 2
 ENVIRONMENT_ERROR = 1
-INTERRUPTED = 130
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
 
 
 def version() -> str:
@@ -142,6 +142,13 @@ class _Parser(argparse.ArgumentParser):
         target = file or sys.stderr  # None: the stream was closed (`>&-`)
         if message and target is not None:
             target.write(message)
+
+    def error(self, message: str) -> NoReturn:
+        """A usage mistake argparse found: one line on stderr (no usage block), 2."""
+        said = visible(message).rstrip(".")  # what the user typed, never obeyed
+        self.exit(
+            USAGE_ERROR, f"{self.prog}: error: {said} (see {self.prog} --help).\n"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,9 +365,10 @@ def _demo(args: argparse.Namespace) -> int:
         data=args.data,
     )
     print()
-    print(f"{len(result.files)} files in {result.out}{'/' if result.files else ''}")
+    where = visible(str(result.out))  # a folder the user named: shown, not obeyed
+    print(f"{len(result.files)} files in {where}{'/' if result.files else ''}")
     for path in result.files:
-        print(f"  {path.name}")
+        print(f"  {visible(path.name)}")
     return 0
 
 
@@ -413,16 +421,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing or the output cannot be written (a full disk), 130 when
     interrupted. Every failure is one line on standard error, never a
     traceback; a terminal that cannot show ∂, × or σ gets them in ASCII
-    (see :func:`demos.terminal.ascii_text`).
+    (see :func:`demos.terminal.ascii_text`), and what the user typed is
+    echoed with its control characters escaped
+    (see :func:`demos.terminal.visible`).
     """
-    with plain_when_needed(sys.stdout, sys.stderr):
-        code = _run(argv)
-        try:
-            if sys.stdout is not None:  # None: closed by the shell (`>&-`)
+    if sys.stdout is None:  # closed by the shell (`>&-`): the output would be lost
+        _say("chainrule: error: cannot write the output: standard output is closed.")
+        return ENVIRONMENT_ERROR
+    try:
+        with plain_when_needed(sys.stdout, sys.stderr):
+            code = _run(argv)
+            try:
                 sys.stdout.flush()  # a full disk shows here, not as Python exits
-        except OSError as error:
-            code = _output_failed(error)
-        return code
+            except OSError as error:
+                code = _output_failed(error)
+            return code
+    except KeyboardInterrupt:  # anywhere: reading the arguments, the last flush
+        _say("\ninterrupted.")
+        return INTERRUPTED
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -455,6 +471,9 @@ def _run(argv: Sequence[str] | None) -> int:
         return USAGE_ERROR
     except UnicodeError as error:
         return _output_failed(error, prefix)
+    except MemoryError:
+        _say(f"{prefix} out of memory; close other programs, or ask for less.")
+        return ENVIRONMENT_ERROR
     except Exception as error:
         if _is_missing_graphviz(error):
             _say(f"{prefix} {error}")
@@ -487,11 +506,14 @@ def _output_failed(error: Exception, prefix: str = "chainrule: error:") -> int:
 
 
 def _say(line: str) -> None:
-    """One line on standard error, if standard error can still be written."""
+    """One line on standard error, if standard error can still be written.
+
+    Control characters in it (from what the user typed) are escaped.
+    """
     if sys.stderr is None:  # closed by the shell (`2>&-`): nowhere to tell it
         return
     try:
-        print(line, file=sys.stderr)
+        print(visible_lines(line), file=sys.stderr)
         sys.stderr.flush()
     except (OSError, ValueError):  # nowhere left to tell it
         pass

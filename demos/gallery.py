@@ -24,6 +24,7 @@ from pathlib import Path
 
 from demos.lesson import DemoError
 from demos.registry import LESSONS, run_lesson
+from demos.terminal import visible, visible_lines
 
 __all__ = ["main", "make_gallery", "page_screenshots"]
 
@@ -113,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _list_written(lambda: page_screenshots(args.folder))
     unknown = [name for name in args.names if name not in LESSONS]
     if unknown:
-        print(f"error: no lesson named {', '.join(unknown)}.", file=sys.stderr)
+        named = ", ".join(visible(name) for name in unknown)  # inert, as typed
+        print(f"error: no lesson named {named}.", file=sys.stderr)
         return 2
     return _list_written(lambda: make_gallery(args.folder, args.names))
 
@@ -123,10 +125,10 @@ def _list_written(write: Callable[[], list[Path]]) -> int:
     try:
         paths = write()
     except (OSError, DemoError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(visible_lines(f"error: {error}"), file=sys.stderr)
         return 2
     for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        print(f"wrote {visible(str(path))} ({path.stat().st_size:,} bytes)")
     return 0
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from demos.terminal import visible_lines
 from nn.files import write_file
 
 if TYPE_CHECKING:
@@ -174,9 +175,12 @@ class LessonRun:
     # --- talking to the student ----------------------------------------------------
 
     def say(self, text: str = "") -> None:
-        """Print a line (or several) for the student."""
+        """Print a line (or several) for the student.
+
+        Control characters (in a folder's name the user chose) are escaped.
+        """
         stream = self.settings.stream or sys.stdout
-        print(text, file=stream)
+        print(visible_lines(text), file=stream)
 
     def heading(self, text: str) -> None:
         """Print a section title, underlined."""
@@ -258,7 +262,8 @@ class LessonRun:
             svg = render_svg(picture)
         except GraphvizNotFound as error:
             dot = Path(name).with_suffix(".dot").name
-            print(f"warning: {error}\nwriting {dot} instead.", file=sys.stderr)
+            warning = f"warning: {error}\nwriting {dot} instead."
+            print(visible_lines(warning), file=sys.stderr)
             return self.save_text(dot, str(picture))
         return self.save_text(name, svg)
 
@@ -282,7 +287,8 @@ class LessonRun:
         except OSError as error:
             raise _unwritable(self.out, error) from None
         except GraphvizNotFound as error:
-            print(f"warning: {error}\nno step page written.", file=sys.stderr)
+            warning = f"warning: {error}\nno step page written."
+            print(visible_lines(warning), file=sys.stderr)
             return None
         return self._record(path)
 

@@ -34,6 +34,7 @@ from typing import TextIO
 from autograd import Exercise, Question, exercise
 from autograd.practice import AnswerError
 from demos.lesson import DemoError
+from demos.terminal import visible
 
 __all__ = ["answer_key", "exercises", "quiz", "quiz_command", "read_line"]
 
@@ -105,7 +106,7 @@ class _Answers:
             answer = read_line(line)
             if answer:
                 if not self.interactive:
-                    self.out.write(f"{answer}\n")
+                    self.out.write(f"{visible(answer)}\n")  # inert, as typed
                 return answer
             if self.interactive:
                 self.out.write(prompt)
@@ -208,7 +209,7 @@ def _ask(
         try:
             check = question.check(answer)
         except AnswerError as error:
-            out.write(f"{pad}{error}\n")
+            out.write(f"{pad}{visible(str(error))}\n")  # it may quote the answer
             if not source.interactive:
                 used += 1
             continue
@@ -242,7 +243,8 @@ def quiz_command(args: argparse.Namespace) -> int:
         except OSError as error:
             msg = f"cannot write {str(args.html)!r}: {error.strerror or error}."
             raise DemoError(msg) from None
-        print(f"wrote {path} ({_count_text(made)}; open it in a browser)")
+        shown = visible(str(path))  # a path the user named: shown, not obeyed
+        print(f"wrote {shown} ({_count_text(made)}; open it in a browser)")
         if not args.answers:
             return 0
     if args.answers:

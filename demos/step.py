@@ -31,6 +31,7 @@ from autograd.names import name_key, node_names
 from autograd.text import expression_of, show
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
+from demos.terminal import visible
 from nn.files import write_file
 
 __all__ = [
@@ -140,8 +141,8 @@ class _Story:
         steps = list(backward_steps(root, fresh=True))
         order = topological_order(root)
         names = node_names(order, root)
-        lines = [f"expression: {parsed.text.strip()}"]
-        lines += [f"({note})" for note in parsed.notes]
+        lines = [f"expression: {visible(parsed.text.strip())}"]  # as typed, inert
+        lines += [f"({visible(note)})" for note in parsed.notes]
         unused = [name for name in parsed.variables if name not in parsed.used]
         if unused:
             lines.append(f"(not used: {', '.join(unused)})")
@@ -175,9 +176,9 @@ class _Story:
             lines += ["", f"paths from {wrt} to {root_name}"]
             lines += str(explain(root, _node_named(root, wrt), limit=1000)).splitlines()
         if svg is not None:
-            lines += ["", f"wrote {self.write_svg(Path(svg), wrt)}"]
+            lines += ["", f"wrote {visible(str(self.write_svg(Path(svg), wrt)))}"]
         if html is not None:
-            lines += ["", f"wrote {self.write_html(Path(html), wrt)}"]
+            lines += ["", f"wrote {visible(str(self.write_html(Path(html), wrt)))}"]
         return lines
 
     def latex_lines(
@@ -188,7 +189,7 @@ class _Story:
         parsed = self.parsed
         root = parsed.root
         steps = list(backward_steps(root, fresh=True))
-        lines = [f"% chainrule step: {parsed.text.strip()}", "% forward pass"]
+        lines = [f"% chainrule step: {visible(parsed.text.strip())}", "% forward pass"]
         lines.append(forward_latex(steps))
         lines.append("% backward pass, one node at a time")
         for step in steps:

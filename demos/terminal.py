@@ -23,7 +23,14 @@ from typing import Any
 
 from autograd.names import plain_text
 
-__all__ = ["ERRORS", "ascii_text", "can_show", "plain_when_needed"]
+__all__ = [
+    "ERRORS",
+    "ascii_text",
+    "can_show",
+    "plain_when_needed",
+    "visible",
+    "visible_lines",
+]
 
 #: The name of the codec error handler that writes :func:`ascii_text`.
 ERRORS = "chainrule-ascii"
@@ -94,6 +101,34 @@ def _spell(match: re.Match[str]) -> str:
     if piece[0] in _SUBSCRIPT_LETTERS:  # xᵢ -> x_i (digits stay plain: w₁ -> w1)
         return "_" + _plain(piece)
     return _WORDS.get(piece) or _plain(piece)
+
+
+#: What a terminal obeys instead of showing: the C0 and C1 controls and DEL
+#: (ESC begins the sequences that clear a screen or set a window's title),
+#: the line and paragraph separators, and the marks that reorder text.
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def visible(text: str) -> str:
+    r"""``text`` with each control character written as its escape, never obeyed.
+
+    What a user typed is echoed through here (an expression, a path, an
+    argument): ESC, BEL, a carriage return or a line break are shown as
+    Python writes them in a string (``\x1b``, ``\x07``, ``\r``, ``\n``),
+    so the echo stays one line and cannot clear the screen or retitle the
+    window.
+
+    >>> print(visible("x * 2 # \x1b[2J\x1b]0;PWNED\x07"))
+    x * 2 # \x1b[2J\x1b]0;PWNED\x07
+    """
+    return _CONTROLS.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+def visible_lines(text: str) -> str:
+    """Each line of ``text`` made :func:`visible`, the line breaks kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def ascii_text(text: str) -> str:

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from nn.download import ChecksumError, DownloadError
+from nn.download import ChecksumError, DownloadError, check_url
 from nn.download import download as download_file
 from nn.idx import read_idx
 
@@ -174,6 +175,18 @@ MNIST_FILES = {
     "t10k-labels-idx1-ubyte": "ec29112dd5afa0611ce80d1b7f02629c",
 }
 
+#: The size in bytes of each gzipped file: a download is cut off past it.
+MNIST_SIZES = {
+    "train-images-idx3-ubyte": 9_912_422,
+    "train-labels-idx1-ubyte": 28_881,
+    "t10k-images-idx3-ubyte": 1_648_877,
+    "t10k-labels-idx1-ubyte": 4_542,
+}
+
+#: How long one file's download may take in all, in seconds (the training
+#: images, 9.9 MB, need 80 s at 1 Mbit/s).
+MNIST_DEADLINE = 600.0
+
 #: Where the gzipped files are downloaded from, tried in this order.
 MNIST_MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -188,8 +201,36 @@ def mnist_folder() -> Path:
     """
     chosen = os.environ.get("CHAINRULE_DATA")
     if chosen:
-        return Path(chosen).expanduser()
-    return Path.home() / ".cache" / "chainrule" / "mnist"
+        return _expanded(chosen, "$CHAINRULE_DATA")
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no $HOME and no entry in the user database
+        msg = (
+            "cannot find your home folder for the MNIST cache; set $CHAINRULE_DATA "
+            "to a folder, or give one (mnist(folder), --data DIR)."
+        )
+        raise ValueError(msg) from None
+    return home / ".cache" / "chainrule" / "mnist"
+
+
+def _expanded(folder: str | os.PathLike[str], what: str) -> Path:
+    r"""The folder with ``~`` or ``~user`` expanded; a clear error for a user unknown.
+
+    >>> _expanded("~nosuchuser/mnist", "the folder")
+    Traceback (most recent call last):
+    ValueError: the folder '~nosuchuser/mnist' names the home folder of ...
+    """
+    path = Path(folder)
+    try:
+        return path.expanduser()
+    except (RuntimeError, KeyError):  # Python 3.12 and before: RuntimeError
+        user = path.parts[0][1:] if path.parts else ""
+        msg = (
+            f"{what} {os.fspath(folder)!r} names the home folder of "
+            + (f"no user {user!r}" if user else "a user who has none")
+            + "; give the folder's full path."
+        )
+        raise ValueError(msg) from None
 
 
 def _candidates(folder: Path, name: str) -> list[Path]:
@@ -214,11 +255,15 @@ def _fetch(folder: Path, name: str, mirrors: tuple[str, ...], progress: bool) ->
     """Download ``name``.gz from the first mirror that gives a verified copy."""
     target = folder / f"{name}.gz"
     failures: list[DownloadError] = []
-    for base in mirrors:
-        url = base if base.endswith("/") else base + "/"
+    for url in mirrors:  # each ends with "/"
         try:
             return download_file(
-                url + target.name, target, md5=MNIST_FILES[name], progress=progress
+                url + target.name,
+                target,
+                md5=MNIST_FILES[name],
+                progress=progress,
+                max_bytes=MNIST_SIZES.get(name),
+                deadline=MNIST_DEADLINE,
             )
         except DownloadError as error:
             failures.append(error)
@@ -232,11 +277,35 @@ def _fetch(folder: Path, name: str, mirrors: tuple[str, ...], progress: bool) ->
     raise kind(msg)
 
 
+def _mirrors(mirror: str | Sequence[str] | None) -> tuple[str, ...]:
+    r"""The base URLs to try: ``mirror`` (one, or several in order), else MNIST's.
+
+    >>> _mirrors("http://127.0.0.1:8000/mnist")
+    ('http://127.0.0.1:8000/mnist/',)
+    >>> _mirrors(5)
+    Traceback (most recent call last):
+    TypeError: mirror must be a URL (a string such as ...) or a list of URLs, not int 5.
+    """
+    if mirror is None:
+        mirror = MNIST_MIRRORS
+    many = not isinstance(mirror, str) and isinstance(mirror, Sequence)
+    urls = list(mirror) if many else [mirror]
+    if not urls or not all(isinstance(url, str) for url in urls):
+        shown = repr(mirror) if len(repr(mirror)) <= 60 else repr(mirror)[:57] + "..."
+        msg = (
+            "mirror must be a URL (a string such as 'https://example.org/mnist/') "
+            f"or a list of URLs, not {type(mirror).__name__} {shown}."
+        )
+        raise TypeError(msg)
+    checked = (check_url(url, "mirror") for url in urls)
+    return tuple(url if url.endswith("/") else url + "/" for url in checked)
+
+
 def mnist(
     folder: str | Path | None = None,
     *,
     download: bool = True,
-    mirror: str | None = None,
+    mirror: str | Sequence[str] | None = None,
     images: bool = False,
     progress: bool = True,
 ) -> Split:
@@ -252,15 +321,20 @@ def mnist(
 
     Each file's header is checked (magic number, 28×28 images, as many
     labels as images, nothing truncated); a bad file raises ``ValueError``
-    naming it. Missing files are downloaded when ``download`` is true, from
-    :data:`MNIST_MIRRORS` (or from ``mirror``, a base URL), with a progress
-    bar, into a temporary file that is kept only once its MD5 checksum
-    matches the published one (:data:`MNIST_FILES`). A download that fails
+    naming it, as does a header that promises more than an MNIST-like file
+    holds (see :mod:`nn.idx`); a file is never read further than its header
+    says. Missing files are downloaded when ``download`` is true, from
+    :data:`MNIST_MIRRORS` (or from ``mirror``: a base URL, or a list of them
+    tried in order), with a progress bar, into a temporary file that is kept
+    only once its MD5 checksum matches the published one (:data:`MNIST_FILES`);
+    a file may take :data:`MNIST_DEADLINE` seconds and no more bytes than
+    its known size (:data:`MNIST_SIZES`). A download that fails
     raises :class:`DownloadError` (:class:`ChecksumError` for a mismatch),
     saying which file and where to put the files by hand; with
     ``download=False`` a missing file raises ``FileNotFoundError``.
     """
-    where = Path(folder).expanduser() if folder is not None else mnist_folder()
+    mirrors = _mirrors(mirror)
+    where = _expanded(folder, "the folder") if folder is not None else mnist_folder()
     if where.exists() and not where.is_dir():
         msg = f"{where} is a file, not a folder; give the folder of the MNIST files."
         raise NotADirectoryError(msg)
@@ -271,7 +345,6 @@ def mnist(
             if not download:
                 msg = f"{name} is not in {where}; {_by_hand(where)}."
                 raise FileNotFoundError(msg)
-            mirrors = (mirror,) if mirror is not None else MNIST_MIRRORS
             found = _fetch(where, name, mirrors, progress)
         paths[name] = found
     parts = []
@@ -280,6 +353,10 @@ def mnist(
         labels = paths[f"{prefix}-labels-idx1-ubyte"]
         X = read_idx(pictures, dims=3)
         y = read_idx(labels, dims=1)
+        for path, array, what in ((pictures, X, "images"), (labels, y, "labels")):
+            if len(array) == 0:
+                msg = f"{path}: holds no {what} (its header says 0); it is damaged."
+                raise ValueError(msg)
         if X.shape[1:] != (28, 28):
             msg = f"{pictures}: holds {X.shape[1]}×{X.shape[2]} images, not 28×28."
             raise ValueError(msg)

@@ -11,9 +11,14 @@ model, a picture, a step-by-step page, a lesson's output):
   file it points to is replaced;
 - the bytes go to a temporary file in the same folder, are flushed to disk,
   then renamed over the target: readers see the old file or the new one,
-  never half of one, and the temporary file is removed after any error;
-- an existing file keeps its permissions; a new one gets what the umask
-  allows, as any new file does.
+  never half of one, and the temporary file is removed after any error,
+  a Ctrl-C (KeyboardInterrupt) landing anywhere included;
+- an existing file keeps its permissions, and its owner and group where the
+  system allows it (root keeps both; another user keeps the group if they
+  belong to it); a new one gets what the umask allows, as any new file does;
+- a file you may not write (read-only for you: ``chmod a-w``) is refused
+  with a PermissionError, as ``open(path, "w")`` would refuse it, unless
+  ``force=True`` (the folder must still let you make files).
 
 >>> import os, tempfile
 >>> folder = tempfile.mkdtemp()
@@ -27,6 +32,7 @@ model, a picture, a step-by-step page, a lesson's output):
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -40,13 +46,18 @@ class NotAFileError(ValueError):
 
 
 def write_file(
-    path: str | os.PathLike[str], payload: bytes | str, make_folders: bool = False
+    path: str | os.PathLike[str],
+    payload: bytes | str,
+    make_folders: bool = False,
+    *,
+    force: bool = False,
 ) -> Path:
     r"""Write ``payload`` (bytes, or text as UTF-8) to ``path``, whole or not at all.
 
     With ``make_folders`` the folders on the way are created (else a missing
-    folder is a FileNotFoundError). See the module's docstring for what is
-    refused and kept. Returns the path.
+    folder is a FileNotFoundError). With ``force`` a file that is read-only
+    for you is replaced too. See the module's docstring for what is refused
+    and kept. Returns the path.
     """
     name = os.fspath(path)
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
@@ -55,9 +66,22 @@ def write_file(
             os.makedirs(os.path.dirname(os.path.abspath(name)), exist_ok=True)
         except OSError as error:
             raise _naming(error, name) from None
-    target, mode = _save_target(name)
-    _write_atomically(name, target, mode, data)
+    target, info = _save_target(name)
+    if info is not None and not force and not _writable(target):
+        msg = (
+            f"{name!r} is read-only for you; make it writable (chmod u+w) first, "
+            "or pass force=True to replace it anyway"
+        )
+        raise PermissionError(errno.EACCES, msg, name)
+    _write_atomically(name, target, info, data)
     return Path(name)
+
+
+def _writable(path: str) -> bool:
+    """True when you may open ``path`` for writing (as ``open(path, "w")`` checks)."""
+    if os.access in os.supports_effective_ids:
+        return os.access(path, os.W_OK, effective_ids=True)
+    return os.access(path, os.W_OK)  # pragma: no cover (systems without euids)
 
 
 def kind_of(mode: int) -> str:
@@ -72,8 +96,8 @@ def kind_of(mode: int) -> str:
     return next((kind for test, kind in kinds if test(mode)), "not a regular file")
 
 
-def _save_target(path: str) -> tuple[str, int | None]:
-    r"""The file to replace (a link's target) and its permissions (None: new).
+def _save_target(path: str) -> tuple[str, os.stat_result | None]:
+    r"""The file to replace (a link's target) and its ``stat`` (None: a new file).
 
     Only a regular file, or nothing yet, may be replaced: saving over a
     folder, a named pipe or a device (``/dev/null``) would swap it for a file.
@@ -91,7 +115,7 @@ def _save_target(path: str) -> tuple[str, int | None]:
             "give the name of a file to write."
         )
         raise NotAFileError(msg)
-    return target, stat.S_IMODE(info.st_mode)
+    return target, info
 
 
 def _naming(error: OSError, path: str) -> OSError:
@@ -101,51 +125,86 @@ def _naming(error: OSError, path: str) -> OSError:
     return type(error)(error.errno, error.strerror, path)
 
 
-def _temporary_file(folder: str, name: str) -> tuple[int, str]:
-    r"""A new file next to the target, opened for writing: (descriptor, path).
+#: The longest temporary name's stem, in bytes: a folder takes names of up to
+#: 255 bytes, and ``.{stem}.{8 hex digits}.tmp`` adds 14.
+_STEM_BYTES = 200
 
-    Created with O_EXCL (never an existing file, never through a link) and
-    mode 0o666, which the kernel narrows by the umask, as for any new file.
+
+def _temporary_name(name: str) -> str:
+    r"""A new hidden name next to ``name``: ``.NAME.1f2e3d4c.tmp``.
+
+    The name is cut to :data:`_STEM_BYTES` *bytes* as the file system counts
+    them (``'∂'`` is 3 bytes in UTF-8), at a whole character.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    prefix = f".{name[:200]}."  # room for the suffix within a 255-byte name
-    for _ in range(100):
-        temporary = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
-    msg = f"cannot make a temporary file in {folder!r}"  # pragma: no cover
-    raise FileExistsError(msg)  # pragma: no cover
+    stem = name
+    while len(os.fsencode(stem)) > _STEM_BYTES:
+        stem = stem[:-1]
+    return f".{stem}.{secrets.token_hex(4)}.tmp"
 
 
-def _write_atomically(path: str, target: str, mode: int | None, payload: bytes) -> None:
+def _write_atomically(
+    path: str, target: str, info: os.stat_result | None, payload: bytes
+) -> None:
     r"""Write ``payload`` to a temporary file, flush it, rename it over ``target``.
 
-    ``mode`` is the permissions of the file being replaced (kept), or None
-    for a new file (the umask's). The temporary file is removed on any error.
+    ``info`` is the ``stat`` of the file being replaced (its permissions,
+    owner and group are kept), or None for a new file (the umask's).
+
+    The temporary file is removed after any error, a KeyboardInterrupt
+    landing anywhere included: its name is recorded *before* the file is
+    made (``temporary``), so the ``except`` clause always knows what to
+    remove, and ``open(..., "xb")`` makes the file and wraps it in a Python
+    file object in one call, which closes it even if the interrupt lands
+    just after it returns. (O_EXCL never opens an existing file, nor follows
+    a symbolic link.)
     """
     folder, name = os.path.split(target)
+    temporary = ""
     try:
-        fd, temporary = _temporary_file(folder, name)
-    except OSError as error:
-        raise _naming(error, path) from None
-    try:
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if mode is not None:
-                    os.fchmod(f.fileno(), mode)
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, target)
-        except OSError as error:
+        for _ in range(100):
+            temporary = os.path.join(folder, _temporary_name(name))
+            try:
+                file = open(temporary, "xb")  # noqa: SIM115 (closed just below)
+            except FileExistsError:
+                temporary = ""  # someone else's: never ours to remove
+                continue
+            break
+        else:  # pragma: no cover (a hundred random names all taken)
+            raise FileExistsError(errno.EEXIST, "no free temporary name", path)
+        with file:
+            if info is not None:
+                _keep_owner_and_mode(file.fileno(), info)
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException as error:
+        if temporary:
+            try:  # noqa: SIM105 (suppress() would run Python code before the unlink)
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass  # renamed into place already, or never made
+        if isinstance(error, OSError):
             raise _naming(error, path) from None
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
         raise
     _sync_folder(folder)
+
+
+def _keep_owner_and_mode(fd: int, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group (where allowed), then mode.
+
+    Root may give a file to anyone; another user may only change its group,
+    to one they belong to. The mode comes last: a change of owner clears the
+    set-user-ID bits.
+    """
+    chown = getattr(os, "fchown", None)
+    if chown is not None:
+        try:
+            chown(fd, info.st_uid, info.st_gid)
+        except PermissionError:
+            with contextlib.suppress(PermissionError):
+                chown(fd, -1, info.st_gid)
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
 def _sync_folder(folder: str) -> None:

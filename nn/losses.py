@@ -50,7 +50,7 @@ from autograd import (
     vsum,
     wsum,
 )
-from autograd.data import value_at
+from autograd.data import real_array, value_at
 from autograd.layer_rules import cross_entropy_graph
 from autograd.value import VALUES, name_of
 from nn.module import Module, array_groups
@@ -112,13 +112,7 @@ def batch_size(outputs: list[Value]) -> int | None:
 
 def real_targets(targets: Any, n: int | None, k: int) -> list[Any]:
     r"""One target per output: floats for one sample, arrays of n for a batch."""
-    try:
-        t = np.asarray(targets, dtype=float)
-    except (TypeError, ValueError):
-        msg = (
-            f"targets must be numbers or a numeric array, not {type(targets).__name__}."
-        )
-        raise TypeError(msg) from None
+    t = real_array(targets, "targets", "numbers or a numeric array")
     if not np.isfinite(t).all():
         msg = "targets must be finite numbers (no nan or inf)."
         raise ValueError(msg)
@@ -153,7 +147,7 @@ def target_array(targets: Any, outputs: Value) -> np.ndarray:
 def class_targets(targets: Any, n: int | None, k: int) -> Any:
     r"""Class indices in 0..k−1: an int for one sample, an int array for a batch."""
     t = np.asarray(targets)
-    if t.dtype == bool or not np.issubdtype(t.dtype, np.number):
+    if t.dtype == bool or not np.issubdtype(t.dtype, np.number) or t.dtype.kind == "c":
         msg = f"class targets must be integers 0..{k - 1}, not {t.dtype} values."
         raise TypeError(msg)
     whole = np.issubdtype(t.dtype, np.integer) or (
@@ -412,8 +406,12 @@ def binary_cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") ->
 
         −t·log σ(z) − (1 − t)·log(1 − σ(z)) = ReLU(z) − t·z + log(1 + e^{−|z|})
 
-    (|z| = ReLU(z) + ReLU(−z)), which never takes the log of 0; the gradient
-    is the same, σ(z) − t. Any other output must lie strictly in (0, 1).
+    which never takes the log of 0; the gradient is the same, σ(z) − t, at
+    every z, 0 included: −|z| is built as z − 2·ReLU(z) from the same ReLU
+    node, so at the kink both pieces take the same side and their slopes add
+    up to σ(0) − t = 1/2 − t. (Built as ReLU(z) + ReLU(−z), |z| would take
+    slope 0 while ReLU(z) took the other side: −t at z = 0.) Any other output
+    must lie strictly in (0, 1).
 
     >>> from autograd import Value
     >>> round(binary_cross_entropy(Value(0.0).sigmoid(), 1).data, 4)    # log 2
@@ -439,8 +437,9 @@ def binary_cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") ->
     if p.op == "sigmoid":
         z = p.parents[0]
         _finite([z], "binary_cross_entropy", "inputs of its sigmoid")
-        absolute = z.relu() + (-z).relu()
-        softplus = z.relu() + ((-absolute).exp() + 1.0).log()
+        positive = z.relu()
+        minus_absolute = z - positive * 2.0  # −|z|, from the same ReLU as max(z, 0)
+        softplus = positive + (minus_absolute.exp() + 1.0).log()
         return _reduced(softplus - z * t, reduction)
     _finite([p], "binary_cross_entropy", "probabilities")
     if not np.all((np.asarray(p.data) > 0) & (np.asarray(p.data) < 1)):

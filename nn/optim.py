@@ -41,7 +41,7 @@ from typing import Any, overload
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
-from autograd.data import is_number, is_whole_number
+from autograd.data import is_number, is_whole_number, real_number
 from nn.module import Module, array_groups
 
 __all__ = [
@@ -98,10 +98,11 @@ def _positive(value: float, what: str) -> float:
     if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
-    if not (math.isfinite(value) and value > 0):
-        msg = f"{what} must be a positive number, not {value}."
+    number = real_number(value, what)  # an int beyond a float: a clear error
+    if not (math.isfinite(number) and number > 0):
+        msg = f"{what} must be a positive number, not {number}."
         raise ValueError(msg)
-    return float(value)
+    return number
 
 
 def non_negative(value: Any, what: str) -> float:
@@ -109,7 +110,7 @@ def non_negative(value: Any, what: str) -> float:
     if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
-    number = float(value)
+    number = real_number(value, what)  # an int beyond a float: a clear error
     if not (math.isfinite(number) and number >= 0):
         msg = f"{what} must be a finite number ≥ 0, not {number}."
         raise ValueError(msg)

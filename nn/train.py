@@ -29,7 +29,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from autograd import Value
-from autograd.data import is_number
+from autograd.data import is_number, real_array
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -295,11 +295,8 @@ def _diverged(model: Module, outputs: Any) -> bool:
 
 
 def _check_X(X: Any, model: Module, what: str) -> np.ndarray:
-    try:
-        array = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        msg = f"{what} must be a numeric array of shape (samples, features)."
-        raise TypeError(msg) from None
+    # complex numbers are refused, not cut to their real parts
+    array = real_array(X, what, "a numeric array of shape (samples, features)")
     if array.ndim < 2:
         msg = (
             f"{what} must have one row per sample, shape (samples, features), not "

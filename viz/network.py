@@ -50,12 +50,13 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, topological_order
+from autograd.data import real_array
 from autograd.layer_rules import mse_graph
 from autograd.text import show
 from autograd.value import VALUES
 from viz.colours import NEGATIVE, POSITIVE, ZERO, sign_colour
 from viz.dot import STYLES
-from viz.labels import shortened, visible
+from viz.labels import label_lines, shortened, visible
 from viz.layout import SCREEN, fit_scale, text_width
 from viz.render import PinnedDigraph
 
@@ -128,7 +129,7 @@ def layers_of(model: Any) -> list[Any]:
 def _number(x: Any) -> float:
     if isinstance(x, Value):
         x = x.data
-    x = np.asarray(x, dtype=float)
+    x = real_array(x, "x")  # complex numbers: refused, not cut to their real part
     if x.ndim != 0:
         msg = "x must be one sample: a list of numbers, one per input."
         raise ValueError(msg)
@@ -555,7 +556,7 @@ def draw_network(
                 cx, cy = centres[i][j]
                 group.node(
                     f"l{i}n{j}",
-                    _label(texts[i][j]),
+                    label_lines(*texts[i][j]),
                     pos=f"{cx:.1f},{cy:.1f}!",
                     **attrs,
                 )
@@ -569,7 +570,7 @@ def draw_network(
             spot = (cx + r + 10 + text_width(name, CAPTION_FONT) / 2, cy)
         g.node(
             f"name{j}",
-            _label([name]),
+            label_lines(name),
             shape="plaintext",
             style="",
             fixedsize="false",
@@ -607,13 +608,6 @@ def _straight(x0: float, y0: float, x1: float, y1: float) -> str:
     """A straight line as the one-piece Bézier curve Graphviz's ``pos`` wants."""
     points = [(x0 + (x1 - x0) * t / 3, y0 + (y1 - y0) * t / 3) for t in range(4)]
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-
-
-def _label(lines: list[str]) -> Any:
-    import graphviz
-
-    escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
-    return graphviz.nohtml("\\n".join(escaped))
 
 
 Spots = dict[tuple[int, int, int], tuple[float, float]]

@@ -40,6 +40,7 @@ from autograd.text import show
 from viz.dot import CURRENT, FLOW, FONT, FONT_SIZE, LEGEND, STYLES
 from viz.frames import final_grads, frames_of
 from viz.labels import dot_text, label_lines, record_field, shortened, value_kind
+from viz.layout import fitting
 
 __all__ = ["FADED", "PathsPlan", "Route", "draw_paths"]
 
@@ -152,9 +153,8 @@ class PathsPlan:
         self.product.append(f"∂{d(names[root])}/∂{d(names[wrt])} = {show(self.total)}")
 
     def direction(self) -> str:
-        """The direction that fits a 4:3 screen better."""
-        depth, width = self.picture.ranks()
-        return "LR" if depth <= 4 or depth <= width else "TB"
+        """The direction that fits a 4:3 screen better (see viz.layout.fitting)."""
+        return fitting(self.draw)[0]
 
     @property
     def depth(self) -> int:
@@ -282,9 +282,10 @@ class _Loss:
                     adjoint[parent] = share
                     above = chains[node]
                     chains[parent] = None if above is None else [formula, *above]
-        chain = chains.get(output)
-        written = " · ".join(f for f in chain if f != "1") if chain else None
-        if not written or len(written) > 30:
+        factors = [f for f in chains.get(output) or [] if f != "1"]
+        # one local derivative says it (2(a³₁ − t₁)); a longer chain is ∂E/∂z
+        written = factors[0] if len(factors) == 1 and len(factors[0]) <= 30 else None
+        if written is None:
             written = f"∂{d(self.names[self.root])}/∂{d(self.names[output])}"
         return written, adjoint.get(output, 0.0)
 
@@ -362,18 +363,6 @@ class _Picture:
         self.context = context
         steps = frames_of(root, order)
         self.grads = final_grads(steps)
-
-    def ranks(self) -> tuple[int, int]:
-        """(the longest path in values, the most values side by side)."""
-        depth: dict[Value, int] = {}
-        for node in self.nodes:
-            below = [depth[p] for (p, u) in self.edges if u is node and p in depth]
-            depth[node] = 1 + max(below, default=0)
-        widest = max(
-            (list(depth.values()).count(level) for level in set(depth.values())),
-            default=1,
-        )
-        return max(depth.values(), default=1), widest
 
     def draw(
         self,
@@ -504,12 +493,12 @@ def _product_lines(
         (path,) = shown
         return [
             *_wrapped(f"{head} = ", _formula_factors(path), " · "),
-            *_wrapped(" " * len(head) + " = ", _number_factors(path), " × "),
+            *_wrapped("\u00a0" * len(head) + " = ", _number_factors(path), " × "),
         ]
     lines = [f"{head} = the sum over {count_text(count)} paths"]
     for k, path in enumerate(shown, start=1):
         lines += _wrapped(f"path {k}: ", _formula_factors(path), " · ")
-        lines += _wrapped("    = ", [*_number_factors(path)], " × ")
+        lines += _wrapped("\u00a0" * 4 + "= ", [*_number_factors(path)], " × ")
     if count > len(shown):
         lines.append(f"{count_text(count - len(shown))} more paths: {show(folded)}")
     return lines
@@ -528,7 +517,7 @@ def _wrapped(head: str, parts: list[str], joiner: str) -> list[str]:
     """``head`` and ``parts`` joined, broken into lines of about :data:`LINE`."""
     lines: list[str] = []
     line = head
-    indent = " " * len(head)
+    indent = "\u00a0" * len(head)  # no-break spaces: Graphviz keeps them
     for k, part in enumerate(parts):
         last = part.startswith("= ")
         piece = part if k == 0 else (f" {part}" if last else f"{joiner}{part}")

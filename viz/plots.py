@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import Value
+from autograd.data import real_array
 from viz.classroom import classroom, figure, legend_beside, save_figure
 from viz.colours import CLASS_COLOURS
 
@@ -106,7 +107,7 @@ def predict_classes(model: Any, X: np.ndarray, threshold: float | None = None) -
     One output: class 1 where it is above ``threshold`` (0.5 after a
     sigmoid, else 0). Several outputs: the index of the largest.
     """
-    output = model(np.asarray(X, dtype=float))
+    output = model(real_array(X, "X"))
     scores = _scores(output)
     if scores.shape[1] > 1:
         return np.argmax(scores, axis=1)
@@ -133,7 +134,7 @@ def plot_decision_boundary(
     thresholded at 0.5 when it comes out of a sigmoid, else at 0 (override with
     ``threshold``); several outputs are read as class scores (argmax).
     """
-    X = np.asarray(X, dtype=float)
+    X = real_array(X, "X")
     y = np.asarray(y).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2:
         msg = f"X must have shape (samples, 2) for a 2-D picture, not {X.shape}."

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import Value
+from autograd.names import input_name
 from demos.lesson import LessonRun
 from viz.classroom import classroom, figure
 from viz.colours import NEGATIVE, POSITIVE, sign_colour
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 NAME = "blame"
 SUMMARY = "backprop as a blame game: each neuron's share ∂L/∂a of one wrong answer"
 PICTURE = "blame.png"  # the one shown in docs/lessons.md
-FILES = ("blame.png", "network.svg")
+FILES = ("blame.png", "network.svg", "chain.svg")
 NEEDS = ("matplotlib",)  # from the demos extra
 
 SIZES = (3, 3)  # hidden layers
@@ -43,7 +44,7 @@ def forward(model: Any, x: np.ndarray) -> tuple[list[list[Value]], list[Value]]:
     Built neuron by neuron (one ``wsum`` node per neuron), so after
     ``backward()`` each Value's grad is that neuron's ∂L/∂a.
     """
-    values: list[Value] = [Value(float(v), f"x{i + 1}") for i, v in enumerate(x)]
+    values: list[Value] = [Value(float(v), input_name(i)) for i, v in enumerate(x)]
     layers = [values]
     for layer in model.layers:
         values = list(layer.propagate(values))
@@ -147,6 +148,11 @@ def run(lesson: LessonRun) -> None:
     network = lesson.save_svg(
         viz.draw_network(model, x=list(x), show_grads=True), "network.svg"
     )
+    grads = model.layers[0].W.grad
+    j, k = np.unravel_index(int(np.argmax(np.abs(grads))), grads.shape)
+    weight = model.layers[0].neurons[int(j)].w[int(k)]  # the most blamed in layer 2
+    chain = lesson.save_svg(viz.draw_paths(loss, weight), "chain.svg")
+    lesson.note("most blamed first-layer weight's gradient", weight.grad)
     picture = lesson.save_figure(
         _figure(model, layers, by_hand, titles, names, label), "blame.png"
     )
@@ -170,6 +176,9 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  (blue, positive: raising it raises the loss; red, negative: lowers")
     lesson.say("  it); lines: the weight updates Δw, thicker for larger |Δw|.")
     lesson.say(f"{network}: the same network, each line labelled with ∂L/∂w.")
+    lesson.say(f"{chain}: the blame of the most blamed first-layer weight,")
+    lesson.say(f"  {weight.label}, traced back: each path from it to the loss, the")
+    lesson.say("  local derivative of each step, and their products summed.")
 
 
 @classroom()

@@ -39,6 +39,7 @@ FILES = (
     "history.png",
     "network.svg",
     "graph.svg",
+    "paths.svg",
 )
 NEEDS = ("matplotlib",)  # from the demos extra
 
@@ -168,13 +169,15 @@ def run(lesson: LessonRun) -> None:
     network = lesson.save_svg(viz.draw_network(mlp, x=[1.0, 0.0]), "network.svg")
     output = mlp([1.0, 0.0])
     loss = nn.binary_cross_entropy(output, 1)
-    loss.label = "L"
     mlp.zero_grad()
     loss.backward()
     # 8 neurons a box each do not fit a projector; a layer a box does
     graph = lesson.save_graph(
         loss, "graph.svg", params=mlp.parameters(), level="layers"
     )
+    weight = mlp.layers[0].neurons[0].w[0]
+    paths = lesson.save_svg(viz.draw_paths(loss, weight), "paths.svg")
+    lesson.note("dE/dw2_11", weight.grad)
     lesson.heading("Look at")
     lesson.say(f"{left}: the trained linear model says 0.5 everywhere (it gave up);")
     lesson.say("  the best straight line still puts one point on the wrong side.")
@@ -184,6 +187,9 @@ def run(lesson: LessonRun) -> None:
     lesson.say("  thicker is larger; circles show each neuron's output for x = (1, 0).")
     lesson.say(f"{graph}: the computation graph of the loss for x = (1, 0), a layer")
     lesson.say("  a box: z = W·x + b with this sample's values and δ, then the loss.")
+    lesson.say(f"{paths}: one weight's chain: the local derivative of each tiny")
+    lesson.say("  step from it up to the loss, multiplied, and summed over its paths:")
+    lesson.say(f"  ∂E/∂{weight.label} = {weight.grad:.4g}, what backward() gave.")
 
 
 @classroom()

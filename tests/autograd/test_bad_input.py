@@ -217,3 +217,28 @@ def test_an_int_too_large_for_a_float_is_a_clear_overflow_error():
     with pytest.raises(OverflowError, match="too large for a float"):
         W.element(0, 0).data = huge
     assert W.data.tolist() == [[1.0]]
+
+
+def test_numbers_of_every_kind_beyond_a_float_are_a_clear_overflow_error():
+    from fractions import Fraction
+
+    huge = Fraction(10**400, 1)
+    for op in (
+        lambda: Value(huge),
+        lambda: Value(2.0) * huge,
+        lambda: Value(2.0) ** huge,
+        lambda: Value(-1.0).leaky_relu(10**400),
+        lambda: Value(-1.0).leaky_relu(huge),
+        lambda: gradcheck(lambda a: a, [Value(1.0)], eps=10**400),
+    ):
+        with pytest.raises(OverflowError, match=r"too large for a float .*1\.8e308"):
+            op()
+
+
+def test_data_set_by_hand_beyond_a_float_is_refused_by_exp_too():
+    v = Value(1.0, "v")
+    v.data = 10**400
+    with pytest.raises(OverflowError, match="the data of 'v' is a number too large"):
+        v * 2
+    with pytest.raises(OverflowError, match="the data of 'v' is a number too large"):
+        v.exp()  # once silently inf

@@ -86,11 +86,12 @@ def test_random_graphs_match_central_differences(program, xs, batch):
 def test_stepping_leaves_exactly_the_grads_of_backward(program, xs, batch):
     values = leaves(xs, batch)
     root = build(program, values)
-    root.backward(np.ones(root.shape) if root.shape else None)  # a batch: its sum
+    seed = np.ones(root.shape) if root.shape else None  # a batch: its sum
+    root.backward(seed)
     expected = {node: np.copy(node.grad) for node in topological_order(root)}
     for node in expected:
         node.grad = np.zeros_like(node.grad) if node.batch_size else 0.0
-    steps = list(backward_steps(root))
+    steps = list(backward_steps(root, seed))
     made_by_ops = [node for node in expected if node.parents]
     assert len(steps) == len(made_by_ops)  # leaves take no step of their own
     assert [s.index for s in steps] == list(range(1, len(steps) + 1))
@@ -252,6 +253,17 @@ def test_stepping_a_batch_shows_length_and_mean_and_the_batch_sum():
     assert "[3 values, mean" in text
     assert "summed over the batch: 2" in text  # dloss/dw = mean(x) = 2
     assert w.grad == pytest.approx(2.0)
+
+
+def test_a_batch_root_needs_its_gradient_when_stepped_as_in_backward():
+    x = Value(np.array([1.0, 2.0]), "x")
+    y = x * 3.0
+    with pytest.raises(ValueError, match="needs a Value holding one number"):
+        list(backward_steps(y))
+    with pytest.raises(ValueError, match="needs a Value holding one number"):
+        y.backward()
+    steps = list(backward_steps(y, np.ones(2)))
+    assert x.grad.tolist() == [3.0, 3.0] and steps[0].index == 1
 
 
 def test_an_unlabelled_root_is_called_E_or_the_letter_chosen():

@@ -183,3 +183,42 @@ def test_bad_targets_and_outputs_raise_clear_errors(make, error, words):
 def test_mixed_batch_sizes_are_refused():
     with pytest.raises(ValueError, match="different sizes"):
         nn.mse([Value(np.zeros(2)), Value(np.zeros(3))], np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("t", [0.0, 1.0, 0.3])
+def test_binary_cross_entropy_at_a_logit_of_exactly_zero_has_gradient_half_minus_t(t):
+    z = Value(0.0, "z")
+    nn.binary_cross_entropy(z.sigmoid(), t).backward()
+    assert z.grad == 0.5 - t  # σ(0) − t, once −t (|z| took slope 0 at its kink)
+    batch = Value(np.array([0.0, 0.0, 2.0]), "z")
+    nn.binary_cross_entropy(batch.sigmoid(), np.full(3, t)).backward()
+    sigma_2 = 1.0 / (1.0 + math.exp(-2.0))
+    assert batch.grad.tolist() == pytest.approx(
+        [(0.5 - t) / 3, (0.5 - t) / 3, (sigma_2 - t) / 3], abs=1e-15
+    )
+    from autograd import gradcheck
+
+    assert gradcheck(lambda z: nn.binary_cross_entropy(z.sigmoid(), t), [Value(0.0)])
+
+
+def test_binary_cross_entropy_gradients_match_pytorch_where_every_relu_is_off():
+    torch = pytest.importorskip("torch")
+    model = nn.MLP(2, [4, 1], activation="relu", output_activation="sigmoid", seed=3)
+    for layer in model.layers:
+        layer.b.data[:] = 0.0
+    x, t = np.array([[0.0, 0.0], [0.7, -0.2]]), np.array([1.0, 0.0])
+    model.zero_grad()
+    nn.binary_cross_entropy(model(x), t).backward()  # sample 0: a logit of exactly 0
+    (w1, b1), (w2, b2) = [
+        (torch.tensor(layer.W.data, requires_grad=True),
+         torch.tensor(layer.b.data, requires_grad=True))
+        for layer in model.layers
+    ]  # fmt: skip
+    logits = torch.relu(torch.tensor(x) @ w1.T + b1) @ w2.T + b2
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits[:, 0], torch.tensor(t)
+    )
+    loss.backward()
+    for layer, (w, b) in zip(model.layers, [(w1, b1), (w2, b2)]):
+        assert layer.b.grad == pytest.approx(b.grad.numpy(), abs=1e-12)
+        assert layer.W.grad == pytest.approx(w.grad.numpy(), abs=1e-12)

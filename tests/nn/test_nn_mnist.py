@@ -9,7 +9,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
+import struct
 import threading
+import time
+import tracemalloc
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -315,3 +319,77 @@ def test_download_writes_atomically_with_a_checked_checksum(
         )
     assert not (tmp_path / "y.gz").exists()
     assert [p.name for p in tmp_path.glob(".*.part")] == []
+
+
+# --- headers that promise too much, files that hold too much ------------------------
+
+
+def _gzip_of(parts: Iterator[bytes]) -> bytes:
+    """A gzip file made chunk by chunk (a bomb need not fit in memory twice)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    return b"".join(packer.compress(p) for p in parts) + packer.flush()
+
+
+def test_a_gzip_bomb_with_a_modest_header_is_refused_after_a_little_reading(
+    tmp_path: Path, mnist_files: Callable[..., dict[str, Path]]
+) -> None:
+    path = mnist_files(gz=True)[TEST_IMAGES]
+    raw = gzip.decompress(path.read_bytes())
+    zeros = bytes(1 << 24)
+    path.write_bytes(_gzip_of(iter([raw, *[zeros] * 12])))  # 200 MB more, unzipped
+    assert path.stat().st_size < 1_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match="over 1,048,576 bytes more") as caught:
+            mnist(path.parent, download=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(path) in str(caught.value)
+    assert time.perf_counter() - started < 5
+    assert peak < 60_000_000  # the small files themselves, not the 200 MB
+
+
+@pytest.mark.parametrize(
+    ("sizes", "words"),
+    [
+        ((4_000_000, 28, 28), "promises 4000000 × 28 × 28 numbers, beyond"),
+        ((2**32 - 1, 2**32 - 1, 2**32 - 1), "beyond what an MNIST-like file holds"),
+        ((60_000, 65_536, 65_536), "beyond what an MNIST-like file holds"),
+    ],
+)
+def test_a_header_beyond_mnist_like_sizes_is_refused_before_reading_on(
+    tmp_path: Path,
+    mnist_files: Callable[..., dict[str, Path]],
+    sizes: tuple[int, ...],
+    words: str,
+) -> None:
+    path = mnist_files(gz=True)[TRAIN_IMAGES]
+    header = struct.pack(">IIII", 0x803, *sizes)
+    path.write_bytes(gzip.compress(header + bytes(1000), mtime=0))
+    with pytest.raises(ValueError, match=words) as caught:
+        mnist(path.parent, download=False)
+    assert str(path) in str(caught.value)
+
+
+def test_files_of_zero_images_and_labels_are_refused_by_name(
+    tmp_path: Path, mnist_arrays: Arrays, idx: Callable[..., bytes]
+) -> None:
+    empty = (np.zeros((0, 28, 28)), np.zeros(0), *mnist_arrays[2:])
+    for name, array in zip(NAMES, empty):
+        (tmp_path / name).write_bytes(idx(array))
+    with pytest.raises(ValueError, match="holds no images") as caught:
+        mnist(tmp_path, download=False)
+    assert str(tmp_path / TRAIN_IMAGES) in str(caught.value)
+
+
+def test_a_home_folder_of_a_user_who_does_not_exist_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ValueError, match="no user 'nosuchuser'") as caught:
+        mnist("~nosuchuser/mnist", download=False)
+    assert "~nosuchuser/mnist" in str(caught.value)
+    monkeypatch.setenv("CHAINRULE_DATA", "~nosuchuser/mnist")
+    with pytest.raises(ValueError, match=r"\$CHAINRULE_DATA.*no user 'nosuchuser'"):
+        mnist(download=False)

@@ -131,6 +131,14 @@ def test_non_finite_gradient_stops_with_advice():
         (lambda: nn.Adam([Value(1.0)], eps=-1), ValueError, "eps"),
         (lambda: nn.SGD([Value(np.ones(2))], lr=0.1), ValueError, "batch"),
         (lambda: nn.SGD([Value(1.0)], lr=0.1, schedule=3), TypeError, "schedule"),
+        (lambda: nn.SGD([Value(1.0)], lr=10**400), OverflowError, "lr is a number too"),
+        (lambda: nn.Adam([Value(1.0)], lr=10**400), OverflowError, "lr is a number"),
+        (lambda: nn.Adam([Value(1.0)], eps=10**400), OverflowError, "eps is a number"),
+        (
+            lambda: nn.Adam([Value(1.0)], lr=0.1, weight_decay=10**400),
+            OverflowError,
+            "weight_decay is a number",
+        ),
     ],
 )
 def test_bad_optimizer_arguments(make, error, words):

@@ -524,3 +524,23 @@ def _poisoning(model):
             model.layers[0].W.data[0, 0] = math.nan
 
     return Poison(model, lr=0.1)
+
+
+def test_complex_numbers_are_refused_not_cut_to_their_real_parts():
+    model = nn.MLP(2, [3, 1], seed=0)
+    X = np.array([[1.0 + 2j, 0.5], [0.0, 1.0 + 0j]])
+    y = np.array([1.0, 0.0])
+    for call in (
+        lambda: nn.fit(model, X, y, epochs=1, loss="mse", progress=False),
+        lambda: nn.predict(model, X),
+        lambda: nn.evaluate(model, X, np.array([1, 0])),
+        lambda: nn.mse(model(X.real), y + 1j),
+        lambda: nn.cross_entropy(nn.MLP(2, [2], seed=0)(X.real), np.array([1j, 0])),
+        lambda: model(X),
+    ):
+        with pytest.raises(TypeError, match="complex"):
+            call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's ComplexWarning would be an error
+        with pytest.raises(TypeError, match="X holds complex numbers"):
+            nn.predict(model, X)

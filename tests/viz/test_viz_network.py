@@ -57,6 +57,8 @@ def test_wrong_inputs_and_models_are_refused(tiny_mlp):
         draw_network(tiny_mlp, x=[1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match=r"nn\.MLP"):
         draw_network(object())
+    with pytest.raises(TypeError, match="x holds complex numbers"):
+        draw_network(tiny_mlp, x=[1.0 + 2j, 0.0])
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
@@ -215,3 +217,18 @@ def node_position(dot: str, name: str) -> tuple[float, float]:
     (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith(f"{name} [")]
     x, y = re.search(r'pos="([\d.-]+),([\d.-]+)!"', line).groups()
     return float(x), float(y)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_output_names_are_drawn_as_typed_in_well_formed_svg():
+    import xml.etree.ElementTree as ET
+
+    import nn
+
+    names = ["&#1;", "<script>alert(1)</script>", "a&amp;b", "x\x01y"]
+    model = nn.MLP(2, [3, len(names)], seed=0)
+    svg = render_svg(draw_network(model, output_names=names))
+    tree = ET.fromstring(svg)  # well-formed XML: a browser opens it
+    texts = {t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"&#1;", "a&amp;b", "x␁y"} <= texts  # as typed, control made visible
+    assert "<script>alert(1)</script>" in texts  # text, not markup
