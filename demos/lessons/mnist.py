@@ -98,6 +98,7 @@ def train(
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         order = rng.permutation(len(X))
+        bar = _steps_bar(lesson, steps_per_epoch, f"epoch {epoch}/{epochs}")
         for first in range(0, len(X), BATCH):
             rows = order[first : first + BATCH]
             loss = nn.cross_entropy(model(X[rows]), y[rows])
@@ -105,6 +106,11 @@ def train(
             loss.backward()
             optimizer.step()
             losses.append(float(loss.data))
+            if bar is not None:
+                bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+                bar.update(1)
+        if bar is not None:
+            bar.close()
         seconds.append(time.perf_counter() - start)
         recent = float(np.mean(losses[-steps_per_epoch:]))
         lesson.say(
@@ -112,6 +118,21 @@ def train(
             f"({1000 * seconds[-1] / steps_per_epoch:.2f} ms per step of {BATCH})"
         )
     return losses, seconds
+
+
+def _steps_bar(lesson: LessonRun, steps: int, title: str) -> Any:
+    r"""A bar of one epoch's steps (an epoch takes seconds), or None.
+
+    tqdm's, on a terminal or in Jupyter, when the lesson shows progress; in a
+    log the epoch's line after it is enough.
+    """
+    if not lesson.progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm is in the demos extra; without it, no bar
+        return None
+    return tqdm(total=steps, desc=title, unit="step", leave=False, disable=None)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

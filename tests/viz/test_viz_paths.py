@@ -128,3 +128,20 @@ def test_the_paths_page_walks_the_chain_rule_down_from_the_loss(tmp_path, chromi
         assert shown.startswith("∂E/∂z³₁ = σ′(z³₁)")
     finally:
         browser.close()
+
+
+@needs_dot
+def test_the_two_two_one_network_drawn_and_paged_speaks_only_the_articles_names():
+    from viz import draw_graph, steps_html
+
+    _, loss = two_two_one()
+    for level in ("ops", "neurons", "layers"):
+        dot, page = str(draw_graph(loss, level=level)), steps_html(loss, level=level)
+        # what people read: the labels drawn, and the steps' and pictures' text
+        labels = re.findall(r'label=(".*?(?<!\\)"|<.*?>)\s', dot, re.S)
+        texts = re.findall(r"<(?:pre|text)[^>]*>(.*?)</(?:pre|text)>", page, re.S)
+        shown = "\n".join(labels + texts)
+        assert not re.search(r"\bv\d+\b", shown), level
+        assert "layers." not in shown and "neurons." not in shown, level
+        assert "final" not in shown, level  # no step that only says so
+        assert "w²₁₁" in shown and "E" in shown
