@@ -34,7 +34,7 @@ from autograd.layer_nodes import (
 from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
 from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
-from autograd.parameters import Element, ParameterArray
+from autograd.parameters import Element, ParameterArray, Row
 from autograd.practice import (
     Exercise,
     GradReport,
@@ -76,6 +76,7 @@ __all__ = [
     "ParameterArray",
     "Path",
     "Question",
+    "Row",
     "Step",
     "Value",
     "apply",

@@ -21,6 +21,8 @@ __all__ = [
     "DomainError",
     "Rule",
     "is_batch",
+    "is_number",
+    "is_whole_number",
     "paired",
     "plain",
     "real_array",
@@ -70,6 +72,30 @@ def is_batch(data: Data) -> bool:
     return type(data) is not float and isinstance(data, np.ndarray) and data.ndim > 0
 
 
+def is_number(x: Any) -> bool:
+    r"""True for one real number of any kind (int, float, numpy scalar), not a bool.
+
+    >>> is_number(2), is_number(np.float64(0.5)), is_number(True), is_number("2")
+    (True, True, False, False)
+    """
+    kind = type(x)
+    if kind is float or kind is int:  # the usual answer, without asking numbers.Real
+        return True
+    return isinstance(x, numbers.Real) and kind is not bool
+
+
+def is_whole_number(x: Any) -> bool:
+    r"""True for a whole number of any kind (int, numpy integer), not a bool.
+
+    >>> is_whole_number(3), is_whole_number(np.int64(3)), is_whole_number(3.0)
+    (True, True, False)
+    """
+    kind = type(x)
+    if kind is int:  # the usual answer, without asking numbers.Integral
+        return True
+    return isinstance(x, numbers.Integral) and kind is not bool
+
+
 def plain(x: Data, position: int = 0) -> Data:
     r"""One number of any kind as a plain ``float``; a batch as an array of floats.
 
@@ -92,7 +118,7 @@ def plain(x: Data, position: int = 0) -> Data:
                 return float(x)
             return x if x.dtype is _FLOATS else x.astype(float)
         what = f"an array of {x.dtype}"
-    elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+    elif is_number(x):
         try:
             return float(x)
         except OverflowError:
@@ -138,7 +164,7 @@ def real_number(value: Any, what: str) -> float:
     """
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {_shown(value)}."
         raise TypeError(msg)
     try:
@@ -195,14 +221,27 @@ def shape_text(shape: Sequence[int]) -> str:
     return "×".join(str(n) for n in shape) if len(shape) else "1"
 
 
-def subscript(number: int) -> str:
-    """Write a non-negative integer with subscript digits: 12 -> '₁₂'."""
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def superscript(number: int) -> str:
-    """Write an integer with superscript digits: -12 -> '⁻¹²'."""
-    return str(number).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+def superscript(number: int | str) -> str:
+    """A whole number in superscript digits: ``12`` -> ``¹²``, ``-1`` -> ``⁻¹``."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def subscript(*indices: int) -> str:
+    r"""Indices in subscript digits, run together, or with commas when one has two
+    digits (so ``w²₁₂,₃`` and ``w²₁,₂₃`` cannot be confused).
+
+    >>> subscript(3, 1), subscript(12, 3), subscript(7)
+    ('₃₁', '₁₂,₃', '₇')
+    """
+    if len(indices) == 1:  # one index: no commas to think of
+        return str(indices[0]).translate(_SUBSCRIPT)
+    parts = [str(i).translate(_SUBSCRIPT) for i in indices]
+    joiner = "," if any(i >= 10 for i in indices) else ""
+    return joiner.join(parts)
 
 
 def _where(mask: np.ndarray) -> tuple[str, float]:

@@ -27,12 +27,11 @@ True
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from autograd.data import is_batch
+from autograd.data import is_batch, is_whole_number
 from autograd.graph import topological_order
 from autograd.names import input_name
 from autograd.ops import op_for
@@ -61,7 +60,7 @@ def sample_graph(root: Value, sample: int) -> Value:
     if size is None:
         msg = "this graph holds no batch: there is no sample to take out of it."
         raise ValueError(msg)
-    if isinstance(sample, bool) or not isinstance(sample, numbers.Integral):
+    if not is_whole_number(sample):
         msg = f"sample must be a whole number, the row of the batch, not {sample!r}."
         raise TypeError(msg)
     if not 0 <= sample < size:

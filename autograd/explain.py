@@ -21,18 +21,18 @@ dE/dw1 = -0.75
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import numpy as np
 
+from autograd.data import is_whole_number
 from autograd.graph import summed_to, topological_order, zeros_like
 from autograd.latex import explanation_latex
 from autograd.names import d, formula_in, node_names
 from autograd.ops import is_batch
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value, check_value
 
 __all__ = ["Explanation", "Path", "count_text", "explain", "path_product"]
@@ -74,8 +74,8 @@ class Path:
     def _step_numbers(self, k: int) -> str:
         parallel = self.locals[k] if self.locals else (self.factors[k],)
         if len(parallel) == 1:
-            return fmt(parallel[0])
-        return "(" + " + ".join(fmt(x) for x in parallel) + ")"
+            return show(parallel[0])
+        return "(" + " + ".join(show(x) for x in parallel) + ")"
 
     def __str__(self) -> str:
         route = " → ".join(self.names)
@@ -86,9 +86,9 @@ class Path:
         shown = " · ".join(f for f in self.formulas if f != "1")  # ×1 changes nothing
         if shown and shown.replace("·", "×") != numbers:
             text += f" = {shown}"
-        if len(self.factors) > 1 or numbers != fmt(self.product):
+        if len(self.factors) > 1 or numbers != show(self.product):
             text += f" = {numbers}"
-        text += f" = {fmt(self.product)}"
+        text += f" = {show(self.product)}"
         if self.edge_count > 1:
             edges = count_text(self.edge_count)
             text += f"   (along {edges} edges: {_used_twice(self)})"
@@ -144,7 +144,7 @@ class Explanation:
                 f"{count_text(self.path_count)} "
                 "paths (raise limit= to list more); the total below counts them all"
             )
-        lines.append(f"{dd} = {fmt(self.total)}")
+        lines.append(f"{dd} = {show(self.total)}")
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -191,7 +191,7 @@ def explain(root: Value, wrt: Value, limit: int = 100) -> Explanation:
     """
     check_value(root, "the root of explain")
     check_value(wrt, "wrt (the node to explain the gradient for)")
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral):
+    if not is_whole_number(limit):
         msg = f"limit must be a whole number of paths to list, not {limit!r}."
         raise TypeError(msg)
     if limit < 0:

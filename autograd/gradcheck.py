@@ -21,7 +21,6 @@ b      0.8949    0.8949   ...e-11  yes
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -29,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.data import real_number
+from autograd.data import is_number, real_number
 from autograd.graph import zeros_like
 from autograd.ops import is_batch
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value
 
 __all__ = ["GradcheckError", "GradcheckReport", "InputCheck", "gradcheck"]
@@ -113,7 +112,7 @@ class GradcheckReport:
     @staticmethod
     def _row(c: InputCheck) -> tuple[str, str, str, str, str]:
         ok = "yes" if c.passed else "NO"
-        return (c.name, fmt(c.analytic), fmt(c.numeric), f"{c.error:.2e}", ok)
+        return (c.name, show(c.analytic), show(c.numeric), f"{c.error:.2e}", ok)
 
     def raise_if_failed(self) -> None:
         """Raise :class:`GradcheckError` naming every input that failed."""
@@ -178,7 +177,7 @@ def _checked_inputs(f: Any, inputs: Any) -> list[Value]:
 
 
 def _positive_number(value: Any, what: str, example: str, zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number ({example}), not {type(value).__name__}."
         raise TypeError(msg)
     number = real_number(value, what)  # an int beyond a float: a clear error

@@ -62,14 +62,11 @@ class Node(Protocol):
         """When the node was made: larger than the serial of each of its parents."""
 
     @property
-    def sources(self) -> Sequence[Any]:
-        """What the backward pass walks into: the parents, or one node for them."""
+    def shortcut(self) -> Any:
+        """None, or the node that takes this one's step in a backward pass."""
 
     def chain_rule(self) -> None:
         """parent.grad += local × self.grad, for every parent."""
-
-    def backward_step(self) -> None:
-        """What the backward pass does at this node (for a Value: its chain rule)."""
 
 
 N = TypeVar("N", bound=Node)
@@ -143,20 +140,24 @@ def _interior_order(root: Any) -> list[Any]:
     Each node is made after its parents, so its serial is larger than
     theirs: sorted by serial, largest first, every node comes before all of
     its parents, as the chain rule needs (the record of the forward pass,
-    read backwards). The nodes are found by a plain walk of ``sources``,
+    read backwards). The nodes are found by a plain walk of the parents,
     which needs no stack of parent iterators and mostly finds them latest
     first already, so the sort has little left to do. Leaves are left out:
-    they send nothing on.
+    they send nothing on. A node with a ``shortcut`` (a neuron of a layer
+    run on one sample) is stepped into through it: the layer takes the
+    step of all its neurons at once.
     """
-    if not root.sources:
+    root = root.shortcut or root
+    if not root.parents:
         return []
     found: list[Any] = [root]
     seen: set[Any] = {root}
     for node in found:  # the list grows as the walk finds more nodes
-        for source in node.sources:
-            if source.sources and source not in seen:
-                seen.add(source)
-                found.append(source)
+        for parent in node.parents:
+            parent = parent.shortcut or parent
+            if parent.parents and parent not in seen:
+                seen.add(parent)
+                found.append(parent)
     found.sort(key=_serial_of, reverse=True)
     return found
 
@@ -174,9 +175,9 @@ def backward(root: Node, seed: Any = 1.0) -> None:
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local × node.grad
 
-    The walk follows each node's ``sources``: its parents, except for the
-    neurons of a layer run on one sample, which name their layer
-    (:class:`~autograd.layer_sample.LayerSample`); the layer then takes the
+    The walk follows each node's parents, except where a node names a
+    ``shortcut``: the neurons of a layer run on one sample name their layer
+    (:class:`~autograd.layer_sample.LayerSample`), which then takes the
     chain-rule step of all its neurons at once, as one matrix product.
 
     The pass leaves Python's cycle collector alone: it makes no objects the
@@ -187,10 +188,10 @@ def backward(root: Node, seed: Any = 1.0) -> None:
     order = _interior_order(root)  # latest first; no leaves: they send nothing
     for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
         data = node.data
-        node.grad = 0.0 if type(data) is float else zeros_like(data)
+        node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
     root.grad = root.grad + seed
     for node in order:
-        node.backward_step()
+        node.chain_rule()
 
 
 def zero_grad(root: Node) -> None:

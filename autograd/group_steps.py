@@ -31,7 +31,7 @@ from autograd.latex import latex_formula, latex_name
 from autograd.levels import Grouping, Layer, Neuron, name_parts
 from autograd.names import d, delta_name, formula_in, written
 from autograd.ops import op_for
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value
 
 __all__ = [
@@ -147,7 +147,7 @@ def value_text(x: Any) -> str:
         return vector_text(x.tolist())
     if isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] * x.shape[1] <= 6:
         return "[" + ", ".join(vector_text(row) for row in x.tolist()) + "]"
-    return fmt(x)
+    return show(x)
 
 
 def vector_text(values: Sequence[Any] | np.ndarray, limit: int = 4) -> str:
@@ -158,8 +158,8 @@ def vector_text(values: Sequence[Any] | np.ndarray, limit: int = 4) -> str:
     ('[0.5, -1]', '[0, 1, 2, … 10 values]')
     """
     if len(values) <= limit:
-        return "[" + ", ".join(fmt(float(v)) for v in values) + "]"
-    shown = ", ".join(fmt(float(v)) for v in values[: limit - 1])
+        return "[" + ", ".join(show(float(v)) for v in values) + "]"
+    shown = ", ".join(show(float(v)) for v in values[: limit - 1])
     return f"[{shown}, … {len(values)} values]"
 
 
@@ -209,7 +209,7 @@ class _NeuronStory:
         values = [_sum_value(neuron.sum, names)]
         if neuron.activation is not None:
             a = neuron.activation
-            values.append(f"{names[a]} = {written(a, names)} = {fmt(a.data)}")
+            values.append(f"{names[a]} = {written(a, names)} = {show(a.data)}")
         rules = [r.format(E=d(self.root)) for r in NEURON_RULES]
         if not self._feeds_neurons():
             rules[0] = f"δˡⱼ = φ′(zˡⱼ)·∂{d(self.root)}/∂aˡⱼ"
@@ -243,7 +243,7 @@ class _NeuronStory:
         if neuron.activation is not None:
             a = self.step_of[id(neuron.activation)]
             slope = formula_in(neuron.activation, 0, names, short=True)
-            slope_number = fmt(a.lines[0].local)
+            slope_number = show(a.lines[0].local)
             upstream = a.grad
         else:
             upstream = self.z.grad
@@ -254,10 +254,10 @@ class _NeuronStory:
                 their = delta_name(names[node]) or f"d{d(root)}/d{d(names[node])}"
                 terms.append(f"{weight}·{their}")
                 numbers.append(
-                    f"{fmt(node.local_grads[k])} × {fmt(self.steps[node].grad)}"
+                    f"{show(node.local_grads[k])} × {show(self.steps[node].grad)}"
                 )
             if len(terms) > 4:  # the sum's value stands for its terms
-                terms, numbers = [terms[0], "…", terms[-1]], [fmt(upstream)]
+                terms, numbers = [terms[0], "…", terms[-1]], [show(upstream)]
             formula, number = " + ".join(terms), " + ".join(numbers)
             if slope and len(terms) > 1:
                 formula = f"({formula})"
@@ -265,7 +265,7 @@ class _NeuronStory:
                 number = f"({number})"
         else:
             formula = f"d{d(root)}/d{d(names[neuron.output])}"
-            number = fmt(upstream)
+            number = show(upstream)
         if slope:
             formula, number = f"{slope} · {formula}", f"{slope_number} × {number}"
         return Equation(self.delta, formula, number, self.z.grad)
@@ -291,7 +291,7 @@ class _NeuronStory:
                 biases.append(Equation(left, self.delta, "", line.share, sign, total))
                 continue
             local = formula_in(z, k, names)
-            numbers = f"{fmt(self.z.grad)} × {fmt(line.local)}"
+            numbers = f"{show(self.z.grad)} × {show(line.local)}"
             formula = f"{self.delta} · {local}"
             rows.append(Equation(left, formula, numbers, line.share, sign, total))
         return [*_elided(rows, f"each {self.delta} · its input"), *biases]
@@ -314,7 +314,7 @@ class _NeuronStory:
                 Equation(
                     f"d{d(root)}/d{d(names[parent])}",
                     f"{weight} · {self.delta}",
-                    f"{fmt(line.local)} × {fmt(self.z.grad)}",
+                    f"{show(line.local)} × {show(self.z.grad)}",
                     line.share,
                     "+=",
                     line.running_total,
@@ -335,7 +335,7 @@ def _is_neuron_sum(node: Value, view: Grouping) -> bool:
 def _sum_value(z: Value, names: Mapping[Value, str]) -> str:
     r"""``z²₁ = w²₁₁·x₁ + w²₁₂·x₂ + b²₁ = -0.8743`` (a long sum is written with
     its first and last terms, as the op table writes it)."""
-    return f"{names[z]} = {written(z, names)} = {fmt(z.data)}"
+    return f"{names[z]} = {written(z, names)} = {show(z.data)}"
 
 
 def _elided(rows: list[Equation | str], each: str) -> list[Equation | str]:

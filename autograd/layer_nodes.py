@@ -29,14 +29,14 @@ derivative is the textbook's closed form.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from autograd.data import is_whole_number
 from autograd.ops import OPS, shape_text
 from autograd.parameters import ParameterArray
-from autograd.value import Constant, Value, apply
+from autograd.value import Constant, Value, apply, fresh_constant
 
 __all__ = [
     "column",
@@ -50,7 +50,7 @@ __all__ = [
 
 
 def _matrix(x: Value, what: str) -> None:
-    if not isinstance(x, Value) or type(x.data) is float or x.data.ndim != 2:
+    if not isinstance(x, Value) or type(x.data) is not np.ndarray or x.data.ndim != 2:
         got = x.shape if isinstance(x, Value) else type(x).__name__
         msg = f"{what} must be a Value holding a batch × units matrix, not {got}."
         raise TypeError(msg)
@@ -59,24 +59,27 @@ def _matrix(x: Value, what: str) -> None:
 def linear(W: ParameterArray, X: Value, b: ParameterArray) -> Value:
     r"""The layer node Z = X·Wᵀ + b for a batch X (batch × inputs).
 
-    Its parents are W, X and b, in a weighted sum's order (weights, inputs,
-    bias).
+    Its parents are W, X and b, in the roles of the op table's ``linear``.
     """
     _matrix(X, "a layer's input")
-    if not isinstance(W, Value) or type(W.data) is float or W.data.ndim != 2:
+    weights = W.data if isinstance(W, Value) else None
+    if type(weights) is not np.ndarray or weights.ndim != 2:
         msg = "W must be a ParameterArray holding a units × inputs matrix."
         raise TypeError(msg)
-    if not isinstance(b, Value) or b.shape != W.shape[:1]:
-        msg = f"b must be a ParameterArray of {W.shape[0]} biases, one per unit."
+    biases = b.data if isinstance(b, Value) else None
+    if type(biases) is not np.ndarray or biases.shape != weights.shape[:1]:
+        msg = f"b must be a ParameterArray of {len(weights)} biases, one per unit."
         raise TypeError(msg)
-    return apply(OPS["linear"], (W, X, b))
+    if X.needs_grad:
+        return apply(OPS["linear"], (W, X, b))
+    return apply(OPS["linear"], (W, X, b), copy_weights=False)  # see linear_rule
 
 
 def column(Z: Value, j: int) -> Value:
     r"""Unit j of a batch × units node: a 1-D batch, one number per sample."""
     _matrix(Z, "column's input")
     units = Z.data.shape[1]
-    if isinstance(j, bool) or not isinstance(j, numbers.Integral) or not 0 <= j < units:
+    if not (type(j) is int or is_whole_number(j)) or not 0 <= j < units:
         msg = f"j must be a column index in 0..{units - 1}, not {j!r}."
         raise IndexError(msg)
     return apply(OPS["column"], (Z,), j=int(j))
@@ -130,7 +133,7 @@ def softmax_cross_entropy(Z: Value, labels: np.ndarray) -> Value:
     n, k = Z.data.shape
     one_hot = np.zeros((n, k))
     one_hot[np.arange(n), labels] = 1.0
-    return apply(OPS["cross_entropy"], (Z, Constant(one_hot, "one-hot y")))
+    return apply(OPS["cross_entropy"], (Z, fresh_constant(one_hot, "one-hot y")))
 
 
 def mean_squared_error(outputs: Value, targets: Any) -> Value:

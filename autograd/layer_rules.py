@@ -15,8 +15,8 @@ reshape, or adding patches back into an image.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,6 @@ from autograd.data import (
     Data,
     DomainError,
     Rule,
-    is_batch,
     paired,
     plain,
     same_shape,
@@ -62,7 +61,6 @@ __all__ = [
 # --- local derivatives of layer nodes ---------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
 class MatrixLocal:
     r"""A local derivative that is a matrix M: the chain rule's × is a matrix product.
 
@@ -76,9 +74,14 @@ class MatrixLocal:
     [[3.0, 3.0]]
     """
 
+    __slots__ = ("matrix", "name", "transpose")
+
     matrix: np.ndarray
     transpose: bool
     name: str
+
+    def __init__(self, matrix: np.ndarray, transpose: bool, name: str) -> None:
+        self.matrix, self.transpose, self.name = matrix, transpose, name
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         return (upstream.T if self.transpose else upstream) @ self.matrix
@@ -96,12 +99,17 @@ class MatrixLocal:
         return f"{self.name} ({shape_text(self.shape)})"
 
 
-@dataclass(frozen=True, eq=False)
 class ColumnLocal:
     r"""∂Z[:, j]/∂Z: puts the column's gradient back into column j of Z's shape."""
 
+    __slots__ = ("column", "shape")
+
     column: int
     shape: tuple[int, ...]
+
+    def __init__(self, column: int, shape: tuple[int, ...]) -> None:
+        self.column = column
+        self.shape = shape
 
     def __mul__(self, upstream: Any) -> np.ndarray:
         grad = np.zeros(self.shape)
@@ -112,11 +120,15 @@ class ColumnLocal:
         return f"column {self.column} of {shape_text(self.shape)}"
 
 
-@dataclass(frozen=True, eq=False)
 class ReshapeLocal:
     r"""∂(reshaped X)/∂X: the same numbers, so the gradient is only reshaped back."""
 
+    __slots__ = ("shape",)
+
     shape: tuple[int, ...]
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         return np.reshape(upstream, self.shape)
@@ -125,12 +137,17 @@ class ReshapeLocal:
         return f"reshape to {shape_text(self.shape)}"
 
 
-@dataclass(frozen=True, eq=False)
 class TransposeLocal:
     r"""∂(X with its axes moved)/∂X: the gradient's axes are moved back."""
 
+    __slots__ = ("original", "shape")
+
     shape: tuple[int, ...]  # of the grouped rows: (batch, positions, units)
     original: tuple[int, ...]  # of the input: (batch·positions, units)
+
+    def __init__(self, shape: tuple[int, ...], original: tuple[int, ...]) -> None:
+        self.shape = shape
+        self.original = original
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         n, positions, units = self.shape
@@ -141,7 +158,6 @@ class TransposeLocal:
         return f"move axes back to {shape_text(self.original)}"
 
 
-@dataclass(frozen=True, eq=False)
 class PatchesLocal:
     r"""∂(patches of X)/∂X: every pixel gets back the gradient of each patch it is in.
 
@@ -150,9 +166,16 @@ class PatchesLocal:
     rule adding up over every path, as for any value used more than once.
     """
 
+    __slots__ = ("kernel", "shape", "stride")
+
     shape: tuple[int, ...]  # the input's: (batch, channels, height, width)
     kernel: int
     stride: int
+
+    def __init__(self, shape: tuple[int, ...], kernel: int, stride: int) -> None:
+        self.shape = shape
+        self.kernel = kernel
+        self.stride = stride
 
     def __mul__(self, upstream: np.ndarray) -> np.ndarray:
         n, channels, height, width = self.shape
@@ -173,7 +196,9 @@ class PatchesLocal:
 # --- layer nodes --------------------------------------------------------------------
 
 
-def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
+def linear_rule(
+    W: np.ndarray, X: np.ndarray, b: np.ndarray, copy_weights: bool = True
+) -> Rule:
     r"""A layer of neurons at once: Z = X·Wᵀ + b.
 
     X is batch × inputs, W is units × inputs (row j: neuron j's weights), b
@@ -184,8 +209,11 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
         ∂Z/∂W = X   (dL/dW = (dL/dZ)ᵀ·X),   ∂Z/∂X = W   (dL/dX = dL/dZ·W),
         ∂Z/∂b = 1   (dL/db = dL/dZ summed over the batch)
 
-    W is copied, so an update of the weights after the forward pass cannot
-    change the derivative this node remembers.
+    W is copied (``copy_weights``), so an update of the weights after the
+    forward pass cannot change ∂Z/∂X = W, which the backward pass multiplies
+    by. When X is given data (a batch of inputs: a Constant), nothing asks
+    for dL/dX, and the copy is left out: ∂Z/∂X is then the weights as they
+    are.
     """
     W, X, b = plain(W, 0), plain(X, 1), plain(b, 2)  # .data set by hand: checked
     if X.ndim != 2 or X.shape[1] != W.shape[1]:
@@ -194,8 +222,10 @@ def linear_rule(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> Rule:
             f"a batch × {W.shape[1]} matrix, but {{name}} is {shape_text(X.shape)}."
         )
         raise DomainError(ValueError, 1, msg)
-    weights = W.copy()
-    return X @ weights.T + b, (
+    weights = W.copy() if copy_weights else W
+    Z = X @ weights.T
+    Z += b
+    return Z, (
         MatrixLocal(X, transpose=True, name="X"),
         MatrixLocal(weights, transpose=False, name="W"),
         1.0,
@@ -261,7 +291,7 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     even for logits of ±1000.
     """
     Z, Y = plain(Z, 0), plain(Y, 1)
-    if not np.isfinite(Z).all():
+    if not math.isfinite(Z.sum()) and not np.isfinite(Z).all():  # sum: the quick look
         where, value = value_at(Z, ~np.isfinite(Z))
         msg = (
             f"cross_entropy got {value} among the logits ({{name}}{where}): the "
@@ -275,9 +305,13 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     exps = np.exp(shifted)
     totals = exps.sum(axis=1, keepdims=True)
     log_p = shifted - np.log(totals)
-    loss = float(-np.sum(Y * log_p)) / n
-    p = exps / totals
-    return loss, ((p * Y.sum(axis=1, keepdims=True) - Y) / n, -log_p / n)
+    loss = -float(np.vdot(Y, log_p)) / n
+    p = exps
+    p /= totals  # softmax(Z), row by row
+    p *= Y.sum(axis=1, keepdims=True)
+    p -= Y
+    p /= n
+    return loss, (p, log_p * (-1.0 / n))
 
 
 def mse_rule(outputs: Data, targets: Data) -> Rule:
@@ -288,10 +322,11 @@ def mse_rule(outputs: Data, targets: Data) -> Rule:
     """
     outputs, targets = paired(outputs, targets)
     gap = outputs - targets
-    size = gap.size if is_batch(gap) else 1
+    if type(gap) is float:
+        return gap * gap, (2.0 * gap, -2.0 * gap)
+    size = gap.size
     local = gap * (2.0 / size)
-    with np.errstate(over="ignore"):  # a huge gap: the loss is inf, and says so
-        loss = float(np.sum(gap * gap)) / size
+    loss = float(np.vdot(gap, gap)) / size  # a huge gap: the loss is inf, and says so
     return loss, (local, -local)
 
 

@@ -15,11 +15,15 @@ their numbers from those arrays (a :class:`NeuronSum` and a
 Every node is there to step through, explain and draw, and each one's
 :meth:`~autograd.value.Value.chain_rule` is the textbook's, one neuron at a
 time. In a backward pass the layer takes the step of all its neurons at
-once instead (:meth:`LayerSample.backward_step`), with the same numbers:
+once instead (:meth:`LayerSample.chain_rule`), with the same numbers:
 
     dL/dz = dL/dz + dL/da ⊙ φ'(z)      (elementwise)
     dL/dx += Wᵀ·dL/dz                  (the inputs' shares: one product)
-    dL/dW += dL/dz ⊗ x,  dL/db += dL/dz   (the weights', settled later)
+    dL/dW += dL/dz ⊗ x,  dL/db += dL/dz   (the weights': one outer product)
+
+Each node of a neuron names its layer as its ``shortcut``: the backward
+pass steps into the layer instead of into the node (see
+:func:`autograd.graph.backward`).
 
 >>> from autograd.parameters import ParameterArray
 >>> from autograd.value import Value
@@ -61,53 +65,55 @@ class LayerSample:
 
     ``inputs`` are the sample's numbers as Values, or the ``LayerSample`` of
     the layer before (its outputs, which need not be made into nodes to be
-    read). ``op`` is the activation's record in the op table, or ``None`` for
-    a linear layer (whose outputs are the sums themselves).
+    read). ``op`` is the activation's record in the op table, or ``None``
+    for a layer without one (whose outputs are the sums themselves).
 
     To the backward pass the layer is one node, standing between its
-    neurons and its inputs: every neuron's node names the layer as its only
-    source, and the layer names the inputs, so the pass reaches the inputs
-    once per layer, not once per neuron. Its ``grad`` is the gradients of its
-    neurons' nodes (setting it to 0 sets them all to 0).
+    neurons and its inputs: every neuron's node names the layer as its
+    ``shortcut``, and the layer's ``parents`` are its inputs (or the layer
+    before), so the pass reaches the inputs once per layer, not once per
+    neuron. Its ``grad`` is the gradients of its neurons' nodes (setting it
+    to 0 sets them all to 0).
     """
 
     __slots__ = (
         "W",
-        "Wf",
         "_outputs",
         "_sums",
         "a",
-        "as_source",
         "b",
+        "before",
         "da",
         "dz",
         "inputs",
         "op",
-        "owed",
-        "owed_dz",
+        "parents",
         "serial",
         "slope",
-        "source",
-        "sources",
+        "weights",
         "x",
         "z",
     )
 
     #: The backward pass starts each node's grad at 0 from its data: one number.
     data = 0.0
+    #: The layer takes its own step.
+    shortcut = None
 
     W: ParameterArray
     b: ParameterArray
     op: Op | None
+    before: LayerSample | None  # the layer whose outputs are the inputs, if any
+    inputs: tuple[Value, ...]  # the inputs as Values (none when ``before`` is set)
+    parents: tuple[Any, ...]  # what the backward pass steps into next
     x: np.ndarray  # the inputs' numbers
-    Wf: np.ndarray  # the weights as the forward pass used them
+    weights: np.ndarray  # W as the forward pass used it
     z: np.ndarray  # the weighted sums
-    a: np.ndarray  # the outputs φ(z) (z itself for a linear layer)
-    slope: np.ndarray  # φ'(z) (not set for a linear layer)
+    a: np.ndarray  # the outputs φ(z) (z itself without an activation)
+    slope: np.ndarray  # φ'(z) (not set without an activation)
     serial: int  # when it was made (see autograd.graph.Node.serial)
     dz: np.ndarray  # dL/dz
-    da: np.ndarray  # dL/da (dz itself for a linear layer)
-    owed_dz: np.ndarray  # the dL/dz not yet added to W.grad and b.grad
+    da: np.ndarray  # dL/da (dz itself without an activation)
 
     def __init__(
         self,
@@ -117,34 +123,31 @@ class LayerSample:
         inputs: tuple[Value, ...] | list[Value] | LayerSample,
     ) -> None:
         self.W, self.b, self.op = W, b, op
-        self.source: LayerSample | None = None
-        self.inputs: tuple[Value, ...] = ()
-        self.sources: tuple[Any, ...]
         if isinstance(inputs, LayerSample):
-            self.source = inputs
+            self.before = inputs
+            self.inputs = ()
             self.x = inputs.a
-            self.sources = inputs.as_source
+            self.parents = (inputs,)
         else:
+            self.before = None
             self.inputs = tuple(inputs)
             self.x = np.array([v.data for v in self.inputs])
-            self.sources = self.inputs
-        self.Wf = W.data.copy()
-        self.z = self.Wf @ self.x + b.data
-        self.dz = np.zeros(len(self.z))
-        if op is None:  # a linear layer hands on its sums (and has no slope)
-            self.a, self.da = self.z, self.dz
+            self.parents = self.inputs
+        self.weights = W.data.copy()
+        self.z = z = self.weights @ self.x + b.data
+        self.dz = np.zeros(len(z))
+        if op is None:  # no activation: the layer hands on its sums
+            self.a, self.da = z, self.dz
         else:
             try:
                 self.a, (slope,) = op.compute(self.z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
-            if np.shape(slope) != self.z.shape:  # one slope for every neuron
-                slope = np.broadcast_to(slope, self.z.shape)
+            if type(slope) is not np.ndarray or slope.shape != self.z.shape:
+                slope = np.broadcast_to(slope, self.z.shape)  # one for every neuron
             self.slope = slope
-            self.da = np.zeros(len(self.z))
-        self.owed = False
+            self.da = np.zeros(len(z))
         self.serial = next_serial()  # made after its inputs, before its nodes
-        self.as_source: tuple[LayerSample] = (self,)
         self._sums: list[NeuronSum] | None = None
         self._outputs: list[Value] | None = None
 
@@ -152,21 +155,22 @@ class LayerSample:
 
     def input_values(self) -> tuple[Value, ...]:
         """The inputs as Values (the outputs of the layer before, if it fed this)."""
-        if self.source is not None:
-            return tuple(self.source.outputs())
+        if self.before is not None:
+            return tuple(self.before.outputs())
         return self.inputs
 
     def sums(self) -> list[NeuronSum]:
         """The weighted sum node zⱼ of each neuron (always the same objects)."""
         if self._sums is None:
+            wsum = OPS["wsum"]
             self._sums = [
-                NeuronSum(self, j, zj, OPS["wsum"], self.dz)
+                NeuronSum(self, j, zj, wsum, self.dz)
                 for j, zj in enumerate(self.z.tolist())
             ]
         return self._sums
 
     def outputs(self) -> list[Value]:
-        """What each neuron hands on: aⱼ = φ(zⱼ), or zⱼ for a linear layer."""
+        """What each neuron hands on: aⱼ = φ(zⱼ), or zⱼ without an activation."""
         if self._outputs is None:
             if self.op is None:
                 self._outputs = list(self.sums())
@@ -190,58 +194,36 @@ class LayerSample:
         self.dz[...] = value
         self.da[...] = value
 
-    def backward_step(self) -> None:
+    def chain_rule(self) -> None:
         r"""Every neuron's chain rule at once, once all its nodes' gradients are in.
 
-        dL/dz += dL/da ⊙ φ'(z), then the inputs get Wᵀ·dL/dz and the weights
-        are owed dL/dz ⊗ x and dL/dz (see
-        :meth:`~autograd.parameters.ParameterArray.owe`).
+        dL/dz += dL/da ⊙ φ'(z); then the weights get dL/dz ⊗ x and the
+        biases dL/dz (added to ``W.grad`` and ``b.grad`` at once), and the
+        inputs Wᵀ·dL/dz.
         """
         dz = self.dz
         if self.op is not None:
             dz += self.da * self.slope
-        if self.owed:
-            self.owed_dz += dz
-        else:
-            self.owed, self.owed_dz = True, dz.copy()
-            self.W.owe(self)
-            self.b.owe(self)
-        dx = dz @ self.Wf
-        if self.source is not None:
-            self.source.da += dx
+        self.W.grad += np.multiply.outer(dz, self.x)
+        self.b.grad += dz
+        dx = dz @ self.weights
+        if self.before is not None:
+            self.before.da += dx
             return
         for v, share in zip(self.inputs, dx.tolist()):
             if v.needs_grad:
                 v.grad += share
-
-    @staticmethod
-    def settle_all(debts: list[LayerSample]) -> None:
-        r"""dL/dW += Σ dL/dz ⊗ x and dL/db += Σ dL/dz, over the samples owed.
-
-        The samples' dL/dz rows and inputs are stacked into two matrices, so
-        a layer's weights get the shares of every sample in one product,
-        dL/dW += dZᵀ·X: the sum of the outer products, one per sample.
-        """
-        layers: dict[tuple[int, int], list[LayerSample]] = {}
-        for debt in debts:
-            if debt.owed:
-                debt.owed = False
-                layers.setdefault((id(debt.W), id(debt.b)), []).append(debt)
-        for owed in layers.values():
-            dZ = np.array([debt.owed_dz for debt in owed])
-            X = np.array([debt.x for debt in owed])
-            owed[0].W._grad += dZ.T @ X
-            owed[0].b._grad += dZ.sum(axis=0)
 
 
 class _Neuron(Value):
     """A node of one neuron of a :class:`LayerSample`: its numbers live there.
 
     ``grads`` is the layer's array that holds this node's gradient (dL/dz
-    for a sum, dL/da for an output), at place ``index``.
+    for a sum, dL/da for an output), at place ``index``; ``layer`` is the
+    backward pass's shortcut.
     """
 
-    __slots__ = ("grads", "index", "layer", "sources")
+    __slots__ = ("grads", "index", "layer")
 
     layer: LayerSample
     index: int
@@ -253,10 +235,9 @@ class _Neuron(Value):
         self.layer = layer
         self.index = index
         self.data = data
-        self.label = ""
+        _OWN_LABEL.__set__(self, "")  # the label slot itself: none given yet
         self.op = op
         self.grads = grads
-        self.sources = layer.as_source
         self.serial = next_serial()
 
     #: Which of the neuron's values the node is (named zⱼ or aⱼ by the model).
@@ -276,6 +257,11 @@ class _Neuron(Value):
         _OWN_LABEL.__set__(self, value)
 
     @property
+    def shortcut(self) -> LayerSample:
+        """The layer, which takes this node's step in a backward pass."""
+        return self.layer
+
+    @property
     def grad(self) -> float:
         return self.grads.item(self.index)
 
@@ -283,16 +269,12 @@ class _Neuron(Value):
     def grad(self, value: Any) -> None:
         self.grads[self.index] = plain_number(value, "a neuron's grad")
 
-    def backward_step(self) -> None:
-        """Nothing: in a backward pass the layer takes this neuron's step."""
-
 
 class NeuronSum(_Neuron):
     r"""Neuron j's weighted sum on one sample, zⱼ = Σₖ Wⱼₖ·xₖ + bⱼ: a ``wsum`` node.
 
-    Its parents are the weights of row j of W, the inputs and bⱼ (see
-    :func:`~autograd.ops.split_weighted_sum`), with local derivatives xₖ,
-    Wⱼₖ and 1.
+    Its parents are the weights of row j of W, the inputs and bⱼ (the roles
+    of the op table's ``wsum``), with local derivatives xₖ, Wⱼₖ and 1.
     """
 
     __slots__ = ()
@@ -300,13 +282,13 @@ class NeuronSum(_Neuron):
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]
         layer, j = self.layer, self.index
-        bias: Element = layer.b.elements()[j]
+        bias: Element = layer.b.element(j)
         return (*layer.W.row(j), *layer.input_values(), bias)
 
     @property
     def local_grads(self) -> tuple[float, ...]:  # type: ignore[override]
         layer = self.layer
-        return (*layer.x.tolist(), *layer.Wf[self.index].tolist(), 1.0)
+        return (*layer.x.tolist(), *layer.weights[self.index].tolist(), 1.0)
 
 
 class NeuronOutput(_Neuron):

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from autograd.data import subscript, superscript
 from autograd.graph import topological_order
 from autograd.ops import op_for
 from autograd.record import ATOM, SIGN, SUM
@@ -53,8 +54,6 @@ __all__ = [
     "plain_text",
     "powers",
     "rule_letters",
-    "subscript",
-    "superscript",
     "target_name",
     "use_notation",
     "written",
@@ -76,29 +75,10 @@ STYLES = ("textbook", "matrix", "code")
 #: The longest short expression used as a name; longer ones are ``v<k>``.
 MAX_SHORT = 24
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _FROM_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
-
-
-def superscript(number: int | str) -> str:
-    """A whole number in superscript digits: ``12`` -> ``¹²``, ``-1`` -> ``⁻¹``."""
-    return str(number).translate(_SUPERSCRIPT)
-
-
-def subscript(*indices: int) -> str:
-    r"""Indices in subscript digits, run together, or with commas when one has two
-    digits (so ``w²₁₂,₃`` and ``w²₁,₂₃`` cannot be confused).
-
-    >>> subscript(3, 1), subscript(12, 3), subscript(7)
-    ('₃₁', '₁₂,₃', '₇')
-    """
-    parts = [str(i).translate(_SUBSCRIPT) for i in indices]
-    joiner = "," if any(i >= 10 for i in indices) else ""
-    return joiner.join(parts)
 
 
 # --- the notation in use -------------------------------------------------------------

@@ -409,7 +409,7 @@ def vsum_rule(*datas: Data) -> Rule:
 def wsum_rule(*datas: Data) -> Rule:
     r"""Σᵢ wᵢ·xᵢ + b as one node;  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1.
 
-    The data come in the parents' order (see :class:`WeightedTerms`): the
+    The data come in the parents' order (see :class:`WeightedSumTerms`): the
     weights, the inputs, then the bias if there is one; the local
     derivatives come in the same order. The products are added left to
     right, as :func:`vsum_rule` adds.
@@ -436,7 +436,7 @@ def _same_shapes(datas: tuple[Data, ...]) -> tuple[Data, ...]:
     return datas
 
 
-class Terms:
+class SumTerms:
     r"""Σ xᵢ: any number of terms, each a ``term``, each with ∂/∂xᵢ = 1."""
 
     roles: tuple[str, ...] = ("term",)
@@ -457,10 +457,10 @@ class Terms:
         return f"∂(Σxᵢ)/∂x{subscript(position + 1)} = 1"
 
 
-class WeightedTerms:
+class WeightedSumTerms:
     r"""Σᵢ wᵢ·xᵢ + b: the weights, then as many inputs, then the bias if any.
 
-    >>> WeightedTerms().roles_of(5)
+    >>> WeightedSumTerms().roles_of(5)
     ('weight', 'weight', 'input', 'input', 'bias')
     """
 
@@ -660,15 +660,16 @@ OPS: dict[str, Op] = {
         Op("mean", batch_mean, kind="sum", derivatives=("1/n",),
            per_sample=mean_per_sample),
         Op("vsum", vsum_rule, kind="sum", symbol="Σ", micrograd="+",
-           expression="Σ xᵢ", precedence=SUM, terms=Terms()),
+           expression="Σ xᵢ", precedence=SUM, terms=SumTerms()),
         Op("wsum", wsum_rule, kind="sum", symbol="Σw·x+b", micrograd="+",
-           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedTerms(),
+           expression="Σ wᵢ·xᵢ + b", precedence=SUM, terms=WeightedSumTerms(),
            mistakes=factor_mistakes),
         # layer nodes: a whole batch at once
         Op("linear", linear_rule, kind="layer", symbol="X·Wᵀ+b",
            expression="{1}·{0}ᵀ + {2}", precedence=SUM, operands=(ATOM, PRODUCT, SUM),
            derivatives=("{1}", "{0}", "1"), roles=("W", "X", "b"),
-           letters="W X b", per_sample=linear_per_sample),
+           letters="W X b", params={"copy_weights": True},
+           per_sample=linear_per_sample),
         Op("column", column_rule, kind="shape", symbol="[:, j]", micrograd="[]",
            expression="{0}[:, {j}]", operands=(ATOM,), params={"j": None},
            derivatives=("1 at column {j}",), roles=("matrix",), letters="Z",

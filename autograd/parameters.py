@@ -11,7 +11,10 @@ holds no number itself: its ``data`` and ``grad`` read and write its place in
 the array. So the two views never disagree: a batched backward pass fills
 ``W.grad`` and every element sees its share; a hand-written update
 ``p.data -= lr * p.grad`` on an element changes the matrix the next batch
-reads.
+reads. Elements are made when someone asks for one (``neuron.w[k]``,
+``parameters()``, a picture), and the same place always gives the same
+element: a model of a hundred thousand weights is built without making a
+hundred thousand Values.
 
 >>> W = ParameterArray([[0.5, -1.0], [2.0, 0.0]], label="W")
 >>> w = W.element(0, 1)
@@ -27,24 +30,18 @@ reads.
 
 from __future__ import annotations
 
-import numbers
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, overload
 
 import numpy as np
 
-from autograd.data import real_array
+from autograd.data import is_number, is_whole_number, real_array
 from autograd.graph import next_serial
 from autograd.value import Value
 
-__all__ = ["Debt", "Element", "Naming", "ParameterArray", "plain_number"]
+__all__ = ["Element", "Naming", "ParameterArray", "Row", "plain_number"]
 
-
-class Debt(Protocol):
-    """Shares of a gradient not yet added to a parameter array."""
-
-    @staticmethod
-    def settle_all(debts: list[Any]) -> None:
-        """Add the shares of these debts (all of one kind) to their arrays, once."""
+Index = tuple[int, ...]
 
 
 def plain_number(value: Any, what: str) -> float:
@@ -55,7 +52,7 @@ def plain_number(value: Any, what: str) -> float:
     """
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = (
             f"{what} must be one number (an int or a float), not "
             f"{type(value).__name__}; a parameter holds a single number."
@@ -90,29 +87,27 @@ class ParameterArray(Value):
     r"""A leaf whose data is a writable array of parameters (weights or biases).
 
     ``data`` and ``grad`` are float arrays of the same shape, changed in place
-    by optimizers and ``zero_grad``. :meth:`element` gives the Value of one
-    number, always the same object for the same place.
+    by optimizers, backward passes and ``zero_grad``. :meth:`element` gives the
+    Value of one number, always the same object for the same place, made the
+    first time it is asked for; :meth:`row` a neuron's row of them.
 
-    Shares of the gradient may be *owed* to the array (see :meth:`owe`): a
-    layer run on one sample sends its weights their shares a layer at a
-    time. Whatever reads or replaces ``grad`` first receives every owed
-    share, so ``grad`` always reads as if each share had been added at once.
+    ``naming`` says how the array and its elements are called (see
+    :class:`Naming`): the model that owns the array gives it, and labels are
+    read from it each time they are shown.
     """
 
-    __slots__ = ("_elements", "_grad", "_owed", "_rows", "naming")
+    __slots__ = ("_elements", "naming")
 
     def __init__(self, values: Any, label: str = "") -> None:
         array = real_array(values, "a ParameterArray's values").copy()
         if array.ndim == 0 or array.size == 0:
             msg = "a ParameterArray holds a non-empty array of numbers."
             raise ValueError(msg)
-        self._owed: list[Debt] = []
         self.naming: Naming | None = None  # given by the model that owns the array
         super().__init__(1.0, label)
         self.data = array  # writable: optimizers update it in place
         self.grad = np.zeros(array.shape)
-        self._elements: dict[tuple[int, ...], Element] = {}
-        self._rows: dict[int, tuple[Element, ...]] = {}  # -1: all of them
+        self._elements: dict[Index, Element] = {}
 
     @property
     def label(self) -> str:
@@ -125,31 +120,6 @@ class ParameterArray(Value):
     @label.setter
     def label(self, value: str) -> None:
         _OWN_LABEL.__set__(self, value)
-
-    @property
-    def grad(self) -> np.ndarray:
-        if self._owed:
-            self.settle()
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        if self._owed:
-            self.settle()
-        self._grad = value
-
-    def owe(self, debt: Debt) -> None:
-        """Remember shares to add to ``grad`` before anything reads it."""
-        self._owed.append(debt)
-
-    def settle(self) -> None:
-        """Add every owed share to ``grad`` now."""
-        owed, self._owed = self._owed, []
-        kinds: dict[Any, list[Debt]] = {}
-        for debt in owed:
-            kinds.setdefault(type(debt), []).append(debt)
-        for kind, debts in kinds.items():
-            kind.settle_all(debts)
 
     @property
     def batch_size(self) -> None:
@@ -171,38 +141,91 @@ class ParameterArray(Value):
                 )
                 raise IndexError(msg)
             self.data[key]  # raises IndexError for a place outside the array
-            found = self._elements[key] = Element(self, key)
+            key = tuple(i % n for i, n in zip(key, self.data.shape))  # -1: the last
+            found = self._elements.get(key)
+            if found is None:
+                found = self._elements[key] = Element(self, key)
+        self._elements[index] = found
         return found
 
     def elements(self) -> tuple[Element, ...]:
         """Every element, in the array's (row by row) order."""
-        found = self._rows.get(-1)
-        if found is None:
-            if self.data.ndim == 2:  # row by row, as the neurons hold them
-                rows = [self.row(i) for i in range(len(self.data))]
-                found = tuple(e for row in rows for e in row)
-            else:
-                found = tuple(self.element(*i) for i in np.ndindex(*self.data.shape))
-            self._rows[-1] = found
-        return found
+        return tuple(self.element(*i) for i in np.ndindex(*self.data.shape))
 
-    def row(self, i: int) -> tuple[Element, ...]:
-        """The elements of row ``i`` (one neuron's weights), in order."""
-        found = self._rows.get(i)
-        if found is None:
-            i = int(i)
-            if not -len(self.data) <= i < len(self.data):
-                msg = f"row {i} is outside this {self.data.shape[0]}-row array."
-                raise IndexError(msg)
-            elements = self._elements
-            made = []
-            for k in range(self.data.shape[1]):
-                element = elements.get((i, k))
-                if element is None:
-                    element = elements[(i, k)] = Element(self, (i, k))
-                made.append(element)
-            found = self._rows[i] = tuple(made)
-        return found
+    def row(self, i: int) -> Row:
+        """Row ``i`` of a matrix (one neuron's weights), as a sequence of elements."""
+        if self.data.ndim != 2:
+            msg = f"row needs a matrix of weights, not a {self.data.ndim}-D array."
+            raise IndexError(msg)
+        i = int(i)
+        if not -len(self.data) <= i < len(self.data):
+            msg = f"row {i} is outside this {self.data.shape[0]}-row array."
+            raise IndexError(msg)
+        return Row(self, i % len(self.data))
+
+
+class Row(Sequence["Element"]):
+    r"""One row of a weight matrix, as a neuron's weights ``w``: ``w[k]`` is W[j, k].
+
+    A view: it holds no Values, and ``w[k]`` makes the element the first
+    time it is asked for.
+
+    >>> W = ParameterArray([[0.5, -1.0], [2.0, 0.0]], label="W")
+    >>> w = W.row(1)
+    >>> len(w), w[0].data, w[0] is W.element(1, 0)
+    (2, 2.0, True)
+    >>> [e.data for e in w + [W.element(0, 0)]]
+    [2.0, 0.0, 0.5]
+    """
+
+    __slots__ = ("array", "j")
+
+    def __init__(self, array: ParameterArray, j: int) -> None:
+        self.array = array
+        self.j = j  # the row: neuron j's weights
+
+    def __len__(self) -> int:
+        return int(self.array.data.shape[1])
+
+    @overload
+    def __getitem__(self, k: int) -> Element: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Element]: ...
+
+    def __getitem__(self, k: int | slice) -> Element | list[Element]:
+        if isinstance(k, slice):
+            return [self.array.element(self.j, i) for i in range(len(self))[k]]
+        n = len(self)
+        if not is_whole_number(k):
+            msg = f"a weight's index must be a whole number, not {k!r}."
+            raise TypeError(msg)
+        if not -n <= k < n:
+            msg = f"index {k} is outside this neuron's {n} weights."
+            raise IndexError(msg)
+        return self.array.element(self.j, int(k) % n)
+
+    def __iter__(self) -> Iterator[Element]:
+        element, j = self.array.element, self.j
+        return (element(j, k) for k in range(len(self)))
+
+    def __add__(self, other: Sequence[Any]) -> list[Any]:
+        return [*self, *other]
+
+    def __radd__(self, other: Sequence[Any]) -> list[Any]:
+        return [*other, *self]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Row):
+            return self.array is other.array and self.j == other.j
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, like a list
+
+    def __repr__(self) -> str:
+        return f"Row({self.j} of {self.array.label or 'a weight matrix'})"
 
 
 class Element(Value):
@@ -217,9 +240,9 @@ class Element(Value):
     __slots__ = ("array", "index")
 
     array: ParameterArray
-    index: tuple[int, ...]
+    index: Index
 
-    def __init__(self, array: ParameterArray, index: tuple[int, ...]) -> None:
+    def __init__(self, array: ParameterArray, index: Index) -> None:
         self.array = array
         self.index = index
         self.label = ""

@@ -311,6 +311,10 @@ class Op(str):
         >>> leaky, leaky.params, leaky.local_text(0, ["z"], "a")
         ('leaky_relu', {'slope': 0.2}, '1 if z > 0 else 0.2')
         """
+        try:  # a choice made before: its record, at once
+            return self._bound[tuple(params.items())]
+        except (KeyError, TypeError):
+            pass
         unknown = set(params) - set(self.params)
         if unknown:
             known = ", ".join(self.params) or "none"
@@ -320,11 +324,9 @@ class Op(str):
             )
             raise TypeError(msg)
         chosen = {**self.params, **params}
-        key = tuple(chosen.items())
+        key = tuple(params.items())
         try:
-            return self._bound[key]
-        except KeyError:
-            pass
+            hash(key)
         except TypeError:  # an unhashable parameter: a record of its own
             key = ()
         fields = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}

@@ -68,7 +68,7 @@ from autograd.levels import Layer, Neuron, check_level, grouping
 from autograd.names import d, delta_name, node_names, powers, rule_letters
 from autograd.ops import op_for
 from autograd.parameters import Element
-from autograd.text import expression_of, fmt, local_rule, local_text
+from autograd.text import expression_of, local_rule, local_text, show
 from autograd.value import Value, seed_gradient
 
 __all__ = [
@@ -147,12 +147,12 @@ class ChainLine:
             up = np.shape(self.upstream)
             left = (up[1], up[0]) if self.local.transpose else up
             shapes = f"({shape_text(left)})·({shape_text(self.local.shape)})"
-            text = f"= {shapes} = {fmt(self.share)}"
+            text = f"= {shapes} = {show(self.share)}"
         else:
-            text = f"= {fmt(self.upstream)} × {fmt(self.local)} = {fmt(self.share)}"
+            text = f"= {show(self.upstream)} × {show(self.local)} = {show(self.share)}"
             summed = summed_to(self.parent.data, self.share)
             if is_batch(self.share) and np.shape(summed) != np.shape(self.share):
-                text += f", summed over the batch: {fmt(summed)}"
+                text += f", summed over the batch: {show(summed)}"
         if not self.parent.needs_grad:
             text += " (a constant: not sent)"
         return text
@@ -162,7 +162,7 @@ class ChainLine:
         """The parent's gradient so far, before and after: ``dL/dx: 2 → 8``."""
         if self.before is None:
             return ""
-        return f"{self.target}: {fmt(self.before)} → {fmt(self.after)}"
+        return f"{self.target}: {show(self.before)} → {show(self.after)}"
 
     def __str__(self) -> str:
         parts = [self.local_formula, f"{self.rule} {self.numbers}"]
@@ -187,9 +187,9 @@ class Finished:
 
     def text(self, root_name: str) -> str:
         """``dE/dw = -0.35`` (and what of it came from an earlier pass)."""
-        line = f"d{d(root_name)}/d{d(self.name)} = {fmt(self.grad)}"
+        line = f"d{d(root_name)}/d{d(self.name)} = {show(self.grad)}"
         if self.earlier is not None:
-            line += f" ({fmt(self.earlier)} of it from an earlier pass)"
+            line += f" ({show(self.earlier)} of it from an earlier pass)"
         return line
 
 
@@ -251,12 +251,12 @@ class Step:
         gradient = f"d{d(self.root_name)}/d{d(self.name)}"
         if self.delta is not None:
             gradient += f" = {self.delta}"
-        gradient += f" = {fmt(self.grad)}"
+        gradient += f" = {show(self.grad)}"
         if self.is_leaf:
-            return head + f"{self.name} = {fmt(node.data)}  (leaf)   {gradient}"
-        value = f"{self.name} = {fmt(node.data)}"
+            return head + f"{self.name} = {show(node.data)}  (leaf)   {gradient}"
+        value = f"{self.name} = {show(node.data)}"
         if self.expression != self.name:  # an unlabelled node is named by it
-            value = f"{self.name} = {self.expression} = {fmt(node.data)}"
+            value = f"{self.name} = {self.expression} = {show(node.data)}"
         return head + f"{value}  ({node.op})   {gradient}"
 
     def rows(self) -> list[tuple[str, str, str]]:

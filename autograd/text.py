@@ -9,7 +9,7 @@ and mean), and the op table's formulas in the graph's own names
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = x * w; y.label = "y"
 >>> names = node_names(y)
->>> expression_of(y, names), local_rule(y, 0, names), fmt(1 / 3)
+>>> expression_of(y, names), local_rule(y, 0, names), show(1 / 3)
 ('x·w', '∂y/∂x = w = -3', '0.3333')
 """
 
@@ -24,11 +24,12 @@ from autograd.layer_rules import MatrixLocal
 from autograd.names import d, formula_in, written
 from autograd.value import Value
 
-__all__ = ["expression_of", "fmt", "local_rule", "local_text"]
+__all__ = ["expression_of", "local_rule", "local_text", "show"]
 
 
-def fmt(x: Any) -> str:
-    """A number to 4 significant digits; a batch as its size and mean."""
+def show(x: Any) -> str:
+    """A value as text: a number to 4 significant digits, a batch as its size
+    and mean, a layer node's local derivative by what it is (``W (32×64)``)."""
     if isinstance(x, np.ndarray | np.generic):
         x = np.asarray(x)
         if x.ndim == 0:
@@ -52,7 +53,7 @@ def local_text(node: Value, position: int, names: dict[Value, str]) -> str:
     local = node.local_grads[position]
     if isinstance(local, MatrixLocal):
         return f"{_written(node, position, names)} ({shape_text(local.shape)})"
-    return fmt(local)
+    return show(local)
 
 
 def _written(node: Value, position: int, names: dict[Value, str]) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.data import real_number
+from autograd.data import is_number, real_number
 from autograd.graph import backward as backward_pass
 from autograd.graph import next_serial, summed_to
 from autograd.graph import zero_grad as zero_graph
@@ -36,6 +36,7 @@ __all__ = [
     "apply",
     "as_value",
     "check_value",
+    "fresh_constant",
     "make_node",
     "name_of",
     "seed_gradient",
@@ -207,7 +208,10 @@ class Value:
     parents: tuple[Value, ...]
     local_grads: tuple[Any, ...]
     serial: int
-    sources: tuple[Any, ...]  # the parents slot under a second name: see below
+
+    #: None: a node takes its own step in a backward pass (a neuron of a layer
+    #: run on one sample names its layer instead: see LayerSample).
+    shortcut: Any = None
 
     def __init__(self, data: Any, label: str = "") -> None:
         if not isinstance(label, str):
@@ -310,7 +314,7 @@ class Value:
         r"""a ** n for a number n, or a ** b for a Value b (positive base only)."""
         if isinstance(exponent, Value):
             return _POWV(self, exponent)
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+        if is_number(exponent):
             n = float(to_data(exponent, what="the exponent"))
             return apply(OPS["pow"], (self,), n=n)
         msg = (
@@ -350,7 +354,7 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         r"""x if x > 0 else slope·x;  d/dx = 1 if x > 0 else slope."""
-        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+        if not is_number(slope):
             msg = (
                 f"slope must be a number (the gradient for x < 0, e.g. 0.01), not "
                 f"{type(slope).__name__} {slope!r}."
@@ -407,38 +411,31 @@ class Value:
         upstream = self.grad
         local_grads = self.local_grads
         k = 0  # counted by hand: a zip here costs a million-node pass about 30%
-        for parent in self.parents:
+        if type(upstream) is float:  # one number: the line as written above
+            for parent in self.parents:
+                if parent.needs_grad:
+                    share = local_grads[k] * upstream
+                    if type(share) is not float:
+                        share = summed_to(parent.data, share)  # a batch meets a number
+                    parent.grad += share
+                k += 1
+            return
+        for parent in self.parents:  # a batch: the same line, on arrays
             if parent.needs_grad:
-                share = local_grads[k] * upstream
-                if type(share) is not float:
-                    share = summed_to(parent.data, share)
+                local = local_grads[k]
+                if type(local) is float and local == 1.0:
+                    share = upstream  # 1 × upstream, without a copy of it
+                else:
+                    share = local * upstream
+                data = parent.data
+                if type(data) is not _ARRAY or data.shape != share.shape:
+                    share = summed_to(data, share)  # a number meets a batch
                 parent.grad += share
-            k += 1  # noqa: SIM113 (measured: enumerate is slower here)
-
-    #: What a backward pass does at this node: its chain rule. (The node of a
-    #: neuron inside a :class:`~autograd.layer_sample.LayerSample` does
-    #: nothing there: its layer takes the step of all its neurons at once.)
-    backward_step = chain_rule
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass with a chain rule of its own takes that step in a pass too."""
-        super().__init_subclass__(**kwargs)
-        if "chain_rule" in cls.__dict__ and "backward_step" not in cls.__dict__:
-            # setattr: assigned here, the attribute's type would read as
-            # "function or Any" to type checkers, and Value would not be a Node
-            setattr(cls, "backward_step", cls.__dict__["chain_rule"])  # noqa: B010
+            k += 1
 
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
         self.chain_rule()
-
-
-#: What a walk of the graph enters from a node: the parents that may have
-#: parents of their own. For a Value it is the ``parents`` slot itself, read
-#: under a second name; a neuron's weighted sum on one sample
-#: (:class:`~autograd.layer_sample.NeuronSum`) names its layer instead, which
-#: names the layer's inputs.
-Value.sources = Value.__dict__["parents"]
 
 
 class Constant(Value):
@@ -490,7 +487,10 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
             paused = True
             _pause_collector()
         try:
-            data, local_grads = op.rule(*[p.data for p in parents], **op.params)
+            if op.params:
+                data, local_grads = op.rule(*[p.data for p in parents], **op.params)
+            else:
+                data, local_grads = op.rule(*[p.data for p in parents])
         except DomainError as error:
             raise error.for_input(name_of(parents[error.position])) from None
         return make_node(data, local_grads, op, parents)
@@ -500,6 +500,7 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
 
 
 _new = object.__new__
+_ARRAY = np.ndarray
 _POWV = _binary_method("powv")
 
 
@@ -532,6 +533,20 @@ def _leaf(data: Data) -> Value:
     given data, not something to learn: the chain rule sends it nothing.
     """
     return make_node(data, (), "", (), Constant)
+
+
+def fresh_constant(data: np.ndarray, label: str = "") -> Value:
+    r"""A :class:`Constant` holding a float array made for it, without a copy.
+
+    A user's array is copied into a Value (see :func:`to_data`): the graph
+    relies on data never changing. An array chainrule has just made itself
+    (one-hot rows, the rows of a dataset cut out for a batch) is held by
+    nobody else, so it is only made read-only.
+    """
+    data.flags.writeable = False
+    node = make_node(data, (), "", (), Constant)
+    node.label = label
+    return node
 
 
 def _as_constant(x: Any, what: str) -> Value:
@@ -568,6 +583,7 @@ def seed_gradient(root: Value, grad: Any) -> Data:
 # --- data -----------------------------------------------------------------------------
 
 _ACCEPTED = "a number (int or float) or a numpy array of floats (a batch)"
+_REAL_KINDS = "iuf"  # numpy's kinds of real numbers: signed, unsigned, floating
 
 
 def to_data(data: Any, what: str = "a Value's data") -> Data:
@@ -596,7 +612,7 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
             return to_data(data.item(), what)
-        if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+        if data.dtype.kind not in _REAL_KINDS:
             msg = f"{what} must be {_ACCEPTED}, not an array of {data.dtype}."
             raise TypeError(msg)
         if data.size == 0:
@@ -690,8 +706,8 @@ def wsum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Val
     r"""The weighted sum Σᵢ wᵢ·xᵢ + b as a single node.
 
     Its local derivatives are ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. The parents
-    are the weights, then the inputs, then the bias (if given): see
-    :func:`autograd.ops.split_weighted_sum`.
+    are the weights, then the inputs, then the bias (if given): their roles
+    in the op table (``OPS["wsum"].roles_of(n)``).
 
     >>> w = [Value(0.5, "w1"), Value(-1.0, "w2")]
     >>> z = wsum(w, [2.0, 3.0], bias=Value(1.0, "b"))

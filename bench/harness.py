@@ -85,7 +85,11 @@ def interleaved(
 
 @dataclass(frozen=True)
 class Target:
-    r"""A target: ours/peer at most ``at_most``, or peer/ours at least ``at_least``."""
+    r"""A target: ours/peer at most ``at_most``, or peer/ours at least ``at_least``.
+
+    With neither, the ratio ours/peer is only reported: how far from a floor
+    (hand-written numpy doing the same arithmetic with no graph) we are.
+    """
 
     name: str
     ours: str
@@ -121,6 +125,16 @@ def report(
             continue
         ours = statistics.median(times[target.ours])
         peer = statistics.median(times[target.peer])
+        if target.at_most is None and target.at_least is None:
+            ratio = ours / peer
+            low = min(times[target.ours]) / max(times[target.peer])
+            high = max(times[target.ours]) / min(times[target.peer])
+            print(
+                f"  {target.name}: {ratio:.2f}× {target.peer}'s time "
+                f"(the floor; {low:.2f}–{high:.2f} from the extremes)"
+            )
+            results.append({"target": target.name, "ratio": ratio, "floor": True})
+            continue
         if target.at_most is not None:
             ratio, met = ours / peer, ours / peer <= target.at_most
             wanted = f"≤ {target.at_most:g}× {target.peer}'s time"

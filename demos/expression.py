@@ -43,12 +43,12 @@ import ast
 import difflib
 import keyword
 import math
-import numbers
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from autograd import OPS, Op, Value, apply
+from autograd.data import is_number
 from demos.notation import function_spellings, identifier, translate
 
 __all__ = [
@@ -243,7 +243,7 @@ def _make_leaves(
         if name in FUNCTIONS:
             msg = f"{name!r} is a function; give the variable another name."
             raise ExpressionError(msg)
-        if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        if not is_number(number):
             msg = f"the value of {name!r} must be a number, not {number!r}."
             raise ExpressionError(msg)
         if not math.isfinite(number):

@@ -28,7 +28,7 @@ from pathlib import Path
 from autograd import Value, backward_steps, explain, topological_order
 from autograd.latex import forward_latex, latex_name, latex_number
 from autograd.names import name_key, node_names
-from autograd.text import expression_of, fmt
+from autograd.text import expression_of, show
 from demos.expression import ExpressionError, ParsedExpression, parse_expression
 from demos.lesson import DemoError
 from demos.terminal import visible
@@ -149,7 +149,7 @@ class _Story:
         lines += ["", "forward pass (each node after its inputs)"]
         width = max(len(names[node]) for node in order)
         for node in order:
-            name, value = f"{names[node]:<{width}}", fmt(node.data)
+            name, value = f"{names[node]:<{width}}", show(node.data)
             if not node.parents:
                 kind = "input" if node.label else "constant"
                 kind = "parameter" if node in self.params else kind

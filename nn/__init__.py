@@ -21,7 +21,6 @@ from nn.init import SCHEMES, initial_seed, manual_seed
 from nn.layers import ACTIVATIONS, MLP, Layer, Neuron, Sequential
 from nn.losses import (
     LOSSES,
-    bce,
     binary_cross_entropy,
     cross_entropy,
     hinge,
@@ -53,7 +52,6 @@ __all__ = [
     "Sequential",
     "StateDictError",
     "accuracy",
-    "bce",
     "binary_cross_entropy",
     "cross_entropy",
     "data",

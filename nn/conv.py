@@ -44,7 +44,6 @@ result is one Value of shape (batch, filters, rows, columns), which
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -59,6 +58,7 @@ from autograd import (
     reshape,
     to_channels,
 )
+from autograd.data import is_number
 from nn.init import Seed, check_scheme, initial_layer
 from nn.layers import (
     Neuron,
@@ -281,7 +281,7 @@ def _is_sequence(x: Any) -> bool:
 def _pixel(v: Any, c: int, i: int, j: int) -> Value:
     if isinstance(v, Value):  # any node: a leaf, a constant, an op's result
         return v
-    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+    if is_number(v):
         return Value(float(v), label=f"x[{c},{i},{j}]")
     msg = f"pixel [{c},{i},{j}] must be a number or a Value, not {type(v).__name__}."
     raise TypeError(msg)

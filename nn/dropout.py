@@ -30,6 +30,7 @@ from typing import Any, overload
 import numpy as np
 
 from autograd import Constant, Value
+from autograd.data import is_number
 from nn.init import Seed, make_rng
 from nn.layers import check_batch
 from nn.module import Module
@@ -50,7 +51,7 @@ class Dropout(Module):
     _rng: np.random.Generator
 
     def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
-        if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        if not is_number(p):
             msg = f"p must be a number in [0, 1), not {type(p).__name__} {p!r}."
             raise TypeError(msg)
         if not 0.0 <= p < 1.0:

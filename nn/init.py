@@ -194,12 +194,33 @@ def initial_layer(
     r"""The starting weight matrix (units × fan_in) and biases (units) of a layer.
 
     Neuron after neuron, each drawn as :func:`initial_weights` draws it, so a
-    layer starts exactly as its neurons would one at a time.
+    layer starts exactly as its neurons would one at a time:
+
+    >>> rng_layer, rng_neurons = make_rng(3), make_rng(3)
+    >>> W, b = initial_layer("uniform", rng_layer, fan_in=4, units=3, fan_out=3)
+    >>> rows = [initial_weights("uniform", rng_neurons, 4, 3) for _ in range(3)]
+    >>> W.tolist() == [w for w, _ in rows] and b.tolist() == [c for _, c in rows]
+    True
 
     >>> W, b = initial_layer("he", make_rng(0), fan_in=3, units=2, fan_out=2)
     >>> W.shape, b.tolist()
     ((2, 3), [0.0, 0.0])
     """
     rng = network_stream(rng, scheme)  # one stream for all the neurons
-    rows = [initial_weights(scheme, rng, fan_in, fan_out) for _ in range(units)]
-    return np.array([w for w, _ in rows]), np.array([b for _, b in rows])
+    scheme = check_scheme(scheme)
+    if scheme == "micrograd" and not isinstance(rng, np.random.Generator):
+        rows = [initial_weights(scheme, rng, fan_in, fan_out) for _ in range(units)]
+        return np.array([w for w, _ in rows]), np.array([b for _, b in rows])
+    # One draw of every neuron's numbers, row after row: the generator hands
+    # out the same numbers as one draw per neuron would, in the same order.
+    generator = make_rng(rng)
+    if scheme == "uniform":
+        values = generator.uniform(-1.0, 1.0, size=(units, fan_in + 1))
+        return values[:, :-1], values[:, -1]
+    if scheme == "micrograd":
+        bound = 1.0
+    elif scheme == "xavier":
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+    else:
+        bound = math.sqrt(6.0 / fan_in)
+    return generator.uniform(-bound, bound, size=(units, fan_in)), np.zeros(units)

@@ -45,8 +45,10 @@ import numpy as np
 from autograd import (
     OPS,
     Constant,
+    Element,
     LayerSample,
     ParameterArray,
+    Row,
     Value,
     apply,
     column,
@@ -54,6 +56,7 @@ from autograd import (
     reshape,
     wsum,
 )
+from autograd.data import is_number, is_whole_number
 from autograd.names import ArrayNames, LayerNames, input_name
 from nn.init import Seed, check_scheme, initial_layer, network_stream
 from nn.module import Module
@@ -63,6 +66,7 @@ __all__ = [
     "MLP",
     "Layer",
     "Neuron",
+    "Neurons",
     "Sequential",
     "activate",
     "as_inputs",
@@ -132,7 +136,7 @@ def activate(z: Value, activation: str) -> Value:
 
 def check_size(value: Any, what: str) -> int:
     """A positive int (a number of inputs or neurons), else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_whole_number(value):
         msg = f"{what} must be a positive int, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     if value < 1:
@@ -166,6 +170,31 @@ def as_inputs(x: Any, nin: int) -> Inputs:
     ...
     ValueError: expected 2 inputs per sample, but the batch has 3 columns ...
     """
+    kind = type(x)
+    if kind is not list and kind is not tuple:  # a list of numbers: the usual sample
+        x = _not_a_list(x, nin)
+        if isinstance(x, Value):
+            return x
+    if len(x) != nin:
+        msg = f"expected {nin} inputs, but got {len(x)}."
+        raise ValueError(msg)
+    inputs = []
+    for i, v in enumerate(x):
+        if isinstance(v, Value):
+            inputs.append(v)
+        elif is_number(v):
+            inputs.append(Value(float(v), label=input_name(i)))
+        else:
+            msg = (
+                f"input {i + 1} must be a number or a Value, not "
+                f"{type(v).__name__}; flatten images first (nn.Flatten)."
+            )
+            raise TypeError(msg)
+    return inputs
+
+
+def _not_a_list(x: Any, nin: int) -> Any:
+    """A batch (as one Value), or one sample given otherwise than as a list."""
     if isinstance(x, np.ndarray) and x.ndim == 2:
         return _batch_inputs(x, nin)
     if isinstance(x, np.ndarray) and x.ndim != 1:
@@ -190,22 +219,7 @@ def as_inputs(x: Any, nin: int) -> Inputs:
             f"array (a batch), not {type(x).__name__}."
         )
         raise TypeError(msg)
-    if len(x) != nin:
-        msg = f"expected {nin} inputs, but got {len(x)}."
-        raise ValueError(msg)
-    inputs = []
-    for i, v in enumerate(x):
-        if isinstance(v, Value):
-            inputs.append(v)
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
-            inputs.append(Value(float(v), label=input_name(i)))
-        else:
-            msg = (
-                f"input {i + 1} must be a number or a Value, not "
-                f"{type(v).__name__}; flatten images first (nn.Flatten)."
-            )
-            raise TypeError(msg)
-    return inputs
+    return x
 
 
 def check_batch(x: np.ndarray, what: str) -> None:
@@ -213,7 +227,7 @@ def check_batch(x: np.ndarray, what: str) -> None:
     if x.shape[0] == 0:
         msg = f"the batch is empty; give at least one {what}."
         raise ValueError(msg)
-    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+    if x.dtype.kind not in "iuf":  # signed, unsigned, floating: the real numbers
         msg = f"a batch must hold real numbers, not {x.dtype}."
         raise TypeError(msg)
 
@@ -279,9 +293,6 @@ class Neuron(Module):
     ('tanh', 'wsum')
     """
 
-    w: Sequence[Value]
-    b: Value
-
     def __init__(
         self,
         nin: int,
@@ -295,7 +306,7 @@ class Neuron(Module):
         self.nin = check_size(nin, "nin")
         self.activation = check_activation(activation, nonlin)
         W, b = initial_layer(check_scheme(init), seed, nin, 1, fan_out)
-        self._bind(ParameterArray(W), ParameterArray(b), 0)
+        self._bind(ParameterArray(W), ParameterArray(b), 0, own=True)
 
     @classmethod
     def row_of(
@@ -305,13 +316,22 @@ class Neuron(Module):
         neuron = cls.__new__(cls)
         neuron.nin = W.data.shape[1]
         neuron.activation = activation
-        neuron._bind(W, b, j)
+        neuron._bind(W, b, j, own=False)
         return neuron
 
-    def _bind(self, W: ParameterArray, b: ParameterArray, j: int) -> None:
+    def _bind(self, W: ParameterArray, b: ParameterArray, j: int, own: bool) -> None:
         self._weights, self._biases, self._row = W, b, j
-        self.w = list(W.row(j))
-        self.b = b.element(j)
+        self._owns_arrays = own  # a neuron on its own, not a row of a layer
+
+    @property
+    def w(self) -> Row:
+        """The weights: row j of the weight matrix, each Value made when asked for."""
+        return Row(self._weights, self._row)
+
+    @property
+    def b(self) -> Element:
+        """The bias: element j of the biases."""
+        return self._biases.element(self._row)
 
     def __call__(self, x: Any) -> Value:
         return self.forward(x)
@@ -338,7 +358,7 @@ class Neuron(Module):
         (A neuron of a layer is named by its layer: its weights are a row of
         the layer's arrays.)
         """
-        if self._weights.data.shape[0] == 1:  # its own arrays, not a layer's row
+        if self._owns_arrays:  # its own arrays, not a layer's row
             name_layer(self._weights, self._biases, path, number, single=True)
 
     def _submodules(self) -> Iterator[tuple[str, Module]]:
@@ -346,11 +366,74 @@ class Neuron(Module):
         return iter(())
 
     def named_arrays(self, prefix: str = "") -> Iterator[tuple[str, ParameterArray]]:
-        """None of its own: a neuron's weights are a row of its layer's arrays."""
-        return iter(())
+        """Its own W and b, if it is a neuron on its own (not a row of a layer)."""
+        if self._owns_arrays:
+            yield prefix + "W", self._weights
+            yield prefix + "b", self._biases
+
+    def _collect(
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
+    ) -> None:
+        """Its weights ``w.k`` and bias ``b``, without looking at its other
+        attributes (a walk of a model may visit many neurons)."""
+        for k, p in enumerate(self.w):
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append((f"{prefix}w.{k}", p))
+        b = self.b
+        if id(b) not in seen:
+            seen.add(id(b))
+            out.append((prefix + "b", b))
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Neurons(Sequence[Neuron]):
+    r"""A layer's neurons: neuron j reads row j of ``W`` and ``b[j]``.
+
+    Each neuron is made the first time it is asked for (and is then always
+    the same object), so a layer of many neurons is built at once.
+
+    >>> layer = Layer(3, 4, seed=0)
+    >>> len(layer.neurons), layer.neurons[2] is layer.neurons[2]
+    (4, True)
+    >>> layer.neurons[2].w[1] is layer.W.element(2, 1)
+    True
+    """
+
+    def __init__(self, W: ParameterArray, b: ParameterArray, activation: str) -> None:
+        self._W, self._b, self._activation = W, b, activation
+        self._made: dict[int, Neuron] = {}
+
+    def __len__(self) -> int:
+        return int(self._W.data.shape[0])
+
+    @overload
+    def __getitem__(self, j: int) -> Neuron: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[Neuron]: ...
+
+    def __getitem__(self, j: int | slice) -> Neuron | list[Neuron]:
+        if isinstance(j, slice):
+            return [self[i] for i in range(len(self))[j]]
+        n = len(self)
+        if not is_whole_number(j):
+            msg = f"a neuron's index must be a whole number, not {j!r}."
+            raise TypeError(msg)
+        if not -n <= j < n:
+            msg = f"neuron {j} is outside this layer of {n}."
+            raise IndexError(msg)
+        j = int(j) % n
+        neuron = self._made.get(j)
+        if neuron is None:
+            neuron = Neuron.row_of(self._W, self._b, j, self._activation)
+            self._made[j] = neuron
+        return neuron
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} neurons of {self._W.label or 'a layer'}>"
 
 
 class Layer(Module):
@@ -385,9 +468,7 @@ class Layer(Module):
         W, b = initial_layer(check_scheme(init), seed, nin, nout, nout)
         self.W = ParameterArray(W)
         self.b = ParameterArray(b)
-        self.neurons = [
-            Neuron.row_of(self.W, self.b, j, self.activation) for j in range(nout)
-        ]
+        self.neurons = Neurons(self.W, self.b, self.activation)
 
     @overload
     def __call__(self, x: np.ndarray) -> Value: ...
@@ -428,8 +509,8 @@ class Layer(Module):
             [type(v.data) for v in inputs]
         ):
             return LayerSample(self.W, self.b, op, inputs)
-        biases = self.b.elements()
-        sums = [wsum(self.W.row(j), inputs, biases[j]) for j in range(self.nout)]
+        W, b = self.W, self.b
+        sums = [wsum(W.row(j), inputs, b.element(j)) for j in range(self.nout)]
         outputs = sums if op is None else [apply(op, (z,)) for z in sums]
         naming = self.W.naming
         if naming is not None:  # named as a LayerSample's nodes are: z²ⱼ, a²ⱼ
@@ -442,6 +523,13 @@ class Layer(Module):
     def zero_grad(self) -> None:
         self.W.grad[...] = 0.0
         self.b.grad[...] = 0.0
+
+    def _collect(
+        self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
+    ) -> None:
+        """Its neurons' parameters, neuron by neuron (``neurons.j.w.k``, ``...b``)."""
+        for j, neuron in enumerate(self.neurons):
+            neuron._collect(f"{prefix}neurons.{j}.", out, seen)
 
     def name_layers(self, path: str, number: int | None) -> None:
         """``W²`` and ``b²`` for layer 2, ``w²ⱼₖ`` and ``b²ⱼ`` for their numbers."""
@@ -527,6 +615,10 @@ class MLP(Module):
         for i, layer in enumerate(self.layers, start=1):
             out = layer.propagate(out, last=last and i == len(self.layers))
         return out
+
+    def zero_grad(self) -> None:
+        for layer in self.layers:
+            layer.zero_grad()
 
     def name_layers(self, path: str, number: int | None) -> None:
         """Its layers in order: the first hidden layer is layer 2 in the textbook."""

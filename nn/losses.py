@@ -58,7 +58,6 @@ from nn.optim import non_negative
 
 __all__ = [
     "LOSSES",
-    "bce",
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
@@ -135,10 +134,14 @@ def real_targets(targets: Any, n: int | None, k: int) -> list[Any]:
 
 def target_array(targets: Any, outputs: Value) -> np.ndarray:
     r"""The targets of a batch output, as an array of the output's shape."""
-    n = outputs.shape[0]
-    k = outputs.shape[1] if len(outputs.shape) == 2 else 1
-    columns = real_targets(targets, n, k)
-    return np.stack(columns, axis=1).reshape(outputs.shape)
+    shape = outputs.shape
+    n, k = shape[0], (shape[1] if len(shape) == 2 else 1)
+    if isinstance(targets, np.ndarray) and targets.dtype.kind in "iuf":
+        fits = targets.shape in (((n,), (n, 1)) if k == 1 else ((n, k),))
+        if fits and np.isfinite(targets).all():  # the usual case, said at once
+            return targets.reshape(shape)
+    columns = real_targets(targets, n, k)  # the general case, with its errors
+    return np.stack(columns, axis=1).reshape(shape)
 
 
 def class_targets(targets: Any, n: int | None, k: int) -> Any:
@@ -464,7 +467,9 @@ def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1e-4) -> Val
     >>> penalty.backward(); [v.grad for v in p]            # α·2p
     [3.0, -1.0]
     """
-    ps = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
+    if isinstance(parameters, Module):
+        return penalty_of(*parameters.parameter_groups(), non_negative(alpha, "alpha"))
+    ps = list(parameters)
     if not ps or not all(isinstance(p, Value) for p in ps):
         msg = "l2_penalty needs a Module or a non-empty list of parameter Values."
         raise ValueError(msg)
@@ -485,8 +490,6 @@ def penalty_of(
         terms.append(wsum(rest, rest))
     return (terms[0] if len(terms) == 1 else vsum(terms)) * alpha
 
-
-bce = binary_cross_entropy  # the short name
 
 LOSSES: dict[str, Loss] = {
     "mse": mse,

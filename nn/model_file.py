@@ -34,21 +34,37 @@ import errno
 import io
 import json
 import math
-import numbers
 import operator
 import os
 import stat
 import zipfile
 import zlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
+from autograd.data import is_number
 from nn.files import kind_of
 
-if TYPE_CHECKING:
-    from nn.module import Module
+
+class Model(Protocol):
+    """What a model file reads of a model (an ``nn.Module``): this module
+    needs no import of it, and ``nn.module`` imports this one."""
+
+    def named_arrays(self, prefix: str = "") -> Iterator[tuple[str, ParameterArray]]:
+        """Every parameter array with its dotted name."""
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        """The module and every sub-module, with their dotted names."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """Every parameter's value by name."""
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set the parameters from a state."""
+
 
 __all__ = [
     "FILE_FORMAT",
@@ -73,7 +89,7 @@ class StateDictError(ValueError):
 Entry = tuple[str, "ParameterArray | Value"]
 
 
-def entries(module: Module) -> list[Entry]:
+def entries(module: Model) -> list[Entry]:
     r"""What a model file holds for ``module``: (name, array or parameter).
 
     Every parameter array (a layer's ``W`` and ``b``) under its name, then
@@ -139,7 +155,7 @@ def _values_in(name: str, attribute: Any) -> list[tuple[str, Value]]:
 # --- writing ------------------------------------------------------------------------
 
 
-def _header(module: Module) -> dict[str, Any]:
+def _header(module: Model) -> dict[str, Any]:
     return {
         "format": FILE_FORMAT,
         "version": FILE_VERSION,
@@ -161,7 +177,7 @@ def _check_finite(items: list[Entry]) -> None:
         raise ValueError(msg)
 
 
-def json_bytes(module: Module) -> bytes:
+def json_bytes(module: Model) -> bytes:
     r"""The JSON file: the header and one number per parameter, by dotted name."""
     state = module.state_dict()
     _check_finite([(name, Value(value)) for name, value in state.items()])
@@ -169,7 +185,7 @@ def json_bytes(module: Module) -> bytes:
     return (json.dumps(document, indent=1, allow_nan=False) + "\n").encode()
 
 
-def npz_bytes(module: Module) -> bytes:
+def npz_bytes(module: Model) -> bytes:
     r"""The ``.npz`` file: the header and one array per entry (see :func:`entries`)."""
     items = entries(module)
     _check_finite(items)
@@ -198,7 +214,7 @@ def path_text(path: Any) -> str:
 # --- reading ------------------------------------------------------------------------
 
 
-def read_into(module: Module, path: str) -> None:
+def read_into(module: Model, path: str) -> None:
     r"""Read the model file at ``path`` into ``module`` (see the module docstring).
 
     The format is recognised from the contents. Nothing is changed unless
@@ -325,7 +341,7 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _read_npz(
-    raw: bytes, where: str, limit: int, items: list[Entry], module: Module
+    raw: bytes, where: str, limit: int, items: list[Entry], module: Model
 ) -> dict[str, np.ndarray] | None:
     r"""The arrays of a numpy archive for these entries, each checked.
 
@@ -379,7 +395,7 @@ def _read_npz(
     return arrays
 
 
-def _fits(module: Module, items: list[Entry], names: set[str]) -> None:
+def _fits(module: Model, items: list[Entry], names: set[str]) -> None:
     """Every entry the model needs must be in the archive (others are not read)."""
     wanted = [name for name, _ in items]
     missing = [name for name in wanted if name not in names]
@@ -468,7 +484,7 @@ def few(names: list[str], limit: int = 3) -> str:
 def one_number(name: str, value: Any) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         shape = (
             f"shape {np.shape(value)}" if isinstance(value, list | np.ndarray) else ""
         )

@@ -6,11 +6,13 @@ in the order they were set, so no registration is needed: a ``Value``
 attribute is a parameter, a ``Module`` attribute is a sub-module, and lists
 of either are numbered. A :class:`~autograd.ParameterArray` attribute (a
 layer's weight matrix) is where parameters *live*: its numbers are the
-parameters of the neurons that read its rows, listed under those neurons.
+parameters of the neurons that read its rows (a :class:`~autograd.Row`,
+whose Values are made when asked for), listed under those neurons.
 That gives every parameter a dotted name that says
 where it lives, such as ``layers.0.neurons.2.w.1`` (first layer, third
-neuron, second weight), and each parameter's ``label`` is set to that name
-once the module is built, so drawn graphs are legible.
+neuron, second weight). Once the module is built each parameter's ``label``
+reads that name (an array's elements read theirs from the array's
+``naming`` when asked), so drawn graphs are legible.
 
 >>> from autograd import Value
 >>> class Line(Module):
@@ -41,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Element, ParameterArray, Value
+from autograd import Element, ParameterArray, Row, Value
 from autograd.names import ArrayNames, LayerNames
 from nn.files import write_file
 from nn.model_file import (
@@ -153,6 +155,8 @@ class Module:
         r"""Every parameter with its dotted name, in a fixed order.
 
         A parameter shared by two places is listed once, under its first name.
+        The weights of a neuron are made into Values here, if they were not
+        yet (see :class:`~autograd.Row`).
         """
         seen: set[int] = set()
         result: list[tuple[str, Value]] = []
@@ -162,6 +166,8 @@ class Module:
     def _collect(
         self, prefix: str, out: list[tuple[str, Value]], seen: set[int]
     ) -> None:
+        r"""(name, parameter) for each parameter, into ``out`` (a module whose
+        neurons read rows of its arrays lists them itself: see ``nn.Layer``)."""
         for name, attribute in vars(self).items():
             if name.startswith("_"):
                 continue
@@ -182,6 +188,18 @@ class Module:
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
+
+    def parameter_groups(self) -> tuple[list[ArrayGroup], list[Value]]:
+        r"""The parameters as optimizers take them: arrays, and Values of their own.
+
+        The same groups as ``array_groups(self.parameters())``, found without
+        making a Value for each number of an array: every parameter array of
+        the model is one group (the whole array), and the parameters that live
+        in no array are the rest (``loose``).
+        """
+        arrays = {id(array): array for _, array in self.named_arrays()}
+        own = [p for _, p in self._own_parameters("")]
+        return [(array, None) for array in arrays.values()], own
 
     def label_parameters(self) -> None:
         r"""Name the model's parts (done once it is built).
@@ -355,25 +373,30 @@ def _modules_in(name: str, attribute: Any) -> Iterator[tuple[str, Module]]:
     """The Modules in an attribute (or its lists), skipping lists of Values."""
     if isinstance(attribute, Module):
         yield name, attribute
-    elif isinstance(attribute, list | tuple) and attribute:
-        if _all_parameters(attribute):
-            return  # a neuron's weights: no modules in there
+    elif isinstance(attribute, list | tuple):
         for i, item in enumerate(attribute):
-            yield from _modules_in(f"{name}.{i}", item)
+            if isinstance(item, Module):  # the common case, without recursing
+                yield f"{name}.{i}", item
+            elif isinstance(item, list | tuple):
+                yield from _modules_in(f"{name}.{i}", item)
 
 
 _ELEMENT = {Element}
 
 
 def _all_elements(attribute: Any) -> bool:
-    """True for an Element, or a list of them (a neuron's weights): named by arrays."""
-    if type(attribute) is Element:
+    """True for an Element, a row of them or a list of them (a neuron's weights):
+    named by their arrays."""
+    if type(attribute) is Element or type(attribute) is Row:
         return True
     return isinstance(attribute, list | tuple) and set(map(type, attribute)) == _ELEMENT
 
 
 def _all_parameters(attribute: Any) -> bool:
-    """True for a non-empty list (or tuple) of Values that are all parameters."""
+    """True for a neuron's row of weights, or a non-empty list (or tuple) of
+    Values that are all parameters."""
+    if type(attribute) is Row:
+        return True
     if not isinstance(attribute, list | tuple):
         return False
     if set(map(type, attribute)) == _ELEMENT:  # a neuron's weights: the quick way

@@ -35,19 +35,20 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, overload
 
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
-from autograd.data import real_number
+from autograd.data import is_number, is_whole_number, real_number
 from nn.module import Module, array_groups
 
 __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "ModelParameters",
     "Optimizer",
     "Schedule",
     "exponential_decay",
@@ -84,7 +85,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """
     start = _positive(start, "start")
     end = non_negative(end, "end")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+    if not is_whole_number(steps):
         msg = f"steps must be a whole number of steps, not {steps!r}."
         raise TypeError(msg)
     if steps < 1:
@@ -94,7 +95,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
 
 
 def _positive(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     number = real_number(value, what)  # an int beyond a float: a clear error
@@ -106,7 +107,7 @@ def _positive(value: float, what: str) -> float:
 
 def non_negative(value: Any, what: str) -> float:
     """A finite number ≥ 0 as a float (a rate, a penalty's weight), else an error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number, not {type(value).__name__} {value!r}."
         raise TypeError(msg)
     number = real_number(value, what)  # an int beyond a float: a clear error
@@ -117,7 +118,7 @@ def non_negative(value: Any, what: str) -> float:
 
 
 def _fraction(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number in [0, 1), not {type(value).__name__}."
         raise TypeError(msg)
     if not 0.0 <= value < 1.0:
@@ -127,7 +128,7 @@ def _fraction(value: float, what: str) -> float:
 
 
 def _unit(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         msg = f"{what} must be a number in [0, 1], not {type(value).__name__}."
         raise TypeError(msg)
     number = float(value)
@@ -162,9 +163,12 @@ class _Group:
     parameter (arrays first, then the loose ones), flat.
     """
 
-    def __init__(self, params: list[Value], names: tuple[str, ...]) -> None:
+    def __init__(self, params: Sequence[Value], names: tuple[str, ...]) -> None:
         self.params = params
-        self.arrays, self.loose = array_groups(params)
+        if isinstance(params, ModelParameters):  # the model's arrays, as they are
+            self.arrays, self.loose = params.model.parameter_groups()
+        else:
+            self.arrays, self.loose = array_groups(list(params))
         self.state = {name: np.zeros(len(params)) for name in names}
 
     def zero_grad(self) -> None:
@@ -196,7 +200,7 @@ class _Group:
                 raise ValueError(msg) from None
             grads.append(loose)
         for g, part in zip(grads, [*self.arrays, None]):
-            if not np.isfinite(g).all():
+            if not math.isfinite(g.sum()) and not np.isfinite(g).all():  # quick look
                 bad = self._first_bad(part, g)
                 msg = (
                     f"the gradient of {bad.label or 'a parameter'} is {bad.grad}; the "
@@ -278,8 +282,9 @@ class Optimizer:
         self.defaults = self.check_options({"lr": lr, **defaults})
         self.param_groups: list[ParamGroup] = []
         self._groups: list[_Group] = []
+        given_groups = _given_groups(params)
         seen: set[int] = set()
-        for given in _given_groups(params):
+        for given in given_groups:
             unknown = set(given) - set(self.defaults) - {"params"}
             if unknown:
                 msg = (
@@ -289,23 +294,28 @@ class Optimizer:
                 )
                 raise ValueError(msg)
             values = _parameters_of(given["params"])
-            for p in values:
-                if id(p) in seen:
-                    msg = (
-                        "a parameter is in more than one parameter group; give "
-                        "each parameter to one group only."
-                    )
-                    raise ValueError(msg)
-                seen.add(id(p))
+            if len(given_groups) > 1:  # one group cannot share with another
+                for p in values:
+                    if id(p) in seen:
+                        msg = (
+                            "a parameter is in more than one parameter group; give "
+                            "each parameter to one group only."
+                        )
+                        raise ValueError(msg)
+                    seen.add(id(p))
             options = self.check_options({**self.defaults, **given, "params": None})
             self.param_groups.append({**options, "params": values})
             self._groups.append(_Group(values, self.state_names))
-        if not seen:
+        if not any(len(group.params) for group in self._groups):
             msg = "the optimizer got no parameters; pass model.parameters()."
             raise ValueError(msg)
-        self.params = [p for group in self._groups for p in group.params]
         self.schedule = schedule
         self.steps = 0
+
+    @property
+    def params(self) -> list[Value]:
+        """Every parameter it updates, group after group, each as a Value."""
+        return [p for group in self._groups for p in group.params]
 
     def check_options(self, options: ParamGroup) -> ParamGroup:
         """The options of a group, checked (a subclass checks its own too)."""
@@ -415,7 +425,7 @@ class Optimizer:
             msg = f"{where}: it must be what state_dict() returns."
             raise ValueError(msg)
         steps = state["steps"]
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        if not is_whole_number(steps):
             msg = f"{where}: 'steps' must be a whole number, not {steps!r}."
             raise ValueError(msg)
         groups = state["param_groups"]
@@ -483,17 +493,60 @@ def _given_groups(params: Any) -> list[ParamGroup]:
     return [{"params": items}]
 
 
-def _parameters_of(params: Any) -> list[Value]:
+def _parameters_of(params: Any) -> Sequence[Value]:
     """A group's parameters: checked Values, each once, in order."""
+    if isinstance(params, Module):
+        found = ModelParameters(params)
+        for p in found.model.parameter_groups()[1]:
+            _check_parameter(p)
+        return found
     if isinstance(params, Value):
         params = [params]
-    values = params.parameters() if isinstance(params, Module) else list(params)
     unique: dict[int, Value] = {}
-    for p in values:
+    for p in params:
         if type(p) is not Element:  # a weight of a layer is one number
             _check_parameter(p)
         unique.setdefault(id(p), p)
     return list(unique.values())
+
+
+class ModelParameters(Sequence[Value]):
+    r"""A model's parameters, as an optimizer's group lists them.
+
+    Its length is known from the model's arrays; the Values themselves
+    (``model.parameters()``, one per weight) are made only if someone reads
+    them, so an optimizer for a large model is made at once.
+    """
+
+    def __init__(self, model: Module) -> None:
+        self.model = model
+        arrays, loose = model.parameter_groups()
+        self._count = len(loose) + sum(array.data.size for array, _ in arrays)
+        self._values: list[Value] | None = None
+
+    def _all(self) -> list[Value]:
+        if self._values is None:
+            self._values = self.model.parameters()
+        return self._values
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Value: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Value]: ...
+
+    def __getitem__(self, index: int | slice) -> Value | list[Value]:
+        return self._all()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ModelParameters | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, like a list
 
 
 class SGD(Optimizer):
@@ -661,13 +714,21 @@ class Adam(Optimizer):
         beta1, beta2 = options["betas"]
         t = self.steps + 1
         m, s = state["m"], state["s"]
+        scratch = np.multiply(grads, 1.0 - beta1)  # one array for every step below
         m *= beta1
-        m += (1.0 - beta1) * grads
+        m += scratch  # m ← β₁m + (1 − β₁)g
+        np.multiply(grads, grads, out=scratch)
+        scratch *= 1.0 - beta2
         s *= beta2
-        s += (1.0 - beta2) * grads * grads
-        m_hat = m / (1.0 - beta1**t)
-        s_hat = s / (1.0 - beta2**t)
-        return data - options["lr"] * m_hat / (np.sqrt(s_hat) + options["eps"])
+        s += scratch  # s ← β₂s + (1 − β₂)g²
+        # η·m̂/(√ŝ + ε) with m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ), as PyTorch writes it
+        np.sqrt(s, out=scratch)
+        scratch /= math.sqrt(1.0 - beta2**t)
+        scratch += options["eps"]
+        np.divide(m, scratch, out=scratch)
+        scratch *= options["lr"] / (1.0 - beta1**t)
+        data -= scratch
+        return data
 
     def __repr__(self) -> str:
         decay = f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""

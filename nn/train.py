@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import numbers
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,8 +28,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from autograd import Element, Value
-from autograd.data import real_array
+from autograd import Value
+from autograd.data import is_number, real_array
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -44,7 +43,7 @@ from nn.losses import (
     penalty_of,
     real_targets,
 )
-from nn.module import Module, array_groups
+from nn.module import Module
 from nn.optim import Adam, Optimizer, non_negative
 
 __all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
@@ -124,9 +123,7 @@ def accuracy(outputs: Any, targets: Any, threshold: float | None = None) -> floa
         msg = "accuracy needs at least one sample, but the outputs are empty."
         raise ValueError(msg)
     if threshold is not None and (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, numbers.Real)
-        or not math.isfinite(threshold)
+        not is_number(threshold) or not math.isfinite(threshold)
     ):
         msg = f"threshold must be a finite number or None, not {threshold!r}."
         raise TypeError(msg)
@@ -228,6 +225,21 @@ def evaluate(
 # --- checking the arguments --------------------------------------------------------
 
 
+def _hits(outputs: Any, targets: np.ndarray, threshold: float | None) -> float:
+    r"""How many samples of a batch are classified correctly, as :func:`accuracy`
+    counts them (the quick way for class labels, already checked by ``fit``)."""
+    scores = outputs.data if isinstance(outputs, Value) else None
+    if (
+        type(scores) is np.ndarray
+        and scores.ndim == 2
+        and scores.shape[1] >= 2
+        and targets.ndim == 1
+        and targets.dtype.kind in "iu"
+    ):
+        return float(np.count_nonzero(scores.argmax(axis=1) == targets))
+    return accuracy(outputs, targets, threshold) * len(targets)
+
+
 def _check_model(model: Any) -> None:
     if not isinstance(model, Module) or not callable(model):
         msg = f"model must be a callable nn.Module, not {type(model).__name__}."
@@ -276,8 +288,8 @@ def _diverged(model: Module, outputs: Any) -> bool:
     for _, array in model.named_arrays():
         if not np.isfinite(array.data).all():
             return True
-    for p in model.parameters():
-        if not isinstance(p, Element) and not np.isfinite(p.data).all():
+    for p in model.parameter_groups()[1]:  # the parameters in no array
+        if not np.isfinite(p.data).all():
             return True
     return isinstance(outputs, Value) and not np.isfinite(outputs.data).all()
 
@@ -454,20 +466,21 @@ def fit(
     threshold = _threshold_for(loss_fn, y)
     rng = make_rng(seed)
     history = History()
-    groups = array_groups(model.parameters()) if l2 else None
+    groups = model.parameter_groups() if l2 else None
     model.train()
     bar = _progress_bar(epochs, progress)
     for epoch in bar:
         order = rng.permutation(len(X))
+        X_shuffled, y_shuffled = X[order], y[order]  # each batch: a slice of these
         total_loss = 0.0
         correct = 0.0
         for step, start in enumerate(range(0, len(X), batch_size), start=1):
-            rows = order[start : start + batch_size]
-            where = f"epoch {epoch + 1}, step {step}"
+            X_batch = X_shuffled[start : start + batch_size]
+            y_batch = y_shuffled[start : start + batch_size]
             outputs = None
             try:
-                outputs = model(X[rows])
-                batch_loss = _check_loss(loss_fn(outputs, y[rows]))
+                outputs = model(X_batch)
+                batch_loss = _check_loss(loss_fn(outputs, y_batch))
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
                     if groups
@@ -477,7 +490,7 @@ def fit(
                     msg = f"the loss became {objective.data}"
                     raise FloatingPointError(msg)
                 # measured before the update, so that nothing can fail after it
-                hits = accuracy(outputs, y[rows], threshold) * len(rows)
+                hits = _hits(outputs, y_batch, threshold)
                 optimizer.zero_grad()
                 objective.backward()
                 optimizer.step()
@@ -489,9 +502,10 @@ def fit(
                 reason = str(error).rstrip(".")
                 if "learning rate" not in reason:
                     reason += "; lower the learning rate (or scale the inputs)"
+                where = f"epoch {epoch + 1}, step {step}"
                 msg = f"training diverged in {where}: {reason}, and train again."
                 raise FloatingPointError(msg) from None
-            total_loss += batch_loss.data * len(rows)
+            total_loss += batch_loss.data * len(X_batch)
             correct += hits
         history.loss.append(total_loss / len(X))
         history.accuracy.append(correct / len(X))

@@ -38,7 +38,7 @@ import graphviz
 from autograd import Step, Value, op_for, topological_order
 from autograd.levels import Grouping, check_level
 from autograd.names import d, node_names
-from autograd.text import fmt, local_rule, local_text
+from autograd.text import local_rule, local_text, show
 from viz.frames import (
     Frame,
     final_grads,
@@ -47,7 +47,7 @@ from viz.frames import (
     grad_text,
     step_index,
 )
-from viz.labels import kind_of, label_lines, record_field, shortened, value_title
+from viz.labels import label_lines, record_field, shortened, value_kind, value_title
 from viz.layout import Layout, fitting
 from viz.levels import (
     Boxes,
@@ -416,7 +416,7 @@ def draw_frame(
     if legend:
         grouped = view.shown_in if view is not None else {}
         kinds = {
-            kind_of(node, root, params)
+            value_kind(node, root, params)
             for node in order
             if node not in hidden or node in grouped
         }
@@ -432,7 +432,7 @@ def draw_frame(
             if boxes is not None:  # a group's box, where its first node is
                 boxes.box(g, node, STYLES, CURRENT, pinned)
             continue
-        data = fmt(node.data) if computed is None or node in computed else "?"
+        data = show(node.data) if computed is None or node in computed else "?"
         fields = " | ".join(
             record_field(text)
             for text in (
@@ -442,7 +442,7 @@ def draw_frame(
                 + ("?" if blank else grad_text(node, frame, totals, step_of, finals)),
             )
         )
-        attrs = dict(STYLES[kind_of(node, root, params)])
+        attrs = dict(STYLES[value_kind(node, root, params)])
         if node is current:
             attrs.update(CURRENT)
         g.node(

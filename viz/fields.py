@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.text import fmt
+from autograd.text import show
 from nn.files import write_file
 from viz.colours import NEGATIVE, POSITIVE
 from viz.labels import shortened, visible
@@ -133,11 +133,11 @@ def _legend(left: float, top: float, largest: float, what: str) -> list[str]:
         f'height="{height}" fill="url(#scale)" stroke="#999999" '
         'stroke-width="0.5"/>',
         f'<text x="{left}" y="{top + height + 16}" text-anchor="start">'
-        f"{escape(fmt(-largest))}</text>",
+        f"{escape(show(-largest))}</text>",
         f'<text x="{left + width / 2}" y="{top + height + 16}" '
         'text-anchor="middle">0</text>',
         f'<text x="{left + width}" y="{top + height + 16}" text-anchor="end">'
-        f"+{escape(fmt(largest))}</text>",
+        f"+{escape(show(largest))}</text>",
         f'<text x="{left + width + 14}" y="{top + height - 1}">'
         f"{escape(what)}: red −, white 0, blue +</text>",
         "</g>",
@@ -251,7 +251,7 @@ def receptive_fields(
                 f'y="{top + caption + row * cell}" '
                 f'width="{cell}" height="{cell}" fill="{colour}" '
                 f'stroke="#dddddd" stroke-width="0.5">'
-                f"<title>{escape(f'pixel ({row}, {col}): w = {fmt(value)}')}</title>"
+                f"<title>{escape(f'pixel ({row}, {col}): w = {show(value)}')}</title>"
                 "</rect>"
             )
         parts.append("</g>")

@@ -16,7 +16,7 @@ import numpy as np
 
 from autograd import Step, Value
 from autograd.steps import steps_aside
-from autograd.text import fmt
+from autograd.text import show
 
 __all__ = [
     "Frame",
@@ -153,8 +153,8 @@ def grad_text(
 ) -> str:
     """A node's grad in a frame: final, so far, or ``?`` when nothing came yet."""
     if frame is None:
-        return fmt(node.grad)
-    final = fmt(finals.get(id(node), 0.0))
+        return show(node.grad)
+    final = show(finals.get(id(node), 0.0))
     if frame.every_chain:
         return f"{final} (so far)"  # the widest it can be, for the layout
     if frame.forward:
@@ -164,5 +164,5 @@ def grad_text(
         return final
     if id(node) in totals:
         grad, complete = totals[id(node)]
-        return fmt(grad) if complete else f"{fmt(grad)} (so far)"
+        return show(grad) if complete else f"{show(grad)} (so far)"
     return "?"

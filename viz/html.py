@@ -33,7 +33,7 @@ from typing import Any
 from autograd import Step, Value, topological_order
 from autograd.levels import Grouping, Layer, Neuron, check_level
 from autograd.names import node_names, number_name
-from autograd.text import expression_of, fmt, local_rule
+from autograd.text import expression_of, local_rule, show
 from nn.files import write_file
 from viz.dot import (
     CURRENT,
@@ -50,7 +50,7 @@ from viz.dot import (
     plan_collapse,
 )
 from viz.frames import Frame, forward_order, frames_of
-from viz.labels import kind_of, visible
+from viz.labels import value_kind, visible
 from viz.layout import fitting, layout_of
 from viz.levels import (
     Boxes,
@@ -186,7 +186,7 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
     """
     written = expression_of(node, names)
     shown = {
-        p: number_name(p.data) if type(p.data) is float else fmt(p.data)
+        p: number_name(p.data) if type(p.data) is float else show(p.data)
         for p in node.parents
     }
     numbers = expression_of(node, {**shown, node: names[node]})
@@ -195,7 +195,7 @@ def forward_text(node: Value, index: int, total: int, names: dict[Value, str]) -
         head += f" = {written}"
     if numbers != written:
         head += f" = {numbers}"
-    head += f" = {fmt(node.data)}"
+    head += f" = {show(node.data)}"
     locals_ = ",  ".join(local_rule(node, k, names) for k in range(len(node.parents)))
     return f"{head}\n  keeps for the backward pass: {locals_}"
 
@@ -291,7 +291,7 @@ def steps_html(
     if view is not None:
         way = partial(draw, rankdir=widest(view)[0])
         sections = _level_sections(root, order, view, way, forward, max_steps)
-        kinds = {kind_of(node, root, chosen) for node in order}
+        kinds = {value_kind(node, root, chosen) for node in order}
         legend_html = _legend_html(kinds, forward) if legend else ""
         return page_html(title, sections, legend_html, _HINT)
     if len(order) > max_steps:
@@ -332,7 +332,7 @@ def steps_html(
             kind = "rule"
         focus = _focus(order, node, hidden)
         sections.append(frame_section(number, svg, counter, focus, text, kind))
-    kinds = {kind_of(node, root, chosen) for node in order if node not in hidden}
+    kinds = {value_kind(node, root, chosen) for node in order if node not in hidden}
     legend_html = _legend_html(kinds, bool(ops)) if legend else ""
     return page_html(title, sections, legend_html, _HINT)
 

@@ -4,7 +4,7 @@ Labels are shown as typed: ``&amp;`` stays ``&amp;``, control characters and
 lone surrogates are drawn as visible symbols, and a name longer than
 :data:`MAX_NAME` characters is shortened with an ellipsis in the middle.
 Each value is a parameter, an input, an intermediate value or the output
-(:func:`kind_of`), and is filled in that kind's colour.
+(:func:`value_kind`), and is filled in that kind's colour.
 
 >>> shortened("x" * 50, 11), visible("a\x00b")
 ('xxxxx…xxxxx', 'a␀b')
@@ -24,10 +24,10 @@ __all__ = [
     "MAX_NAME",
     "dot_text",
     "is_parameter_label",
-    "kind_of",
     "label_lines",
     "record_field",
     "shortened",
+    "value_kind",
     "value_title",
     "visible",
 ]
@@ -50,7 +50,7 @@ def is_parameter_label(label: str) -> bool:
     return bool(_PARAMETER.search(label))
 
 
-def kind_of(node: Value, root: Value, params: set[Value] | None = None) -> str:
+def value_kind(node: Value, root: Value, params: set[Value] | None = None) -> str:
     r"""Which kind of value a node is: parameter, input, intermediate or output.
 
     A leaf is a *parameter* if it lives in a parameter array (a layer's

@@ -40,7 +40,7 @@ from autograd.levels import LEVELS, Fold, Grouping, Layer, Neuron, Stepped, grou
 from autograd.names import d, delta_name, number_name, written
 from autograd.ops import op_for
 from autograd.steps import steps_aside
-from autograd.text import fmt
+from autograd.text import show
 from viz.frames import Frame, final_grads, frame_state, grad_text
 from viz.labels import value_title, visible
 from viz.layout import SCREEN, drawn_size, fit_scale
@@ -300,7 +300,7 @@ class _State:
     def data(self, node: Value) -> str:
         if self.computed is not None and node not in self.computed:
             return "?"
-        return fmt(node.data)
+        return show(node.data)
 
     def grad(self, node: Value) -> str:
         return grad_text(node, self.frame, self.totals, self.step_of, self.finals)
@@ -350,7 +350,7 @@ def _value_rows(
         return _fold_rows(group, view, names, state)
 
     def data(node: Value) -> str:
-        return fmt(node.data) if state is None else state.data(node)
+        return show(node.data) if state is None else state.data(node)
 
     if isinstance(group, Neuron):
         z = group.sum
@@ -401,7 +401,7 @@ def _fold_rows(
     root = names[view.root]
 
     def grads(nodes: Sequence[Value]) -> str:
-        texts = [fmt(n.grad) if state is None else state.grad(n) for n in nodes]
+        texts = [show(n.grad) if state is None else state.grad(n) for n in nodes]
         if len(texts) == 1 or "?" in texts:
             return "?" if "?" in texts else texts[0]
         return _short(texts)
@@ -415,14 +415,14 @@ def _fold_rows(
     inside = set(fold.nodes)
     top = view.root
     known = state is None or state.known(top)
-    value = fmt(top.data) if known else "?"
+    value = show(top.data) if known else "?"
     formula = _loss_formula(top, inside, names)
     rows = [f"{root} = {formula} = {value}" if formula else f"{root} = {value}"]
     targets = [  # a number written into the loss is in its formula already
         n for n in fold.nodes if not n.parents and names[n] != number_name(n.data)
     ]
     if len(targets) == 1:
-        rows.append(f"{names[targets[0]]} = {fmt(targets[0].data)}")
+        rows.append(f"{names[targets[0]]} = {show(targets[0].data)}")
     elif targets:
         t = vector_name([names[n] for n in targets])
         rows.append(f"{t} = {vector_text([n.data for n in targets])}")
@@ -504,7 +504,7 @@ def _parameter_rows(
     for w in shown:
         rows.append(
             (
-                f"{names[w]} = {fmt(w.data)}",
+                f"{names[w]} = {show(w.data)}",
                 f"∂{d(root)}/∂{d(names[w])} = {state.grad(w)}",
             )
         )
@@ -514,7 +514,7 @@ def _parameter_rows(
     if bias is not None and bias in set(group.own):
         rows.append(
             (
-                f"{names[bias]} = {fmt(bias.data)}",
+                f"{names[bias]} = {show(bias.data)}",
                 f"∂{d(root)}/∂{d(names[bias])} = {state.grad(bias)}",
             )
         )

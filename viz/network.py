@@ -52,7 +52,7 @@ import numpy as np
 from autograd import Value, topological_order
 from autograd.data import real_array
 from autograd.layer_rules import mse_graph
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import VALUES
 from viz.colours import NEGATIVE, POSITIVE, ZERO, sign_colour
 from viz.dot import STYLES
@@ -444,8 +444,8 @@ def draw_network(
     texts = [
         [
             ([f"x{j + 1}".translate(_SUBSCRIPT)] if i == 0 else [])
-            + ([fmt(acts[i][j])] if acts is not None else [])
-            + (["∂L/∂a", fmt(blames[i][j])] if blames is not None and i > 0 else [])
+            + ([show(acts[i][j])] if acts is not None else [])
+            + (["∂L/∂a", show(blames[i][j])] if blames is not None and i > 0 else [])
             for j in range(size)
         ]
         for i, size in enumerate(sizes)
@@ -470,7 +470,7 @@ def draw_network(
     items.append(("line width grows with |w|", ""))
     if blames is not None:
         items = [
-            (f"loss {fmt(loss)}: each neuron shows ∂L/∂a (its blame), ", ""),
+            (f"loss {show(loss)}: each neuron shows ∂L/∂a (its blame), ", ""),
             ("each line ∂L/∂w", ""),
             *items,
             ("◯ ∂L/∂a > 0", POSITIVE),
@@ -479,7 +479,7 @@ def draw_network(
     elif show_grads:
         items.append(("each line: ∂L/∂w", ""))
     labels = {
-        id(w): fmt(weight_grads[id(w)])
+        id(w): show(weight_grads[id(w)])
         for layer in layers
         for n in layer.neurons
         for w in n.w
@@ -552,7 +552,7 @@ def draw_network(
                     attrs["color"] = sign_colour(blames[i][j])
                 if i > 0:
                     bias = layers[i - 1].neurons[j].b
-                    attrs["tooltip"] = f"neuron {j + 1}, b = {fmt(_number(bias))}"
+                    attrs["tooltip"] = f"neuron {j + 1}, b = {show(_number(bias))}"
                 cx, cy = centres[i][j]
                 group.node(
                     f"l{i}n{j}",
@@ -585,7 +585,7 @@ def draw_network(
                 if zero is None and value == 0:
                     continue  # the article draws no line for a weight of 0
                 grad = weight_grads[id(w)]
-                tip = f"w = {fmt(value)}"
+                tip = f"w = {show(value)}"
                 (x0, y0), (x1, y1) = centres[i - 1][k], centres[i][j]
                 attrs = {
                     "color": positive if value > 0 else negative if value else ZERO,
@@ -596,9 +596,9 @@ def draw_network(
                     attrs["style"] = "dashed"
                 if show_grads and spots is not None:
                     sx, sy = spots[(i, j, k)]
-                    attrs["label"] = fmt(grad)
+                    attrs["label"] = show(grad)
                     attrs["lp"] = f"{sx:.1f},{sy:.1f}"
-                    tip += f", ∂L/∂w = {fmt(grad)}"
+                    tip += f", ∂L/∂w = {show(grad)}"
                 attrs["tooltip"] = tip
                 g.edge(f"l{i - 1}n{k}", f"l{i}n{j}", **attrs)
     return g

@@ -36,10 +36,10 @@ from autograd import Value, explain, topological_order
 from autograd.explain import Path, count_text, path_product
 from autograd.graph import summed_to
 from autograd.names import d, formula_in, node_names
-from autograd.text import fmt
+from autograd.text import show
 from viz.dot import CURRENT, FLOW, FONT, FONT_SIZE, LEGEND, STYLES
 from viz.frames import final_grads, frames_of
-from viz.labels import dot_text, kind_of, label_lines, record_field, shortened
+from viz.labels import dot_text, label_lines, record_field, shortened, value_kind
 from viz.layout import fitting
 
 __all__ = ["FADED", "PathsPlan", "Route", "draw_paths"]
@@ -150,7 +150,7 @@ class PathsPlan:
         self.product = _product_lines(
             self.count, self.routes, self.folded, names[root], names[wrt]
         )
-        self.product.append(f"∂{d(names[root])}/∂{d(names[wrt])} = {fmt(self.total)}")
+        self.product.append(f"∂{d(names[root])}/∂{d(names[wrt])} = {show(self.total)}")
 
     def direction(self) -> str:
         """The direction that fits a 4:3 screen better (see viz.layout.fitting)."""
@@ -190,15 +190,15 @@ class PathsPlan:
             head = f"∂{d(root)}/∂{d(self.names[node])}"
             written = " · ".join(formulas) or "1"
             numbers = " × ".join(
-                fmt(x)
+                show(x)
                 for f, x in zip(route.formulas[steps - reached :], factors)
                 if f != "1"
             )
             line = f"{head} = {written}"
-            if numbers and numbers not in (written, fmt(value)):
+            if numbers and numbers not in (written, show(value)):
                 line += f" = {numbers}"
-            if fmt(value) != written:
-                line += f" = {fmt(value)}"
+            if show(value) != written:
+                line += f" = {show(value)}"
             lines.append(line)
         return list(dict.fromkeys(lines))
 
@@ -387,12 +387,12 @@ class _Picture:
         ids = {node: f"p{k}" for k, node in enumerate(self.nodes)}
         kinds = set()
         for node in self.nodes:
-            kind = kind_of(node, self.root)
+            kind = value_kind(node, self.root)
             kinds.add(kind)
-            grad = fmt(self.grads.get(id(node), 0.0)) if node in seen else "?"
+            grad = show(self.grads.get(id(node), 0.0)) if node in seen else "?"
             fields = " | ".join(
                 record_field(text)
-                for text in (names[node], f"data {fmt(node.data)}", f"grad {grad}")
+                for text in (names[node], f"data {show(node.data)}", f"grad {grad}")
             )
             attrs = dict(STYLES[kind])
             if node in current:
@@ -405,7 +405,7 @@ class _Picture:
                 **attrs,
             )
         for (lower, upper), (formula, factor) in self.edges.items():
-            number = fmt(factor)
+            number = show(factor)
             text = number if formula == number else f"{formula} = {number}"
             flow = FLOW if reached is not None and lower in seen else {"penwidth": "2"}
             g.edge(ids[lower], ids[upper], label=label_lines(text), **flow)
@@ -413,7 +413,7 @@ class _Picture:
             self._context(g, ids, folded_loss)
         if folded_count:
             plural = "path" if folded_count == 1 else "paths"
-            text = f"{count_text(folded_count)} more {plural}: {fmt(folded)}"
+            text = f"{count_text(folded_count)} more {plural}: {show(folded)}"
             g.node("folded", label_lines(text), shape="box", **FADED)
             g.edge("folded", ids[self.root], **FADED)
         if legend:
@@ -500,7 +500,7 @@ def _product_lines(
         lines += _wrapped(f"path {k}: ", _formula_factors(path), " · ")
         lines += _wrapped("\u00a0" * 4 + "= ", [*_number_factors(path)], " × ")
     if count > len(shown):
-        lines.append(f"{count_text(count - len(shown))} more paths: {fmt(folded)}")
+        lines.append(f"{count_text(count - len(shown))} more paths: {show(folded)}")
     return lines
 
 
@@ -509,8 +509,8 @@ def _formula_factors(path: Route) -> list[str]:
 
 
 def _number_factors(path: Route) -> list[str]:
-    kept = [fmt(x) for f, x in zip(path.formulas, path.factors) if f != "1"]
-    return [*(kept or ["1"]), f"= {fmt(path.product)}"]
+    kept = [show(x) for f, x in zip(path.formulas, path.factors) if f != "1"]
+    return [*(kept or ["1"]), f"= {show(path.product)}"]
 
 
 def _wrapped(head: str, parts: list[str], joiner: str) -> list[str]:

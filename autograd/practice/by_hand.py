@@ -39,7 +39,7 @@ from autograd.practice.mistakes import (
 )
 from autograd.practice.questions import asks_about, check_scalar
 from autograd.steps import ChainLine, Step, steps_aside
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value, check_value
 
 __all__ = ["GradReport", "NodeCheck", "check_grads"]
@@ -98,7 +98,7 @@ class GradReport:
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
         return [
-            (check.name, fmt(check.given), fmt(check.right), check.mark)
+            (check.name, show(check.given), show(check.right), check.mark)
             for check in self.checks
         ]
 
@@ -203,8 +203,10 @@ def _rule(root: str, name: str, lines: list[ChainLine], right: float) -> str:
     if not lines:
         return f"{target} = 1: the backward pass starts with 1 at {root}"
     symbols = " + ".join(line.product for line in lines)
-    numbers = " + ".join(f"{fmt(line.upstream)} × {fmt(line.local)}" for line in lines)
-    return f"{target} = {symbols} = {numbers} = {fmt(right)}"
+    numbers = " + ".join(
+        f"{show(line.upstream)} × {show(line.local)}" for line in lines
+    )
+    return f"{target} = {symbols} = {numbers} = {show(right)}"
 
 
 def _mistakes(
@@ -257,7 +259,7 @@ def _carried(
         for (step, position), up in zip(received, mine)
     )
     names = ", ".join(
-        f"d{d(step.root_name)}/d{d(step.name)} = {fmt(up)}" for step, up in wrong_above
+        f"d{d(step.root_name)}/d{d(step.name)} = {show(up)}" for step, up in wrong_above
     )
     found = [
         Mistake(

@@ -48,7 +48,7 @@ from autograd.practice.questions import (
     questions_of,
 )
 from autograd.steps import Step, steps_aside
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Constant, Value, check_value, wsum
 
 __all__ = ["LEVELS", "Exercise", "Marks", "exercise"]
@@ -194,14 +194,14 @@ class Exercise:
 
 def _leaf_line(node: Value, name: str) -> str:
     given = "" if asks_about(node) else "  (given: no gradient asked)"
-    return f"{name} = {fmt(node.data)}{given}"
+    return f"{name} = {show(node.data)}{given}"
 
 
 def _op_line(name: str, expression: str, value: Any) -> str:
     """``y = x·w₁ = -0.75``; an unlabelled node is named by its expression."""
     if expression == name:
-        return f"{name} = {fmt(value)}"
-    return f"{name} = {expression} = {fmt(value)}"
+        return f"{name} = {show(value)}"
+    return f"{name} = {expression} = {show(value)}"
 
 
 def _indented(lines: list[str]) -> list[str]:

@@ -38,7 +38,7 @@ from autograd.names import d
 from autograd.ops import op_for
 from autograd.practice.answers import close_enough
 from autograd.steps import ChainLine, Step
-from autograd.text import fmt
+from autograd.text import show
 
 __all__ = [
     "KINDS",
@@ -124,14 +124,14 @@ def _bracketed(name: str) -> str:
 def _say_own_derivative(at: _At, function: str, slope: str) -> str:
     z, a = at.parent, _bracketed(at.node)
     return (
-        f"{function}({z}) = {fmt(at.out)} is the value {at.node} itself; its slope "
+        f"{function}({z}) = {show(at.out)} is the value {at.node} itself; its slope "
         f"is ∂{d(at.node)}/∂{d(z)} = {slope.format(a)}"
     )
 
 
 def _say_power(at: _At) -> str:
     a, n = _bracketed(at.parent), at.params["n"]
-    value = f"here {a} = {fmt(at.inputs[0])}"
+    value = f"here {a} = {show(at.inputs[0])}"
     if n == 2:
         return f"the derivative of {a}² is 2·{a}, not {a} or {a}²; {value}"
     return f"the derivative of {a}^{n:g} is {n:g}·{a}^{n - 1:g}; {value}"
@@ -165,7 +165,7 @@ _SAY: dict[str, Callable[[_At], str]] = {
     "sigmoid": lambda at: _say_own_derivative(at, "σ", "{0}·(1 − {0})"),
     "tanh": lambda at: _say_own_derivative(at, "tanh", "1 − {0}²"),
     "relu": lambda at: (
-        f"{at.parent} = {fmt(at.inputs[0])} is negative, so the ReLU is off: "
+        f"{at.parent} = {show(at.inputs[0])} is negative, so the ReLU is off: "
         f"∂{d(at.node)}/∂{d(at.parent)} = 0, and no gradient passes back through it"
     ),
     "sign": _say_sign,
@@ -226,7 +226,7 @@ def share_mistakes(
             Mistake(
                 "upstream",
                 local,
-                f"{line.rule}, and d{d(at.root)}/d{d(at.node)} = {fmt(up)} here",
+                f"{line.rule}, and d{d(at.root)}/d{d(at.node)} = {show(up)} here",
             )
         )
     found += [Mistake(kind, up * number, _SAY[kind](at)) for kind, number in wrongs]

@@ -61,7 +61,7 @@ from autograd.practice.mistakes import (
     total_mistakes,
 )
 from autograd.steps import ChainLine, Step
-from autograd.text import fmt
+from autograd.text import show
 from autograd.value import Value
 
 __all__ = [
@@ -99,7 +99,7 @@ class Check:
     def message(self) -> str:
         if self.right:
             return f"right: {self.question.worked}"
-        lines = [f"{fmt(self.number)} is not right."]
+        lines = [f"{show(self.number)} is not right."]
         if self.mistake is not None:
             lines.append(f"  likely mistake: {self.mistake.title}")
             lines.append(f"    ({self.mistake.text})")
@@ -243,7 +243,7 @@ def _mentioned(formula: str, values: dict[str, float]) -> str:
         pattern = rf"(?<![\w.]){re.escape(name)}(?![\w.])"
         if re.search(pattern, formula) and name not in dict(found):
             found.append((name, value))
-    return ", ".join(f"{name} = {fmt(value)}" for name, value in found)
+    return ", ".join(f"{name} = {show(value)}" for name, value in found)
 
 
 def _local(step: Step, position: int) -> dict[str, Any]:
@@ -275,7 +275,7 @@ def _share(step: Step, position: int) -> dict[str, Any]:
     line = step.lines[position]
     hint = (
         f"{line.rule}, where d{d(step.root_name)}/d{d(step.name)} = "
-        f"{fmt(line.upstream)} and {_edge(step, position)} = {fmt(line.local)}"
+        f"{show(line.upstream)} and {_edge(step, position)} = {show(line.local)}"
     )
     return {
         "kind": "share",
@@ -294,8 +294,8 @@ def _total(
     step: Step, node: Value, name: str, grad: Any, received: list[ChainLine]
 ) -> dict[str, Any]:
     target = f"d{d(step.root_name)}/d{d(name)}"
-    shares = ", ".join(f"{fmt(line.share)} from {line.node_name}" for line in received)
-    sums = " + ".join(fmt(line.share) for line in received)
+    shares = ", ".join(f"{show(line.share)} from {line.node_name}" for line in received)
+    sums = " + ".join(show(line.share) for line in received)
     return {
         "kind": "total",
         "prompt": target,
@@ -304,7 +304,7 @@ def _total(
             f"{target} is the sum of the shares {name} received along each "
             f"path: {shares}"
         ),
-        "worked": f"{target} = {sums} = {fmt(grad)}",
+        "worked": f"{target} = {sums} = {show(grad)}",
         "mistakes": total_mistakes(received),
         "step": step,
         "node": node,

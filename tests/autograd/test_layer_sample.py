@@ -19,7 +19,6 @@ from autograd import (
     OPS,
     LayerSample,
     NeuronOutput,
-    NeuronSum,
     ParameterArray,
     Value,
     apply,
@@ -27,7 +26,6 @@ from autograd import (
     topological_order,
     wsum,
 )
-from autograd.graph import _interior_order
 
 
 def by_hand(root: Value) -> None:
@@ -211,16 +209,6 @@ def test_a_weight_changed_after_the_forward_pass_keeps_its_derivative():
     expected = before[0] @ w0
     x_nodes = [p for p in topological_order(out) if p.label in ("x₁", "x₂")]
     assert [v.grad for v in x_nodes] == pytest.approx(expected.tolist(), rel=1e-12)
-
-
-def test_the_pass_walks_a_layer_once_not_a_neuron_at_a_time():
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    loss = (model([0.5, -0.5]) - 1.0) ** 2
-    walked = _interior_order(loss)
-    assert sum(isinstance(n, LayerSample) for n in walked) == 3
-    assert len(walked) <= 6  # 3 layers, the output's node, the sub and the square
-    everything = topological_order(loss)
-    assert sum(isinstance(n, NeuronSum) for n in everything) == 33
 
 
 def test_a_neurons_grad_takes_only_a_number():

@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Value, backward_steps, explain, node_names
+from autograd.data import subscript, superscript
 from autograd.names import (
     LayerNames,
     name_key,
     plain_text,
-    subscript,
-    superscript,
     target_name,
     use_notation,
 )

@@ -473,13 +473,13 @@ def test_a_parameter_of_its_own_is_an_entry_of_its_own(tmp_path):
         def __init__(self):
             self.w = [Value(2.0), Value(-1.0)]
             self.b = Value(0.5)
-            self.inner = nn.Neuron(2, seed=0)  # a neuron's own arrays are private
+            self.inner = nn.Neuron(2, seed=0)  # a neuron of its own: its W and b
 
     line = Line()
     line.save(tmp_path / "line.npz")
     archive = np.load(tmp_path / "line.npz")
     assert float(archive["w.1"]) == -1.0 and float(archive["b"]) == 0.5
-    assert float(archive["inner.w.0"]) == line.inner.w[0].data
+    assert float(archive["inner.W"][0, 0]) == line.inner.w[0].data
     fresh = Line()
     fresh.w[1].data = 9.0
     assert fresh.load(tmp_path / "line.npz").state_dict() == line.state_dict()

@@ -11,7 +11,7 @@ import pytest
 import nn
 from autograd import Value, backward_steps, topological_order
 from autograd.levels import grouping
-from autograd.text import fmt
+from autograd.text import show
 from viz import draw_graph, render_svg, save_steps_html, steps_html
 from viz.dot import CURRENT, GraphTooLargeError
 from viz.levels import choose_level
@@ -103,8 +103,8 @@ def test_every_level_shows_the_same_numbers():
     neurons = str(draw_graph(E, level="neurons"))
     for node in topological_order(E):
         if node.op == "wsum":  # δ at the neuron level is the sum's grad
-            assert f"grad {fmt(node.grad)}" in ops
-            assert f"= {fmt(node.grad)}" in neurons
+            assert f"grad {show(node.grad)}" in ops
+            assert f"= {show(node.grad)}" in neurons
 
 
 def test_a_wide_neuron_shows_a_few_weights_and_how_many_more():
