@@ -69,8 +69,10 @@ __all__ = [
     "DEFAULT_MAX_STEPS",
     "MIN_TEXT_PX",
     "PICTURE_AREA",
+    "document_head",
     "forward_text",
     "frame_section",
+    "inline_svg",
     "page_html",
     "same_canvas",
     "save_steps_html",
@@ -89,7 +91,7 @@ _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
 _IDS = re.compile(r'\bid="')
 
 
-def _inline(svg: str, frame: int) -> str:
+def inline_svg(svg: str, frame: int) -> str:
     """An SVG file's text made fit to sit inside HTML: no prolog, unique ids."""
     svg = _XML_HEAD.sub("", svg)
     svg = _NAMESPACES.sub("", svg)
@@ -416,10 +418,26 @@ def frame_section(
         f'<section class="frame" id="frame-{number}" '
         f'data-counter="{escape(counter)}" '
         f'data-focus="{focus}"{hidden_attr}>\n'
-        f'<div class="picture">{_inline(svg, number)}</div>\n'
+        f'<div class="picture">{inline_svg(svg, number)}</div>\n'
         f'<pre class="{kind}">{text}</pre>\n'
         "</section>"
     )
+
+
+def document_head(heading: str, style: str, *extra: str) -> list[str]:
+    r"""The first lines of a page of chainrule's, up to ``</head>``: its title
+    (``heading``, already HTML), its ``style`` inline and any ``extra`` lines."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{heading}</title>",
+        f"<style>\n{style}</style>",
+        *extra,
+        "</head>",
+    ]
 
 
 def page_html(title: str, sections: list[str], legend_html: str, hint: str) -> str:
@@ -428,18 +446,13 @@ def page_html(title: str, sections: list[str], legend_html: str, hint: str) -> s
     moves through them. Nothing is fetched from anywhere."""
     heading = _page_text(title)
     first = sections[0].split('data-counter="', 1)[1].split('"', 1)[0]
+    noscript = (
+        "<noscript><style>section.frame[hidden] { display: flex; }"
+        " .picture { min-height: 30rem; }</style></noscript>"
+    )
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{heading}</title>",
-            f"<style>\n{_asset('steps_page.css')}</style>",
-            "<noscript><style>section.frame[hidden] { display: flex; }"
-            " .picture { min-height: 30rem; }</style></noscript>",
-            "</head>",
+            *document_head(heading, _asset("steps_page.css"), noscript),
             "<body>",
             "<header>",
             f"<h1>{heading}</h1>",

@@ -37,7 +37,7 @@ from typing import Any
 from autograd import Exercise, Question, Value, topological_order
 from nn.files import write_file
 from viz.dot import CURRENT, DEFAULT_MAX_NODES, draw_frame
-from viz.html import _inline
+from viz.html import document_head, inline_svg
 from viz.render import render_svgs
 
 __all__ = ["key_text", "save_worksheet", "worksheet_data", "worksheet_html"]
@@ -155,7 +155,7 @@ def _exercise_html(ex: Exercise, number: int, svg: str, tries: int) -> str:
             f'<section class="exercise" id="exercise-{number}" '
             f'data-exercise="{number - 1}">',
             f"<h2>Exercise {number}: {escape(ex.title)}</h2>",
-            f'<div class="picture">{_inline(svg, number)}</div>',
+            f'<div class="picture">{inline_svg(svg, number)}</div>',
             '<div class="work">',
             f'<pre class="forward">forward pass\n{escape(forward)}</pre>',
             f'<ol class="questions">{"".join(items)}</ol>',
@@ -202,14 +202,7 @@ def worksheet_html(
     plural = "try" if tries == 1 else "tries"
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{heading}</title>",
-            f"<style>\n{style}</style>",
-            "</head>",
+            *document_head(heading, style),
             '<body class="worksheet">',
             "<header>",
             f"<h1>{heading}</h1>",
