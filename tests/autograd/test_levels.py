@@ -139,12 +139,13 @@ def test_a_batch_layer_node_with_its_activation_is_one_layer():
 def test_the_two_two_one_network_steps_one_neuron_at_a_time():
     _, E = two_two_one()
     steps = list(backward_steps(E, level="neurons", fresh=True))
-    assert [s.name for s in steps] == ["E", "a³₁ − t₁", "z³₁", "z²₁", "z²₂"]
-    out, hidden = steps[2], steps[3]
+    # in the op level's order (so each running total is the pass's own)
+    assert [s.name for s in steps] == ["E", "a³₁ − t₁", "z³₁", "z²₂", "z²₁"]
+    out, hidden = steps[2], steps[4]
     assert isinstance(hidden, Step) and hidden.delta == "δ²₁"
     lines = str(hidden).splitlines()
     assert lines[0] == (
-        "step 4/5  neuron 2₁:  z²₁ = w²₁₁·x₁ + w²₁₂·x₂ + b²₁ = -0.8743,  "
+        "step 5/5  neuron 2₁:  z²₁ = w²₁₁·x₁ + w²₁₂·x₂ + b²₁ = -0.8743,  "
         "a²₁ = σ(z²₁) = 0.2944"
     )
     assert lines[1] == (
@@ -154,7 +155,8 @@ def test_the_two_two_one_network_steps_one_neuron_at_a_time():
     assert lines[3] == "  ∂E/∂w²₁₂ = δ²₁ · x₂ = -0.008548 × 0.5 = -0.004274"
     assert lines[4] == "  ∂E/∂b²₁ = δ²₁ = -0.008548"
     assert lines[5].startswith("  dE/dx₁ += w²₁₁ · δ²₁ = 0.2739 × -0.008548")
-    assert "δˡⱼ = φ′(zˡⱼ)·Σₖ wˡ⁺¹ₖⱼ·δˡ⁺¹ₖ" in lines[-1]
+    assert lines[5].endswith("dE/dx₁: 0.02125 → 0.01891")  # neuron 2₂'s share first
+    assert any("δˡⱼ = φ′(zˡⱼ)·Σₖ wˡ⁺¹ₖⱼ·δˡ⁺¹ₖ" in line for line in lines)
     # the output neuron takes dE/da from the loss's own steps
     assert "δ³₁ = σ′(z³₁) · dE/da³₁ = 0.2403 × -0.803 = -0.193" in str(out)
     # the loss keeps its op-level steps, numbered at this level
@@ -204,7 +206,7 @@ def test_a_wide_neuron_writes_a_few_weights_and_how_many_more():
 def test_a_group_step_keeps_the_surface_of_a_step():
     _, E = two_two_one()
     steps = list(backward_steps(E, level="neurons", fresh=True))
-    hidden = steps[3]
+    hidden = steps[4]  # neuron 2₁
     assert hidden.story is not None and len(hidden.story.parts) == 2
     # the chain-rule lines of its parts: σ's, then the sum's five
     assert len(hidden.lines) == 6 and hidden.lines[0].parent is hidden.node

@@ -119,7 +119,7 @@ def test_a_wide_neuron_shows_a_few_weights_and_how_many_more():
 def test_a_step_at_the_neuron_level_highlights_the_neuron_and_keeps_the_grads():
     model, E = two_two_one()
     before = [p.grad for p in model.parameters()]
-    dot = str(draw_graph(E, level="neurons", step=4))  # neuron 2₁: see test_levels
+    dot = str(draw_graph(E, level="neurons", step=4))  # neuron 2₂: see test_levels
     found = boxes(dot)
     current = [
         box
@@ -127,9 +127,9 @@ def test_a_step_at_the_neuron_level_highlights_the_neuron_and_keeps_the_grads():
         if re.search(rf'\t{box} \[label=.*fillcolor="{CURRENT["fillcolor"]}"', dot)
     ]
     titles = [re.search(r"neuron \S+", found[box]).group(0) for box in current]
-    assert titles == ["neuron 2₁"]
-    later = next(text for text in found.values() if "neuron 2₂" in text)
-    assert "δ²₂ = ?" in later and "∂E/∂w²₂₁ = ?" in later
+    assert titles == ["neuron 2₂"]
+    later = next(text for text in found.values() if "neuron 2₁" in text)
+    assert "δ²₁ = ?" in later and "∂E/∂w²₁₁ = ?" in later
     assert [p.grad for p in model.parameters()] == before  # drawn on the side
 
 
@@ -236,11 +236,11 @@ def test_the_page_at_the_neuron_level_in_chromium(chromium, tmp_path):
         for k in range(frames):
             found = page.evaluate(IN_VIEW)
             assert found["seen"] > 0 and found["least"] >= 10.0, (k, found)
-            if k == 8:  # backward step 4: neuron 2₁, highlighted
+            if k == 8:  # backward step 4: neuron 2₂, highlighted
                 assert len(found["current"]) == 1
-                assert "neuron 2₁" in found["current"][0]
+                assert "neuron 2₂" in found["current"][0]
                 text = page.locator("section.frame:not([hidden]) pre").inner_text()
-                assert text.startswith("step 4/5  neuron 2₁")
+                assert text.startswith("step 4/5  neuron 2₂")
             page.keyboard.press("ArrowRight")
         counter = page.locator("#counter").inner_text()
         assert counter == "backward pass: step 5 of 5"
