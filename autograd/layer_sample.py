@@ -19,11 +19,18 @@ once instead (:meth:`LayerSample.chain_rule`), with the same numbers:
 
     dL/dz = dL/dz + dL/da ⊙ φ'(z)      (elementwise)
     dL/dx += Wᵀ·dL/dz                  (the inputs' shares: one product)
-    dL/dW += dL/dz ⊗ x,  dL/db += dL/dz   (the weights': one outer product)
+    dL/dW += dL/dz ⊗ x,  dL/db += dL/dz   (the weights' shares)
 
 Each node of a neuron names its layer as its ``shortcut``: the backward
 pass steps into the layer instead of into the node (see
-:func:`autograd.graph.backward`).
+:func:`autograd.graph.backward`). The weights' shares of all the samples
+a pass goes through are added at its end, in one matrix product per layer,
+by the layer's :class:`SampleShares`: a node of the pass too, which every
+sample of the layer names among its parents.
+
+A layer sample holds no gradient arrays until a share arrives (``None``
+reads as 0): most of its nodes are never made, and the pass hands each
+layer the gradient array the layer after it computed.
 
 >>> from autograd.parameters import ParameterArray
 >>> from autograd.value import Value
@@ -54,10 +61,13 @@ from autograd.ops import OPS, DomainError, Op
 from autograd.parameters import Element, ParameterArray, plain_number
 from autograd.value import Value
 
+#: The matrix-vector product: ``np.dot`` takes fewer steps than ``@`` to start.
+_dot = np.dot
+
 #: The label slot of a Value: a neuron's node keeps a label given to it there.
 _OWN_LABEL = Value.__dict__["label"]
 
-__all__ = ["LayerSample", "NeuronOutput", "NeuronSum"]
+__all__ = ["LayerSample", "NeuronOutput", "NeuronSum", "SampleShares"]
 
 
 class LayerSample:
@@ -71,9 +81,9 @@ class LayerSample:
     To the backward pass the layer is one node, standing between its
     neurons and its inputs: every neuron's node names the layer as its
     ``shortcut``, and the layer's ``parents`` are its inputs (or the layer
-    before), so the pass reaches the inputs once per layer, not once per
-    neuron. Its ``grad`` is the gradients of its neurons' nodes (setting it
-    to 0 sets them all to 0).
+    before) and its :class:`SampleShares`, so the pass reaches the inputs
+    once per layer, not once per neuron. Its ``grad`` is the gradients of
+    its neurons' sums (setting it to 0 sets them all to 0).
     """
 
     __slots__ = (
@@ -89,6 +99,7 @@ class LayerSample:
         "op",
         "parents",
         "serial",
+        "shares",
         "slope",
         "weights",
         "x",
@@ -111,9 +122,10 @@ class LayerSample:
     z: np.ndarray  # the weighted sums
     a: np.ndarray  # the outputs φ(z) (z itself without an activation)
     slope: np.ndarray  # φ'(z) (not set without an activation)
+    shares: SampleShares  # where it leaves its weights' gradients for the pass
     serial: int  # when it was made (see autograd.graph.Node.serial)
-    dz: np.ndarray  # dL/dz
-    da: np.ndarray  # dL/da (dz itself without an activation)
+    dz: np.ndarray | None  # dL/dz (None: no share yet, all 0)
+    da: np.ndarray | None  # dL/da (only with an activation: else dz is it)
 
     def __init__(
         self,
@@ -123,30 +135,33 @@ class LayerSample:
         inputs: tuple[Value, ...] | list[Value] | LayerSample,
     ) -> None:
         self.W, self.b, self.op = W, b, op
+        shares = W.sample_shares
+        if shares is None or shares.b is not b:
+            shares = W.sample_shares = SampleShares(W, b)
+        self.shares = shares
         if isinstance(inputs, LayerSample):
             self.before = inputs
             self.inputs = ()
-            self.x = inputs.a
-            self.parents = (inputs,)
+            self.x = x = inputs.a
+            self.parents = (inputs, shares)
         else:
             self.before = None
             self.inputs = tuple(inputs)
-            self.x = np.array([v.data for v in self.inputs])
-            self.parents = self.inputs
-        self.weights = W.data.copy()
-        self.z = z = self.weights @ self.x + b.data
-        self.dz = np.zeros(len(z))
+            self.x = x = np.array([v.data for v in self.inputs])
+            self.parents = (*self.inputs, shares)
+        self.weights = weights = W.data.copy()
+        self.z = z = _dot(weights, x) + b.data
+        self.dz = self.da = None  # no gradient yet: read as 0
         if op is None:  # no activation: the layer hands on its sums
-            self.a, self.da = z, self.dz
+            self.a = z
         else:
             try:
-                self.a, (slope,) = op.compute(self.z)
+                self.a, (slope,) = op.compute(z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
-            if type(slope) is not np.ndarray or slope.shape != self.z.shape:
-                slope = np.broadcast_to(slope, self.z.shape)  # one for every neuron
+            if type(slope) is not np.ndarray or slope.shape != z.shape:
+                slope = np.broadcast_to(slope, z.shape)  # one for every neuron
             self.slope = slope
-            self.da = np.zeros(len(z))
         self.serial = next_serial()  # made after its inputs, before its nodes
         self._sums: list[NeuronSum] | None = None
         self._outputs: list[Value] | None = None
@@ -164,8 +179,7 @@ class LayerSample:
         if self._sums is None:
             wsum = OPS["wsum"]
             self._sums = [
-                NeuronSum(self, j, zj, wsum, self.dz)
-                for j, zj in enumerate(self.z.tolist())
+                NeuronSum(self, j, zj, wsum) for j, zj in enumerate(self.z.tolist())
             ]
         return self._sums
 
@@ -177,7 +191,7 @@ class LayerSample:
             else:
                 op = self.op
                 self._outputs = [
-                    NeuronOutput(self, j, aj, op, self.da)
+                    NeuronOutput(self, j, aj, op)
                     for j, aj in enumerate(self.a.tolist())
                 ]
         return list(self._outputs)
@@ -187,57 +201,119 @@ class LayerSample:
     @property
     def grad(self) -> np.ndarray:
         """dL/dz of every neuron (after a backward pass)."""
-        return self.dz
+        dz = self.dz
+        return np.zeros(len(self.z)) if dz is None else dz + 0.0  # -0.0 read as 0
 
     @grad.setter
-    def grad(self, value: float) -> None:
-        self.dz[...] = value
-        self.da[...] = value
+    def grad(self, value: Any) -> None:
+        if type(value) is float and value == 0.0:  # the pass's reset: none yet
+            self.dz = self.da = None
+        else:
+            self.dz = np.full(len(self.z), value, dtype=float)
+            self.da = None if self.op is None else self.dz.copy()
 
     def chain_rule(self) -> None:
         r"""Every neuron's chain rule at once, once all its nodes' gradients are in.
 
-        dL/dz += dL/da ⊙ φ'(z); then the weights get dL/dz ⊗ x and the
-        biases dL/dz (added to ``W.grad`` and ``b.grad`` at once), and the
-        inputs Wᵀ·dL/dz.
+        dL/dz += dL/da ⊙ φ'(z); then the inputs get Wᵀ·dL/dz, and the
+        weights dL/dz ⊗ x and the biases dL/dz: owed to the layer's
+        :class:`SampleShares`, which adds those of every sample of the pass
+        at its end.
         """
         dz = self.dz
         if self.op is not None:
-            dz += self.da * self.slope
-        self.W.grad += np.multiply.outer(dz, self.x)
-        self.b.grad += dz
-        dx = dz @ self.weights
-        if self.before is not None:
-            self.before.da += dx
+            da = self.da
+            if da is None:  # only the sums' nodes were used
+                da = np.zeros(len(self.z))
+            share = da * self.slope
+            self.dz = dz = share if dz is None else dz + share
+        elif dz is None:
+            self.dz = dz = np.zeros(len(self.z))
+        self.shares.owed.append(self)  # dL/dz ⊗ x and dL/dz, added at the end
+        dx = _dot(dz, self.weights)
+        before = self.before
+        if before is not None:  # dL/da of the layer before (its dL/dz without φ)
+            if before.op is None:
+                held = before.dz
+                before.dz = dx if held is None else held + dx
+            else:
+                held = before.da
+                before.da = dx if held is None else held + dx
             return
         for v, share in zip(self.inputs, dx.tolist()):
             if v.needs_grad:
                 v.grad += share
 
 
+class SampleShares:
+    r"""The weights' gradients of a layer's samples, added at the end of a pass.
+
+    Each sample's step owes the layer's weights dL/dz ⊗ x and its biases
+    dL/dz. The samples of a backward pass leave them here (in ``owed``), and
+    this node adds them all at once, as a batch's layer node would:
+
+        dL/dW += DZᵀ·X        dL/db += Σₛ DZₛ
+
+    (row s of DZ and X: sample s's dL/dz and x). To the pass it is a node
+    like the others: every sample of the layer names it among its
+    ``parents``, and it is made before all of them (it belongs to ``W``:
+    ``W.sample_shares``), so the pass takes its step after all of theirs,
+    and ``W.grad`` and ``b.grad`` are in place when ``backward()`` returns.
+    Setting its ``grad`` to 0, as the pass does first, forgets what is owed.
+    """
+
+    __slots__ = ("W", "b", "owed", "parents", "serial")
+
+    #: The backward pass starts each node's grad at 0 from its data: one number.
+    data = 0.0
+    #: It takes its own step.
+    shortcut = None
+
+    def __init__(self, W: ParameterArray, b: ParameterArray) -> None:
+        self.W, self.b = W, b
+        self.parents = (W, b)  # the leaves it adds to
+        self.owed: list[LayerSample] = []
+        self.serial = next_serial()
+
+    @property
+    def grad(self) -> float:
+        """0: it holds no gradient of its own."""
+        return 0.0
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self.owed = []
+
+    def chain_rule(self) -> None:
+        """Add the shares the samples owe: dL/dW += DZᵀ·X, dL/db += Σₛ DZₛ."""
+        owed, self.owed = self.owed, []
+        if not owed:
+            return
+        dz = np.array([sample.dz for sample in owed])
+        self.W.grad += dz.T @ np.array([sample.x for sample in owed])
+        self.b.grad += dz.sum(axis=0)
+
+
 class _Neuron(Value):
     """A node of one neuron of a :class:`LayerSample`: its numbers live there.
 
-    ``grads`` is the layer's array that holds this node's gradient (dL/dz
-    for a sum, dL/da for an output), at place ``index``; ``layer`` is the
-    backward pass's shortcut.
+    Its gradient is the layer's (dL/dz for a sum, dL/da for an output) at
+    place ``index``; ``layer`` is also its ``shortcut``, which the backward
+    pass steps into instead of the node.
     """
 
-    __slots__ = ("grads", "index", "layer")
+    __slots__ = ("index", "layer", "shortcut")
 
     layer: LayerSample
     index: int
-    grads: np.ndarray
+    shortcut: LayerSample
 
-    def __init__(
-        self, layer: LayerSample, index: int, data: float, op: Op, grads: np.ndarray
-    ) -> None:
-        self.layer = layer
+    def __init__(self, layer: LayerSample, index: int, data: float, op: Op) -> None:
+        self.layer = self.shortcut = layer
         self.index = index
         self.data = data
         _OWN_LABEL.__set__(self, "")  # the label slot itself: none given yet
         self.op = op
-        self.grads = grads
         self.serial = next_serial()
 
     #: Which of the neuron's values the node is (named zⱼ or aⱼ by the model).
@@ -255,19 +331,6 @@ class _Neuron(Value):
     @label.setter
     def label(self, value: str) -> None:
         _OWN_LABEL.__set__(self, value)
-
-    @property
-    def shortcut(self) -> LayerSample:
-        """The layer, which takes this node's step in a backward pass."""
-        return self.layer
-
-    @property
-    def grad(self) -> float:
-        return self.grads.item(self.index)
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        self.grads[self.index] = plain_number(value, "a neuron's grad")
 
 
 class NeuronSum(_Neuron):
@@ -290,6 +353,19 @@ class NeuronSum(_Neuron):
         layer = self.layer
         return (*layer.x.tolist(), *layer.weights[self.index].tolist(), 1.0)
 
+    @property
+    def grad(self) -> float:
+        """dL/dzⱼ, from the layer's array (0 until a share arrives)."""
+        dz = self.layer.dz
+        return 0.0 if dz is None else dz.item(self.index) + 0.0  # -0.0 read as 0
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        layer = self.layer
+        if layer.dz is None:
+            layer.dz = np.zeros(len(layer.z))
+        layer.dz[self.index] = plain_number(value, "a neuron's grad")
+
 
 class NeuronOutput(_Neuron):
     r"""Neuron j's output on one sample, aⱼ = φ(zⱼ); ∂aⱼ/∂zⱼ = φ'(zⱼ)."""
@@ -305,3 +381,16 @@ class NeuronOutput(_Neuron):
     @property
     def local_grads(self) -> tuple[float, ...]:  # type: ignore[override]
         return (self.layer.slope.item(self.index),)
+
+    @property
+    def grad(self) -> float:
+        """dL/daⱼ, from the layer's array (0 until a share arrives)."""
+        da = self.layer.da
+        return 0.0 if da is None else da.item(self.index) + 0.0  # -0.0 read as 0
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        layer = self.layer
+        if layer.da is None:
+            layer.da = np.zeros(len(layer.z))
+        layer.da[self.index] = plain_number(value, "a neuron's grad")

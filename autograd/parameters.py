@@ -93,10 +93,12 @@ class ParameterArray(Value):
 
     ``naming`` says how the array and its elements are called (see
     :class:`Naming`): the model that owns the array gives it, and labels are
-    read from it each time they are shown.
+    read from it each time they are shown. ``sample_shares`` is kept for the
+    layers run on one sample that read the array (see
+    :class:`~autograd.layer_sample.SampleShares`): ``None`` until one does.
     """
 
-    __slots__ = ("_elements", "naming")
+    __slots__ = ("_elements", "naming", "sample_shares")
 
     def __init__(self, values: Any, label: str = "") -> None:
         array = real_array(values, "a ParameterArray's values").copy()
@@ -104,6 +106,7 @@ class ParameterArray(Value):
             msg = "a ParameterArray holds a non-empty array of numbers."
             raise ValueError(msg)
         self.naming: Naming | None = None  # given by the model that owns the array
+        self.sample_shares: Any = None  # made by the first layer sample that reads it
         super().__init__(1.0, label)
         self.data = array  # writable: optimizers update it in place
         self.grad = np.zeros(array.shape)
