@@ -156,7 +156,10 @@ class LayerSample:
             self.a = z
         else:
             try:
-                self.a, (slope,) = op.compute(z)
+                if op.params:
+                    self.a, (slope,) = op.rule(z, **op.params)
+                else:  # the usual activation: its rule, without the call between
+                    self.a, (slope,) = op.rule(z)
             except DomainError as error:
                 raise error.for_input("a neuron's weighted sum") from None
             if type(slope) is not np.ndarray or slope.shape != z.shape:
@@ -361,10 +364,12 @@ class NeuronSum(_Neuron):
 
     @grad.setter
     def grad(self, value: Any) -> None:
+        if type(value) is not float:
+            value = plain_number(value, "a neuron's grad")
         layer = self.layer
         if layer.dz is None:
             layer.dz = np.zeros(len(layer.z))
-        layer.dz[self.index] = plain_number(value, "a neuron's grad")
+        layer.dz[self.index] = value
 
 
 class NeuronOutput(_Neuron):
@@ -390,7 +395,9 @@ class NeuronOutput(_Neuron):
 
     @grad.setter
     def grad(self, value: Any) -> None:
+        if type(value) is not float:
+            value = plain_number(value, "a neuron's grad")
         layer = self.layer
         if layer.da is None:
             layer.da = np.zeros(len(layer.z))
-        layer.da[self.index] = plain_number(value, "a neuron's grad")
+        layer.da[self.index] = value

@@ -46,6 +46,7 @@ __all__ = [
     "d",
     "delta_name",
     "input_name",
+    "input_names",
     "is_compound",
     "name_key",
     "node_names",
@@ -282,6 +283,25 @@ def input_name(k: int, letter: str = "x") -> str:
     if notation().style == "code":
         return f"{letter}[{k}]"
     return f"{letter}{subscript(k + 1)}"
+
+
+_INPUT_NAMES: dict[tuple[str, int], tuple[str, ...]] = {}
+
+
+def input_names(count: int) -> tuple[str, ...]:
+    r"""The names of a sample's ``count`` inputs, ``x₁`` to ``xₙ``, in the style in use.
+
+    The same as :func:`input_name` for each, kept once made: a model run on
+    one sample at a time names its inputs at every sample.
+
+    >>> input_names(3)
+    ('x₁', 'x₂', 'x₃')
+    """
+    key = (notation().style, count)
+    names = _INPUT_NAMES.get(key)
+    if names is None:
+        names = _INPUT_NAMES[key] = tuple(input_name(k) for k in range(count))
+    return names
 
 
 # --- reading names back ---------------------------------------------------------------

@@ -99,6 +99,9 @@ __all__ = [
     "subscript",
 ]
 
+#: numpy's float type: an array of it goes to a rule as it is.
+_FLOATS = np.dtype(float)
+
 
 # --- binary ops -----------------------------------------------------------------------
 
@@ -353,7 +356,8 @@ def relu(x: Data) -> Rule:
     nan stays nan (with a slope of 0).
     """
     if type(x) is not float:
-        x = plain(x)
+        if type(x) is not np.ndarray or x.dtype is not _FLOATS or not x.ndim:
+            x = plain(x)  # an array of floats needs nothing done
         if type(x) is not float:
             return np.maximum(x, 0.0), ((x > 0.0).astype(float),)
     if x > 0:

@@ -130,7 +130,9 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
             if _collector_running():  # pause it while the node is made: see above
                 paused = True
                 _pause_collector()
-            if not isinstance(b, Value):
+            if type(b) is float:  # a number in the expression: a constant leaf
+                b = make_node(b, (), "", (), Constant)
+            elif not isinstance(b, Value):
                 b = _leaf(to_data(b, what=what))
             try:
                 data, local_grads = rule(a.data, b.data)
@@ -312,11 +314,21 @@ class Value:
 
     def __pow__(self, exponent: Any) -> Value:
         r"""a ** n for a number n, or a ** b for a Value b (positive base only)."""
+        kind = type(exponent)
+        if kind is int or kind is float:  # the usual exponent: its record, kept
+            power = _POWERS.get(exponent)
+            if power is not None:
+                return apply(power, (self,))
         if isinstance(exponent, Value):
             return _POWV(self, exponent)
         if is_number(exponent):
             n = float(to_data(exponent, what="the exponent"))
-            return apply(OPS["pow"], (self,), n=n)
+            power = OPS["pow"].bind(n=n)
+            if kind is int or kind is float:
+                if len(_POWERS) >= 256:  # many exponents: keep the latest few
+                    _POWERS.clear()
+                _POWERS[exponent] = power
+            return apply(power, (self,))
         msg = (
             f"the exponent must be a number or a Value, not {type(exponent).__name__}."
         )
@@ -502,6 +514,8 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
 _new = object.__new__
 _ARRAY = np.ndarray
 _POWV = _binary_method("powv")
+#: The record of ``pow`` bound to each exponent used (``x ** 2``: n = 2).
+_POWERS: dict[float, Op] = {}
 
 
 def make_node(

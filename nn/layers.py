@@ -57,7 +57,8 @@ from autograd import (
     wsum,
 )
 from autograd.data import is_number, is_whole_number
-from autograd.names import ArrayNames, LayerNames, input_name
+from autograd.names import ArrayNames, LayerNames, input_names
+from autograd.value import make_node
 from nn.init import Seed, check_scheme, initial_layer, network_stream
 from nn.module import Module
 
@@ -179,11 +180,15 @@ def as_inputs(x: Any, nin: int) -> Inputs:
         msg = f"expected {nin} inputs, but got {len(x)}."
         raise ValueError(msg)
     inputs = []
-    for i, v in enumerate(x):
-        if isinstance(v, Value):
+    for i, (v, name) in enumerate(zip(x, input_names(nin))):
+        if type(v) is float:  # the usual input: a leaf made the quick way
+            leaf = make_node(v, (), "", (), Value)
+            leaf.label = name
+            inputs.append(leaf)
+        elif isinstance(v, Value):
             inputs.append(v)
         elif is_number(v):
-            inputs.append(Value(float(v), label=input_name(i)))
+            inputs.append(Value(float(v), label=name))
         else:
             msg = (
                 f"input {i + 1} must be a number or a Value, not "
