@@ -355,7 +355,7 @@ def relu(x: Data) -> Rule:
     if type(x) is not float:
         x = plain(x)
         if type(x) is not float:
-            return np.maximum(x, 0.0), ((x > 0) * 1.0,)
+            return np.maximum(x, 0.0), (np.greater(x, 0.0, out=np.empty(x.shape)),)
     if x > 0:
         return x, (1.0,)
     if x <= 0:
