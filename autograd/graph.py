@@ -76,6 +76,7 @@ N = TypeVar("N", bound=Node)
 #: serial is larger than theirs.
 next_serial = itertools.count(1).__next__
 _serial_of = operator.attrgetter("serial")
+_total = np.add.reduce  # Σ along an axis (None: all), without ndarray.sum's wrapper
 
 
 def topological_order(root: N) -> list[N]:
@@ -112,10 +113,13 @@ def summed_to(data: Any, share: Any) -> Any:
     over the batch of the per-sample shares: the gradient of the sum of the
     per-sample graphs.
     """
-    if type(data) is float or not is_batch(data):
-        return share if type(share) is float else float(np.sum(share))
+    batch = data.ndim > 0 if type(data) is np.ndarray else is_batch(data)
+    if not batch:
+        return share if type(share) is float else float(_total(share, None))
     if type(share) is float or share.shape == data.shape:
         return share
+    if share.ndim == 2 and data.ndim == 1:  # biases: a row summed over the batch
+        return _total(share, 0)
     return share.sum(axis=tuple(range(share.ndim - data.ndim)))
 
 
@@ -186,12 +190,14 @@ def backward(root: Node, seed: Any = 1.0) -> None:
     :mod:`autograd.value`).
     """
     order = _interior_order(root)  # latest first; no leaves: they send nothing
-    for node in order:  # start every intermediate node at 0 (zeros_like, inlined)
-        data = node.data
-        node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
-    root.grad = root.grad + seed
+    for node in order:  # start every intermediate node at 0
+        node.grad = 0.0 if type(node.data) is float else None
+    root.grad = seed + 0.0 if root.grad is None else root.grad + seed  # a copy
     for node in order:
         node.chain_rule()
+    for node in order:  # a batch's gradient is its first share, not 0 + share
+        if node.grad is None:  # (nothing reached it: an array of 0)
+            node.grad = np.zeros(node.data.shape)
 
 
 def zero_grad(root: Node) -> None:

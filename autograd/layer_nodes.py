@@ -71,8 +71,12 @@ def linear(W: ParameterArray, X: Value, b: ParameterArray) -> Value:
         msg = f"b must be a ParameterArray of {len(weights)} biases, one per unit."
         raise TypeError(msg)
     if X.needs_grad:
-        return apply(OPS["linear"], (W, X, b))
-    return apply(OPS["linear"], (W, X, b), copy_weights=False)  # see linear_rule
+        return apply(_LINEAR, (W, X, b))
+    return apply(_LINEAR_AS_THEY_ARE, (W, X, b))  # no copy of W: see linear_rule
+
+
+_LINEAR = OPS["linear"]
+_LINEAR_AS_THEY_ARE = _LINEAR.bind(copy_weights=False)
 
 
 def column(Z: Value, j: int) -> Value:
@@ -143,4 +147,6 @@ def mean_squared_error(outputs: Value, targets: Any) -> Value:
     outputs: the mean over the batch of each sample's (1/K)·Σₖ (oₖ − tₖ)²).
     The targets enter the graph as a constant leaf.
     """
-    return apply(OPS["mse"], (outputs, Constant(targets, "targets")))
+    if not isinstance(targets, Value):
+        targets = Constant(targets, "targets")
+    return apply(OPS["mse"], (outputs, targets))

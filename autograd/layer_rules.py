@@ -33,6 +33,9 @@ from autograd.data import (
 )
 from autograd.record import Nodes, Sample
 
+_FLOATS = np.dtype(float)
+_total = np.add.reduce  # Σ along an axis (None: all), without ndarray.sum's wrapper
+
 __all__ = [
     "ColumnLocal",
     "MatrixLocal",
@@ -215,7 +218,9 @@ def linear_rule(
     for dL/dX, and the copy is left out: ∂Z/∂X is then the weights as they
     are.
     """
-    W, X, b = plain(W, 0), plain(X, 1), plain(b, 2)  # .data set by hand: checked
+    if type(X) is not np.ndarray or X.dtype is not _FLOATS:  # .data set by hand
+        X = plain(X, 1)
+    W, b = plain(W, 0), plain(b, 2)
     if X.ndim != 2 or X.shape[1] != W.shape[1]:
         msg = (
             f"a layer of {W.shape[0]} neurons with {W.shape[1]} inputs each needs "
@@ -291,7 +296,9 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
     even for logits of ±1000.
     """
     Z, Y = plain(Z, 0), plain(Y, 1)
-    if not math.isfinite(Z.sum()) and not np.isfinite(Z).all():  # sum: the quick look
+    if (
+        not math.isfinite(_total(Z, None)) and not np.isfinite(Z).all()
+    ):  # the quick look
         where, value = value_at(Z, ~np.isfinite(Z))
         msg = (
             f"cross_entropy got {value} among the logits ({{name}}{where}): the "
@@ -301,14 +308,14 @@ def cross_entropy_rule(Z: np.ndarray, Y: np.ndarray) -> Rule:
         raise DomainError(FloatingPointError, 0, msg)
     same_shape(Z, Y)
     n = len(Z)
-    shifted = Z - Z.max(axis=1, keepdims=True)
+    shifted = Z - np.maximum.reduce(Z, axis=1, keepdims=True)
     exps = np.exp(shifted)
-    totals = exps.sum(axis=1, keepdims=True)
+    totals = _total(exps, axis=1, keepdims=True)
     log_p = shifted - np.log(totals)
     loss = -float(np.vdot(Y, log_p)) / n
     p = exps
     p /= totals  # softmax(Z), row by row
-    p *= Y.sum(axis=1, keepdims=True)
+    p *= _total(Y, axis=1, keepdims=True)
     p -= Y
     p /= n
     return loss, (p, log_p * (-1.0 / n))

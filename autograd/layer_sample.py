@@ -202,10 +202,10 @@ class LayerSample:
     # --- the backward pass --------------------------------------------------------
 
     @property
-    def grad(self) -> np.ndarray:
-        """dL/dz of every neuron (after a backward pass)."""
+    def grad(self) -> np.ndarray | float:
+        """dL/dz of every neuron (after a backward pass), 0 until a share arrives."""
         dz = self.dz
-        return np.zeros(len(self.z)) if dz is None else dz + 0.0  # -0.0 read as 0
+        return 0.0 if dz is None else dz
 
     @grad.setter
     def grad(self, value: Any) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -421,6 +422,8 @@ class Value:
         :func:`~autograd.graph.summed_to`).
         """
         upstream = self.grad
+        if upstream is None:  # no path from the root reaches this node
+            return
         local_grads = self.local_grads
         k = 0  # counted by hand: a zip here costs a million-node pass about 30%
         if type(upstream) is float:  # one number: the line as written above
@@ -429,7 +432,14 @@ class Value:
                     share = local_grads[k] * upstream
                     if type(share) is not float:
                         share = summed_to(parent.data, share)  # a batch meets a number
-                    parent.grad += share
+                        if parent.grad is None:  # a batch node's first share
+                            parent.grad = _first_share(parent, share, upstream)
+                            k += 1
+                            continue
+                    try:
+                        parent.grad += share
+                    except TypeError:  # one number, a batch node's first share
+                        parent.grad = _first_share(parent, share, upstream)
                 k += 1
             return
         for parent in self.parents:  # a batch: the same line, on arrays
@@ -442,12 +452,36 @@ class Value:
                 data = parent.data
                 if type(data) is not _ARRAY or data.shape != share.shape:
                     share = summed_to(data, share)  # a number meets a batch
-                parent.grad += share
+                grad = parent.grad
+                if grad is None:  # its first share: itself (see _first_share)
+                    if share is upstream or share.shape != data.shape:
+                        share = _first_share(parent, share, upstream)
+                    parent.grad = share
+                else:
+                    grad += share
+                    parent.grad = grad
             k += 1
 
     def _backward(self) -> None:
         """micrograd's name for :meth:`chain_rule` (its lecture calls it by hand)."""
         self.chain_rule()
+
+
+def _first_share(parent: Value, share: Data, upstream: Data) -> np.ndarray:
+    r"""A batch node's gradient from the first share it is sent: the share itself.
+
+    The backward pass starts a batch node's grad at None, not at an array of
+    0 that the first share is then added to (see
+    :func:`~autograd.graph.backward`). The share is copied only where it is
+    the sender's own gradient (a local derivative of 1), and spread to the
+    node's shape where it is a number or a smaller array.
+    """
+    if parent.grad is not None:  # some other mistake: let it be seen
+        msg = f"cannot add a {type(share).__name__} to the gradient {parent.grad!r}"
+        raise TypeError(msg)
+    if type(share) is not _ARRAY or share.shape != parent.data.shape:
+        return np.full(parent.data.shape, share, dtype=float)
+    return share.copy() if share is upstream else share
 
 
 class Constant(Value):
@@ -500,9 +534,9 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
             _pause_collector()
         try:
             if op.params:
-                data, local_grads = op.rule(*[p.data for p in parents], **op.params)
+                data, local_grads = op.rule(*map(_data_of, parents), **op.params)
             else:
-                data, local_grads = op.rule(*[p.data for p in parents])
+                data, local_grads = op.rule(*map(_data_of, parents))
         except DomainError as error:
             raise error.for_input(name_of(parents[error.position])) from None
         return make_node(data, local_grads, op, parents)
@@ -513,6 +547,7 @@ def apply(op: Op, parents: tuple[Value, ...], **params: Any) -> Value:
 
 _new = object.__new__
 _ARRAY = np.ndarray
+_data_of = operator.attrgetter("data")
 _POWV = _binary_method("powv")
 #: The record of ``pow`` bound to each exponent used (``x ** 2``: n = 2).
 _POWERS: dict[float, Op] = {}
@@ -531,13 +566,35 @@ def make_node(
     """
     node = _new(kind or Value)
     node.data = data
-    node.grad = 0.0 if type(data) is float else np.zeros(data.shape)
+    node.grad = 0.0 if type(data) is float else _zeros_of(data.shape)
     node.label = ""
     node.op = op
     node.parents = parents
     node.local_grads = local_grads
     node.serial = next_serial()
     return node
+
+
+_ZEROS: dict[tuple[int, ...], np.ndarray] = {}
+
+
+def _zeros_of(shape: tuple[int, ...]) -> np.ndarray:
+    r"""A read-only array of 0s of this shape: a new node's gradient, shared.
+
+    A node's gradient stays 0 until a backward pass, which gives each node
+    of its graph a gradient of its own before it adds anything to it, so
+    the nodes made by ops can share one array of 0s per (small) shape
+    instead of each making its own.
+    """
+    zeros = _ZEROS.get(shape)
+    if zeros is None:
+        if math.prod(shape) > 4096:  # a big one is not kept (calloc makes it fast)
+            return np.zeros(shape)
+        if len(_ZEROS) >= 64:  # a few shapes are in use at a time
+            _ZEROS.clear()
+        zeros = _ZEROS[shape] = np.zeros(shape)
+        zeros.flags.writeable = False
+    return zeros
 
 
 def _leaf(data: Data) -> Value:
@@ -615,6 +672,8 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
             return float(data)
         except OverflowError:
             raise OverflowError(_too_large(what)) from None
+    if kind is np.ndarray and data.ndim:  # a batch: straight to the array's checks
+        return _array_data(data, what)
     if isinstance(data, bool) or data is None or isinstance(data, str | bytes):
         msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__} {data!r}."
         raise TypeError(msg)
@@ -626,19 +685,24 @@ def to_data(data: Any, what: str = "a Value's data") -> Data:
     if isinstance(data, np.ndarray):
         if data.ndim == 0:
             return to_data(data.item(), what)
-        if data.dtype.kind not in _REAL_KINDS:
-            msg = f"{what} must be {_ACCEPTED}, not an array of {data.dtype}."
-            raise TypeError(msg)
-        if data.size == 0:
-            msg = f"{what} is an empty batch; a batch needs at least one sample."
-            raise ValueError(msg)
-        batch = np.array(data, dtype=float)
-        batch.flags.writeable = False
-        return batch
+        return _array_data(data, what)
     msg = f"{what} must be {_ACCEPTED}, not {type(data).__name__}."
     if isinstance(data, list | tuple):
         msg += " Wrap a batch in numpy.array(...)."
     raise TypeError(msg)
+
+
+def _array_data(data: np.ndarray, what: str) -> np.ndarray:
+    """A batch a user gave: a read-only float copy, once it is seen to hold numbers."""
+    if data.dtype.kind not in _REAL_KINDS:
+        msg = f"{what} must be {_ACCEPTED}, not an array of {data.dtype}."
+        raise TypeError(msg)
+    if data.size == 0:
+        msg = f"{what} is an empty batch; a batch needs at least one sample."
+        raise ValueError(msg)
+    batch = np.array(data, dtype=float)
+    batch.flags.writeable = False
+    return batch
 
 
 def _number(other: Any) -> float:

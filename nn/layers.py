@@ -498,7 +498,9 @@ class Layer(Module):
             z = linear(self.W, inputs, self.b)
             if last and self.nout == 1:
                 z = column(z, 0)
-            return activate(z, self.activation)
+            if self.activation == IDENTITY:
+                return z
+            return apply(OPS[self.activation], (z,))  # activate(z, ...), inlined
         return _handed_on(self.on_sample(inputs))
 
     def on_sample(self, inputs: list[Value] | LayerSample) -> LayerSample | list[Value]:

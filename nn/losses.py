@@ -147,12 +147,11 @@ def target_array(targets: Any, outputs: Value) -> np.ndarray:
 def class_targets(targets: Any, n: int | None, k: int) -> Any:
     r"""Class indices in 0..k−1: an int for one sample, an int array for a batch."""
     t = np.asarray(targets)
-    if t.dtype == bool or not np.issubdtype(t.dtype, np.number) or t.dtype.kind == "c":
+    kind = t.dtype.kind
+    if kind not in "iuf":  # not bool, complex, text or objects: real numbers only
         msg = f"class targets must be integers 0..{k - 1}, not {t.dtype} values."
         raise TypeError(msg)
-    whole = np.issubdtype(t.dtype, np.integer) or (
-        np.all(np.isfinite(t)) and np.all(t == np.round(t))
-    )
+    whole = kind != "f" or (np.all(np.isfinite(t)) and np.all(t == np.round(t)))
     if not whole:
         msg = f"class targets must be whole numbers 0..{k - 1}."
         raise ValueError(msg)
@@ -163,14 +162,16 @@ def class_targets(targets: Any, n: int | None, k: int) -> Any:
         if t.ndim == 2 and t.shape == (n, k):
             msg += "; for one-hot rows pass their classes, targets.argmax(axis=1)"
         raise ValueError(msg + ".")
-    if t.size and (t.min() < 0 or t.max() >= k):
+    if t.size and (np.minimum.reduce(t, None) < 0 or np.maximum.reduce(t, None) >= k):
         bad = t.flat[int(np.flatnonzero((t < 0) | (t >= k))[0])]
         msg = (
             f"class target {bad:g} is out of range: with {k} outputs, the "
             f"classes are 0..{k - 1}."
         )
         raise ValueError(msg)
-    return int(t) if n is None else t.astype(int)
+    if n is None:
+        return int(t)
+    return t if t.dtype == np.intp else t.astype(int)  # only read, never changed
 
 
 def _finite(outs: list[Value], loss: str, what: str) -> None:

@@ -59,6 +59,10 @@ Schedule = Callable[[int], float]
 
 _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
+_total = (
+    np.add.reduce
+)  # Σ of an array's numbers (axis None), without ndarray.sum's wrapper
+SCRATCH = "scratch"  # the key of each part's scratch array (see _Group._part_states)
 
 
 def exponential_decay(lr: float, rate: float) -> Schedule:
@@ -170,6 +174,7 @@ class _Group:
         else:
             self.arrays, self.loose = array_groups(list(params))
         self.state = {name: np.zeros(len(params)) for name in names}
+        self._parts: list[dict[str, np.ndarray]] | None = None  # see _part_states
 
     def zero_grad(self) -> None:
         for array, places in self.arrays:
@@ -200,7 +205,7 @@ class _Group:
                 raise ValueError(msg) from None
             grads.append(loose)
         for g, part in zip(grads, [*self.arrays, None]):
-            if not math.isfinite(g.sum()) and not np.isfinite(g).all():  # quick look
+            if not math.isfinite(_total(g, None)) and not np.isfinite(g).all():  # quick
                 bad = self._first_bad(part, g)
                 msg = (
                     f"the gradient of {bad.label or 'a parameter'} is {bad.grad}; the "
@@ -226,28 +231,40 @@ class _Group:
         grads: list[np.ndarray],
     ) -> None:
         """Apply ``update`` to every part, given the parts' checked gradients."""
-        start = 0
-        for (array, places), g in zip(self.arrays, grads):
-            at = slice(start, start + g.size)
+        parts = self._part_states(grads)
+        for (array, places), g, state in zip(self.arrays, grads, parts):
             if places is None:
-                new = update(array.data, g, self._views(at, g.shape), options)
+                new = update(array.data, g, state, options)
                 if new is not array.data:
                     array.data[...] = new
             else:
                 old = array.data.flat[places]
-                new = update(old, g, self._views(at, g.shape), options)
+                new = update(old, g, state, options)
                 array.data.flat[places] = new
-            start += g.size
         if self.loose:
             old = np.fromiter(map(_data, self.loose), float, len(self.loose))
-            at = slice(start, None)
-            new = update(old, grads[-1], self._views(at, old.shape), options)
+            new = update(old, grads[-1], parts[-1], options)
             for p, value in zip(self.loose, new.tolist()):
                 p.data = value
 
-    def _views(self, at: slice, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
-        """This part of every state array, in the part's shape."""
-        return {name: state[at].reshape(shape) for name, state in self.state.items()}
+    def _part_states(self, grads: list[np.ndarray]) -> list[dict[str, np.ndarray]]:
+        r"""Each part's share of every state array, in the part's shape.
+
+        Made at the first step and kept: they are views of ``state``, whose
+        arrays are only ever changed in place. Each part also gets a
+        ``scratch`` array of its shape, which an update may use for its
+        working (η·g, say) instead of making a new array every step.
+        """
+        if self._parts is None:
+            parts, start = [], 0
+            for g in grads:
+                at = slice(start, start + g.size)
+                part = {name: s[at].reshape(g.shape) for name, s in self.state.items()}
+                part[SCRATCH] = np.empty(g.shape)
+                parts.append(part)
+                start += g.size
+            self._parts = parts
+        return self._parts
 
 
 class Optimizer:
@@ -623,7 +640,9 @@ class SGD(Optimizer):
                 dampening = options["dampening"]
                 v += (1.0 - dampening) * grads if dampening else grads
             grads = grads + momentum * v if options["nesterov"] else v
-        data -= options["lr"] * grads
+        lr = options["lr"]
+        scratch = state.get(SCRATCH)
+        data -= lr * grads if scratch is None else np.multiply(grads, lr, out=scratch)
         return data
 
     def __repr__(self) -> str:
@@ -714,7 +733,8 @@ class Adam(Optimizer):
         beta1, beta2 = options["betas"]
         t = self.steps + 1
         m, s = state["m"], state["s"]
-        scratch = np.multiply(grads, 1.0 - beta1)  # one array for every step below
+        # one array for every step below: the group's scratch array if it has one
+        scratch = np.multiply(grads, 1.0 - beta1, out=state.get(SCRATCH))
         m *= beta1
         m += scratch  # m ← β₁m + (1 − β₁)g
         np.multiply(grads, grads, out=scratch)

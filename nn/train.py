@@ -28,8 +28,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, softmax_cross_entropy
 from autograd.data import is_number, real_array
+from autograd.value import fresh_constant
 from nn.init import make_rng
 from nn.layers import check_size
 from nn.losses import (
@@ -175,6 +176,8 @@ def _threshold_for(loss: Callable[..., Value], y: np.ndarray) -> float | None:
         return 0.0
     if loss is binary_cross_entropy:
         return 0.5
+    if loss is cross_entropy:
+        return None  # K ≥ 2 outputs: the class is the largest, no threshold
     labels = set(np.unique(y).tolist()) if y.size else set()
     if labels and labels <= {-1.0, 1.0} and -1.0 in labels:
         return 0.0
@@ -265,6 +268,12 @@ def _check_optimizer(optimizer: Any, model: Module) -> Optimizer:
         )
         raise ValueError(msg)
     return optimizer
+
+
+def _logits_of(outputs: Any, k: int) -> bool:
+    """True for a batch × k matrix of logits: what cross-entropy's fused node takes."""
+    data = outputs.data if isinstance(outputs, Value) else None
+    return type(data) is np.ndarray and data.shape[1:] == (k,)
 
 
 def _check_loss(value: Any) -> Value:
@@ -464,6 +473,8 @@ def fit(
     l2 = non_negative(l2, "l2")
 
     threshold = _threshold_for(loss_fn, y)
+    matrix = X.ndim == 2 and X.dtype == np.float64  # one constant: see the loop
+    classes = loss_fn is cross_entropy  # the fused loss node, at once
     rng = make_rng(seed)
     history = History()
     groups = model.parameter_groups() if l2 else None
@@ -479,8 +490,13 @@ def fit(
             y_batch = y_shuffled[start : start + batch_size]
             outputs = None
             try:
-                outputs = model(X_batch)
-                batch_loss = _check_loss(loss_fn(outputs, y_batch))
+                # rows of fit's own shuffled copy, checked above: no copy, no checks
+                outputs = model(fresh_constant(X_batch, "x") if matrix else X_batch)
+                batch_loss = (
+                    softmax_cross_entropy(outputs, y_batch)  # y checked above
+                    if classes and _logits_of(outputs, k)
+                    else _check_loss(loss_fn(outputs, y_batch))
+                )
                 objective = (
                     batch_loss + penalty_of(*groups, float(l2))
                     if groups

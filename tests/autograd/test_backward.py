@@ -210,3 +210,31 @@ def test_the_pass_takes_each_node_before_its_parents_even_when_found_late():
     d.backward()
     assert a.grad == 8 * 1.5
     assert b.grad == 4.0
+
+
+def test_each_batch_node_ends_a_pass_with_a_gradient_of_its_own():
+    # a batch node's gradient is the first share it is sent, not 0 + share:
+    # no two nodes may end up holding the same array
+    x = Value(np.array([1.0, -2.0, 3.0]), "x")
+    same = x + 0.0  # a local derivative of 1: its share is the sender's gradient
+    twice = same * 2.0
+    y = twice + 0.0
+    assert not same.grad.flags.writeable  # before a pass: a shared array of 0s
+    assert same.grad.tolist() == [0.0, 0.0, 0.0]
+    y.backward(np.array([1.0, 1.0, 1.0]))
+    grads = [x.grad, same.grad, twice.grad, y.grad]
+    assert len({id(g) for g in grads}) == 4
+    assert [g.tolist() for g in grads] == [[2.0] * 3, [2.0] * 3, [1.0] * 3, [1.0] * 3]
+    y.grad += 5.0  # changing one node's gradient changes no other's
+    assert twice.grad.tolist() == [1.0] * 3 and x.grad.tolist() == [2.0] * 3
+    y.backward(np.array([1.0, 1.0, 1.0]))  # again: intermediates reset, leaves add
+    assert same.grad.tolist() == [2.0] * 3 and x.grad.tolist() == [4.0] * 3
+
+
+def test_a_batch_node_a_number_flows_into_gets_an_array_of_its_shape():
+    x = Value(np.array([[1.0, 2.0], [3.0, 4.0]]), "x")
+    inner = x * 3.0
+    total = inner.sum()  # a number: each element of inner is sent 1
+    total.backward()
+    assert inner.grad.shape == (2, 2) and inner.grad.tolist() == [[1.0, 1.0]] * 2
+    assert x.grad.tolist() == [[3.0, 3.0]] * 2

@@ -544,3 +544,48 @@ def test_complex_numbers_are_refused_not_cut_to_their_real_parts():
         warnings.simplefilter("error")  # numpy's ComplexWarning would be an error
         with pytest.raises(TypeError, match="X holds complex numbers"):
             nn.predict(model, X)
+
+
+@pytest.mark.parametrize(
+    ("loss", "labels"),
+    [("cross_entropy", np.array([0, 2, 1, 1, 0, 2, 2])), ("mse", None)],
+)
+def test_fit_takes_the_same_steps_as_a_loop_written_by_hand(loss, labels):
+    # fit checks the labels once and hands each batch in without a copy:
+    # the steps must be exactly those of the plain loop it stands for
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((7, 4))
+    y = labels if labels is not None else rng.standard_normal((7, 3))
+    fitted = nn.MLP(4, [5, 3], seed=1)
+    history = nn.fit(
+        fitted,
+        X,
+        y,
+        loss=loss,
+        optimizer=nn.SGD(fitted, lr=0.1),
+        epochs=2,
+        batch_size=3,
+        seed=5,
+        progress=False,
+    )
+    by_hand = nn.MLP(4, [5, 3], seed=1)
+    optimizer = nn.SGD(by_hand, lr=0.1)
+    loss_fn = nn.cross_entropy if loss == "cross_entropy" else nn.mse
+    shuffle = np.random.default_rng(5)
+    losses = []
+    for _ in range(2):
+        order = shuffle.permutation(len(X))
+        total = 0.0
+        for start in range(0, len(X), 3):
+            rows = order[start : start + 3]
+            batch_loss = loss_fn(by_hand(X[rows]), y[rows])
+            optimizer.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            total += batch_loss.data * len(rows)
+        losses.append(total / len(X))
+    assert history.loss == pytest.approx(losses, rel=1e-12)
+    for mine, theirs in zip(fitted.layers, by_hand.layers):
+        assert np.array_equal(mine.W.data, theirs.W.data)
+        assert np.array_equal(mine.b.data, theirs.b.data)
+    assert X.flags.writeable  # the caller's array is left as it was
