@@ -31,7 +31,7 @@ from autograd.layer_nodes import (
     softmax_cross_entropy,
     to_channels,
 )
-from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum
+from autograd.layer_sample import LayerSample, NeuronOutput, NeuronSum, SampleShares
 from autograd.names import node_names
 from autograd.ops import OPS, Op, op_for
 from autograd.parameters import Element, ParameterArray, Row
@@ -77,6 +77,7 @@ __all__ = [
     "Path",
     "Question",
     "Row",
+    "SampleShares",
     "Step",
     "Value",
     "apply",

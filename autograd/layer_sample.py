@@ -285,16 +285,17 @@ class SampleShares:
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        self.owed = []
+        self.owed.clear()
 
     def chain_rule(self) -> None:
         """Add the shares the samples owe: dL/dW += DZᵀ·X, dL/db += Σₛ DZₛ."""
-        owed, self.owed = self.owed, []
+        owed = self.owed
         if not owed:
             return
         dz = np.array([sample.dz for sample in owed])
         self.W.grad += dz.T @ np.array([sample.x for sample in owed])
         self.b.grad += dz.sum(axis=0)
+        owed.clear()  # paid: the samples are not kept
 
 
 class _Neuron(Value):

@@ -131,10 +131,11 @@ def _binary_method(name: str) -> Callable[[Value, Any], Value]:
             if _collector_running():  # pause it while the node is made: see above
                 paused = True
                 _pause_collector()
-            if type(b) is float:  # a number in the expression: a constant leaf
-                b = make_node(b, (), "", (), Constant)
-            elif not isinstance(b, Value):
-                b = _leaf(to_data(b, what=what))
+            if not isinstance(b, Value):  # a number in the expression: a constant
+                if type(b) is float:
+                    b = make_node(b, (), "", (), Constant)
+                else:
+                    b = _leaf(to_data(b, what=what))
             try:
                 data, local_grads = rule(a.data, b.data)
             except DomainError as error:
