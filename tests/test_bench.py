@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_benchmarks_run_quickly_and_report_every_target(tmp_path):
     # both at once, in processes of their own: most of their time is imports
     scripts = ("bench_autograd.py", "bench_nn.py")

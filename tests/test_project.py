@@ -94,6 +94,7 @@ def test_ruff_finds_nothing(command):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_finds_nothing():
     """Type hints are checked on every package (the list is in pyproject.toml)."""
     result = subprocess.run(

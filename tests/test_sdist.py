@@ -50,9 +50,11 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in ``folder``, in this process alone (``-n0``: no workers of its
+    own; the suite around it already keeps every core busy)."""
     env = {**os.environ, "PYTHONPATH": str(folder)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-n0", *args],
         cwd=folder,
         capture_output=True,
         text=True,

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "typing" / "manual_examples.py"
 PACKAGES = ("autograd", "nn", "viz", "demos")
@@ -29,6 +31,7 @@ def test_the_script_runs():
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_mypy_strict_finds_no_error_in_the_script(tmp_path):
     config = tmp_path / "mypy.ini"
     sections = "".join(f"[mypy-{p}.*]\nfollow_imports = silent\n" for p in PACKAGES)
@@ -53,6 +56,7 @@ def test_mypy_strict_finds_no_error_in_the_script(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_pyright_finds_no_error_in_the_script(tmp_path):
     pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
     assert pyright, "pyright is in the test extra: bash .ci/setup test installs it"

@@ -327,6 +327,7 @@ def test_explain_stops_at_the_limit_and_says_so_without_hanging():
     assert story.total == pytest.approx(x.grad)
 
 
+@pytest.mark.slow
 def test_explain_on_a_deep_chain_lists_its_one_path():
     x = Value(1.0, "x")
     y = x

@@ -272,6 +272,7 @@ def test_the_hand_wired_weights_are_plus_minus_one_or_zero() -> None:
 # --- mnist -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mnist_end_to_end_on_small_files(
     tmp_path: Path, mnist_files: Callable[..., dict[str, Path]]
 ) -> None:
@@ -298,6 +299,7 @@ def test_mnist_cnn_on_small_files(
     assert "8 filters 5×5, stride 2" in text and "MLP" not in text
 
 
+@pytest.mark.slow
 def test_mnist_downloads_into_the_cache_folder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

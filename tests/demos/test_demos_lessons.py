@@ -186,6 +186,7 @@ def test_activations_show_vanishing_gradients_and_dead_relus(tmp_path: Path) -> 
 TIMES = ("seconds", "ms per step")  # measured, not computed: they vary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_same_seed_same_numbers(
     name: str, tmp_path: Path, mnist_files: Callable[..., dict[str, Path]]

@@ -96,6 +96,7 @@ def test_never_seeded_it_is_seeded_from_the_operating_system():
     assert len(runs) == 2  # two processes, two seeds, two networks
 
 
+@pytest.mark.slow
 def test_a_lesson_repeats_with_its_seed_whatever_was_drawn_before():
     def numbers(seed: int) -> dict[str, float]:
         nn.MLP(2, [8]), nn.manual_seed(99)  # draws and seeds that must not matter
@@ -148,6 +149,7 @@ def micrograd_demo(value: type, model: object, steps: int) -> list[float]:
     return losses
 
 
+@pytest.mark.slow
 def test_micrographs_demo_gives_micrographs_losses_with_init_micrograd():
     from micrograd.engine import Value as MicrogradValue
     from micrograd.nn import MLP as MicrogradMLP

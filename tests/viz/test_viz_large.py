@@ -40,6 +40,7 @@ def test_a_long_edge_counts_once_per_rank_it_crosses():
     assert layout_size(topological_order(fan_out(20)), set()) > 20 * 20
 
 
+@pytest.mark.slow
 def test_a_fan_out_too_costly_to_lay_out_is_refused_with_the_way_out():
     terms = largest_accepted()
     graph = fan_out(terms + 1)
@@ -55,6 +56,7 @@ def test_a_fan_out_too_costly_to_lay_out_is_refused_with_the_way_out():
     assert dot.count("->") > 4 * terms
 
 
+@pytest.mark.slow
 def test_the_largest_accepted_fan_out_renders_in_seconds():
     terms = largest_accepted()
     assert layout_size(topological_order(fan_out(terms)), set()) <= (
