@@ -162,7 +162,11 @@ def test_a_later_download_removes_partial_files_left_long_ago(file_server, tmp_p
 
 
 SLOW_DOWNLOAD = """
-import sys
+import signal, sys
+# a program run from a terminal: the signals act (under nohup SIGHUP would be
+# ignored, and the library rightly leaves an ignored signal alone)
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 from nn.download import download
 download(sys.argv[1], sys.argv[2], md5=None, progress=False)
 """
