@@ -240,9 +240,7 @@ def _boundaries_figure(models: dict[str, Any], split: Any) -> Figure:
         )
         for k in (0, 1)
     ]
-    axes[-1].legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0
-    )
+    legend_beside(axes[-1], handles=handles)
     return fig
 
 

@@ -204,14 +204,12 @@ def _seven_figure(image: np.ndarray, p: np.ndarray) -> Figure:
     right.set_xlabel("output neuron (digit)")
     right.set_ylabel("activation")
     right.set_title(f"untrained: the highest output is {answer}")
-    right.legend(
+    legend_beside(
+        right,
         handles=[
             Patch(color=picked, label="the network's answer"),
             Patch(color=true, label="the true digit"),
         ],
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        borderaxespad=0.0,
     )
     return fig
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import Value, softmax_cross_entropy
 from demos.lesson import LessonRun
-from viz.classroom import classroom, figure
+from viz.classroom import classroom, figure, legend_beside
 from viz.colours import NEGATIVE, POSITIVE, SERIES, sign_colour
 
 if TYPE_CHECKING:
@@ -173,14 +173,12 @@ def _figure(z: np.ndarray, p: np.ndarray, target: np.ndarray) -> Figure:
             ax.text(k, v, f"{v:.3f}", ha="center", va="bottom" if v >= 0 else "top")
         ax.margins(y=0.15)
     axes[1].set_ylim(0, 1.1)
-    axes[2].legend(
+    legend_beside(
+        axes[2],
         handles=[
             Patch(color=POSITIVE, label="> 0: lowers zₖ"),
             Patch(color=NEGATIVE, label="< 0: raises zₖ"),
         ],
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        borderaxespad=0.0,
         title="gradient descent",
     )
     return fig
