@@ -76,7 +76,6 @@ N = TypeVar("N", bound=Node)
 #: serial is larger than theirs.
 next_serial = itertools.count(1).__next__
 _serial_of = operator.attrgetter("serial")
-_total = np.add.reduce  # Σ along an axis (None: all), without ndarray.sum's wrapper
 
 
 def topological_order(root: N) -> list[N]:
@@ -115,12 +114,10 @@ def summed_to(data: Any, share: Any) -> Any:
     """
     batch = data.ndim > 0 if type(data) is np.ndarray else is_batch(data)
     if not batch:
-        return share if type(share) is float else float(_total(share, None))
+        return share if type(share) is float else float(np.add.reduce(share, None))
     if type(share) is float or share.shape == data.shape:
         return share
-    if share.ndim == 2 and data.ndim == 1:  # biases: a row summed over the batch
-        return _total(share, 0)
-    return share.sum(axis=tuple(range(share.ndim - data.ndim)))
+    return np.add.reduce(share, tuple(range(share.ndim - data.ndim)))
 
 
 def prepare_backward(root: N, seed: Any = 1.0) -> list[N]:

@@ -431,16 +431,17 @@ class Value:
             for parent in self.parents:
                 if parent.needs_grad:
                     share = local_grads[k] * upstream
-                    if type(share) is not float:
-                        share = summed_to(parent.data, share)  # a batch meets a number
+                    if type(share) is not float:  # a batch meets a number
+                        share = summed_to(parent.data, share)
                         if parent.grad is None:  # a batch node's first share
                             parent.grad = _first_share(parent, share, upstream)
-                            k += 1
-                            continue
-                    try:
-                        parent.grad += share
-                    except TypeError:  # one number, a batch node's first share
-                        parent.grad = _first_share(parent, share, upstream)
+                        else:
+                            parent.grad += share
+                    else:
+                        try:
+                            parent.grad += share
+                        except TypeError:  # None += a number: a batch's first share
+                            parent.grad = _first_share(parent, share, upstream)
                 k += 1
             return
         for parent in self.parents:  # a batch: the same line, on arrays

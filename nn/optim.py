@@ -41,7 +41,7 @@ from typing import Any, overload
 import numpy as np
 
 from autograd import Element, ParameterArray, Value
-from autograd.data import is_number, is_whole_number, real_number
+from autograd.data import all_finite, is_number, is_whole_number, real_number
 from nn.module import Module, array_groups
 
 __all__ = [
@@ -59,9 +59,6 @@ Schedule = Callable[[int], float]
 
 _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
-_total = (
-    np.add.reduce
-)  # Σ of an array's numbers (axis None), without ndarray.sum's wrapper
 SCRATCH = "scratch"  # the key of each part's scratch array (see _Group._part_states)
 
 
@@ -205,7 +202,7 @@ class _Group:
                 raise ValueError(msg) from None
             grads.append(loose)
         for g, part in zip(grads, [*self.arrays, None]):
-            if not math.isfinite(_total(g, None)) and not np.isfinite(g).all():  # quick
+            if not all_finite(g):
                 bad = self._first_bad(part, g)
                 msg = (
                     f"the gradient of {bad.label or 'a parameter'} is {bad.grad}; the "
