@@ -322,6 +322,25 @@ class _Neuron(Value):
 
     #: Which of the neuron's values the node is (named zⱼ or aⱼ by the model).
     part = "sum"
+    #: The layer's array that holds its gradient: dL/dz (or dL/da for an output).
+    grads_in = "dz"
+
+    @property
+    def grad(self) -> float:
+        """dL/dzⱼ (or dL/daⱼ), from the layer's array (0 until a share arrives)."""
+        held = getattr(self.layer, self.grads_in)
+        return 0.0 if held is None else held.item(self.index) + 0.0  # -0.0 read as 0
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if type(value) is not float:
+            value = plain_number(value, "a neuron's grad")
+        layer = self.layer
+        held = getattr(layer, self.grads_in)
+        if held is None:
+            held = np.zeros(len(layer.z))
+            setattr(layer, self.grads_in, held)
+        held[self.index] = value
 
     @property
     def label(self) -> str:
@@ -357,21 +376,6 @@ class NeuronSum(_Neuron):
         layer = self.layer
         return (*layer.x.tolist(), *layer.weights[self.index].tolist(), 1.0)
 
-    @property
-    def grad(self) -> float:
-        """dL/dzⱼ, from the layer's array (0 until a share arrives)."""
-        dz = self.layer.dz
-        return 0.0 if dz is None else dz.item(self.index) + 0.0  # -0.0 read as 0
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        if type(value) is not float:
-            value = plain_number(value, "a neuron's grad")
-        layer = self.layer
-        if layer.dz is None:
-            layer.dz = np.zeros(len(layer.z))
-        layer.dz[self.index] = value
-
 
 class NeuronOutput(_Neuron):
     r"""Neuron j's output on one sample, aⱼ = φ(zⱼ); ∂aⱼ/∂zⱼ = φ'(zⱼ)."""
@@ -379,6 +383,7 @@ class NeuronOutput(_Neuron):
     __slots__ = ()
 
     part = "activation"
+    grads_in = "da"
 
     @property
     def parents(self) -> tuple[Value, ...]:  # type: ignore[override]
@@ -387,18 +392,3 @@ class NeuronOutput(_Neuron):
     @property
     def local_grads(self) -> tuple[float, ...]:  # type: ignore[override]
         return (self.layer.slope.item(self.index),)
-
-    @property
-    def grad(self) -> float:
-        """dL/daⱼ, from the layer's array (0 until a share arrives)."""
-        da = self.layer.da
-        return 0.0 if da is None else da.item(self.index) + 0.0  # -0.0 read as 0
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        if type(value) is not float:
-            value = plain_number(value, "a neuron's grad")
-        layer = self.layer
-        if layer.da is None:
-            layer.da = np.zeros(len(layer.z))
-        layer.da[self.index] = value
